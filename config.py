@@ -1,0 +1,82 @@
+"""Application settings.
+
+Each class is a complete set of defaults; every key can then be overridden from the
+environment with a ``TRACKER_`` prefix (``TRACKER_DATABASE_URL`` sets
+``DATABASE_URL``), see ``tracker.create_app``. Values given as environment variables
+are parsed as JSON where they can be (``TRACKER_MAX_CONTENT_LENGTH=2000000`` is an int,
+``TRACKER_RATELIMIT_ENABLED=false`` a bool) and kept as strings otherwise.
+"""
+from __future__ import annotations
+
+
+class Config:
+    # Database: None means "SQLite file in the instance folder".
+    DATABASE_URL: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Seconds a SQLite connection waits for another writer before giving up.
+    SQLITE_BUSY_TIMEOUT = 15
+
+    # None means "generate once and keep in instance/secret_key".
+    SECRET_KEY: str | None = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    # Number of trusted reverse proxies in front of the app (X-Forwarded-For etc.).
+    PROXY_FIX = 0
+
+    # Largest accepted request body, bytes (413 above it).
+    MAX_CONTENT_LENGTH = 1_000_000
+
+    # Password hashing (werkzeug method string) and the login/register limit.
+    PASSWORD_HASH_METHOD = "scrypt"
+    AUTH_RATE_LIMIT = "10 per minute;50 per hour"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # CSRF: checked by tracker.auth for cookie-authenticated unsafe requests.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_HEADERS = ["X-CSRF-Token", "X-CSRFToken"]
+    WTF_CSRF_TIME_LIMIT = None
+
+    # "on" runs the APScheduler background scheduler inside this process.
+    SCHEDULER = "off"
+
+    # API documentation (flask-smorest).
+    API_TITLE = "Backstretch API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    # Pagination of list endpoints.
+    PAGE_SIZE_DEFAULT = 50
+    PAGE_SIZE_MAX = 200
+
+
+class DevelopmentConfig(Config):
+    SCHEDULER = "on"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    # Cheaper hash parameters keep the suite fast; the algorithm is the same.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    AUTH_RATE_LIMIT = "5 per minute"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

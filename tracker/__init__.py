@@ -1,0 +1,85 @@
+"""Backstretch: a back-pain stretching tracker.
+
+``create_app`` builds the Flask app: configuration, extensions, blueprints, error
+handlers and CLI commands, nothing else.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config as config_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type | Mapping | None = None) -> Flask:
+    """``config``: a config class, its name ("development", "testing", "production"),
+    or a mapping of settings applied over the class named by its "ENV" key (default:
+    $TRACKER_ENV, else development). TRACKER_* environment variables override the
+    class; a mapping overrides both."""
+    app = Flask(__name__, static_folder="../static", template_folder="../templates",
+                instance_relative_config=True)
+    overrides: Mapping = config if isinstance(config, Mapping) else {}
+    cls = _config_class(overrides.get("ENV") if overrides else config)
+    app.config.from_object(cls)
+    app.config.from_prefixed_env("TRACKER")
+    app.config.update(overrides)
+    _finish_config(app)
+
+    from tracker.cli import register_commands
+    from tracker.errors import register_error_handlers
+    from tracker.extensions import register_extensions, start_scheduler
+    from tracker.web import register_blueprints
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    start_scheduler(app)
+    return app
+
+
+def _config_class(choice: str | type | None) -> type:
+    if isinstance(choice, type):
+        return choice
+    name = (choice or os.environ.get("TRACKER_ENV") or "development").lower()
+    try:
+        return config_module.CONFIGS[name]
+    except KeyError:
+        raise ValueError(f"unknown config {name!r}; one of {sorted(config_module.CONFIGS)}")
+
+
+def _finish_config(app: Flask) -> None:
+    """Derive settings that depend on the instance folder or on other settings."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("MIGRATIONS_DIR", str(ROOT / "migrations"))
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'tracker.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    proxies = int(app.config.get("PROXY_FIX", 0) or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def _instance_secret(path: Path) -> str:
+    """A random key made once per instance folder; the hard link is atomic, so
+    concurrent first starts (web server and scheduler) agree on one key."""
+    if path.exists():
+        return path.read_text().strip()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(secrets.token_hex(32))
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)  # atomic; fails if another process got there first
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()

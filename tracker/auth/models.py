@@ -1,0 +1,47 @@
+"""Accounts: users and their personal API tokens."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db_types import UTCDateTime, utcnow
+from tracker.extensions import db
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped on password change / logout-everywhere; cookie sessions carry it.
+    session_version: Mapped[int] = mapped_column(default=1)
+    # Red-flag screen: the items ticked at the last answer (empty = none), and when.
+    red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    red_flags_answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    tokens: Mapped[list["ApiToken"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # sha256 of the token: the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")

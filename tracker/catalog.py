@@ -1,0 +1,140 @@
+"""The built-in stretch library, written in our own words from DOMAIN.md.
+
+Migration 0002 loads these rows; a later change to this text needs a migration that
+updates the rows by slug (fresh databases get the new text from 0002 directly).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class CatalogStretch:
+    slug: str
+    name: str
+    spine: str  # flexion | neutral | extension
+    hold_seconds: int
+    reps: int
+    per_side: bool
+    needs_helper: bool
+    measures_angle: bool
+    instructions: list[str] = field(default_factory=list)
+    cautions: list[str] = field(default_factory=list)
+
+    def as_row(self) -> dict:
+        return asdict(self)
+
+
+GENERAL_CAUTIONS = [
+    "Move into the position slowly and stop if the stretch makes your pain worse.",
+]
+
+BUILTIN_STRETCHES: tuple[CatalogStretch, ...] = (
+    CatalogStretch(
+        slug="double-knee-to-chest",
+        name="Double knee-to-chest",
+        spine="flexion",
+        hold_seconds=20,
+        reps=3,
+        per_side=False,
+        needs_helper=False,
+        measures_angle=False,
+        instructions=[
+            "Lie on your back on a mat or firm bed, knees bent.",
+            "Bring both knees up towards your chest and hold them with your hands.",
+            "Curl your head forward so your body makes a loose ball.",
+            "Stay there for about 20 seconds, breathing slowly.",
+            "Let go, rest, and repeat until the tightness eases (three holds is a good start).",
+        ],
+        cautions=GENERAL_CAUTIONS + [
+            "This rounds (flexes) the spine. If bending forward usually makes your back "
+            "or leg pain worse, for example with a disc problem, skip it and ask a clinician.",
+            "Useful first thing in the morning or after sitting for a long time.",
+        ],
+    ),
+    CatalogStretch(
+        slug="single-knee-to-chest",
+        name="Single knee-to-chest",
+        spine="flexion",
+        hold_seconds=5,
+        reps=3,
+        per_side=True,
+        needs_helper=False,
+        measures_angle=False,
+        instructions=[
+            "Lie on your back with both knees bent and feet flat.",
+            "Pull one knee towards your chest until you feel a gentle stretch in your middle and lower back.",
+            "Keep breathing normally and hold for 5 seconds.",
+            "Lower that leg and do the same with the other knee.",
+        ],
+        cautions=GENERAL_CAUTIONS + [
+            "A gentler version of the double knee-to-chest; it also rounds (flexes) the spine.",
+        ],
+    ),
+    CatalogStretch(
+        slug="supine-hamstring",
+        name="Lying hamstring stretch",
+        spine="neutral",
+        hold_seconds=20,
+        reps=3,
+        per_side=True,
+        needs_helper=False,
+        measures_angle=True,
+        instructions=[
+            "Lie on your back with both legs straight.",
+            "Tighten your buttocks and stomach muscles so your lower back presses flat into the mat.",
+            "Bend one knee and put that foot flat on the floor.",
+            "Lift the other leg, knee straight and toes pulled towards you, as high as it comfortably goes.",
+            "Hold for 20 seconds, lower it, then swap legs. Do the whole round three times.",
+        ],
+        cautions=GENERAL_CAUTIONS + [
+            "With flexible hamstrings the raised leg can reach about 90 degrees; most backs start lower.",
+            "Keep the lower back on the mat: an arching back means the leg has gone too high.",
+        ],
+    ),
+    CatalogStretch(
+        slug="slr-assisted",
+        name="Straight-leg raise with a helper",
+        spine="neutral",
+        hold_seconds=10,
+        reps=5,
+        per_side=True,
+        needs_helper=True,
+        measures_angle=True,
+        instructions=[
+            "Lie flat with a thin pillow under your neck and let your whole body go loose.",
+            "Your helper holds the ankle of the painful leg and lifts it, keeping the knee straight.",
+            "The first lift is only 4 to 5 inches (10 to 12 cm), or until you feel a strong pull.",
+            "Your helper holds it there for 10 seconds, then lowers it slowly.",
+            "Repeat, going a little higher each time.",
+        ],
+        cautions=GENERAL_CAUTIONS + [
+            "Meant for back pain that spreads into the buttock or down the leg (sciatic pain).",
+            "It is often uncomfortable. A pull is expected; sharp or increasing pain means stop.",
+            "You stay relaxed: the helper does all the lifting.",
+        ],
+    ),
+    CatalogStretch(
+        slug="slr-strap",
+        name="Straight-leg raise with a strap",
+        spine="neutral",
+        hold_seconds=10,
+        reps=5,
+        per_side=True,
+        needs_helper=False,
+        measures_angle=True,
+        instructions=[
+            "Sit down and loop a belt, rope or exercise band under the foot of the painful leg.",
+            "Lie back holding both ends.",
+            "Keeping the knee straight, pull the leg up until you feel a moderate pull.",
+            "Hold 10 seconds, lower it, and repeat a little higher each time.",
+        ],
+        cautions=GENERAL_CAUTIONS + [
+            "The do-it-yourself version of the helper-assisted raise, for when no one can help.",
+            "Pull steadily; never bounce or jerk the leg up.",
+        ],
+    ),
+)
+
+BUILTIN_SLUGS = frozenset(s.slug for s in BUILTIN_STRETCHES)
+DEFAULT_PLAN = ("double-knee-to-chest", "single-knee-to-chest", "supine-hamstring", "slr-strap")

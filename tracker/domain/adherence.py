@@ -1,0 +1,30 @@
+"""Streaks: how many days in a row a person has logged."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def current_streak(days: Iterable[dt.date], today: dt.date) -> int:
+    """Consecutive logged days ending today, or ending yesterday when today has no log
+    yet (the day is not over, so the streak is not broken)."""
+    logged = set(days)
+    day = today if today in logged else today - ONE_DAY
+    count = 0
+    while day in logged:
+        count += 1
+        day -= ONE_DAY
+    return count
+
+
+def longest_streak(days: Iterable[dt.date]) -> int:
+    ordered = sorted(set(days))
+    best = run = 0
+    previous: dt.date | None = None
+    for day in ordered:
+        run = run + 1 if previous is not None and day - previous == ONE_DAY else 1
+        best = max(best, run)
+        previous = day
+    return best

@@ -1,0 +1,97 @@
+"""Safety rules: when a session needs a warning, which stretches to caution against,
+and the red-flag screen that sends a person to a clinician instead of stretching."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# A rise of this many points (0-10 scale) from before to after a session is flagged.
+PAIN_RISE_THRESHOLD = 2
+# A stretch marked "made it worse" this many times is shown with a warning.
+WORSE_WARNING_COUNT = 2
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    message: str
+    stretch: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "stretch": self.stretch}
+
+
+def session_flags(pain_before: int | None, pain_after: int | None,
+                  worse_stretches: Iterable[str]) -> list[Flag]:
+    """Flags for one session: pain went up by the threshold or more, and one flag per
+    stretch the person marked as making it worse (named by slug, in order, once)."""
+    flags: list[Flag] = []
+    if pain_before is not None and pain_after is not None \
+            and pain_after - pain_before >= PAIN_RISE_THRESHOLD:
+        flags.append(Flag(
+            "pain_increase",
+            f"Your pain went up {pain_after - pain_before} points during this session. "
+            "Stop the stretches that made it worse, and talk to a clinician if it stays up.",
+        ))
+    for slug in dict.fromkeys(worse_stretches):
+        flags.append(Flag(
+            "stretch_worse",
+            "You marked this stretch as making your pain worse. Stop doing it; "
+            "a stretch that raises pain is not helping.",
+            slug,
+        ))
+    return flags
+
+
+def stretches_to_caution(worse_counts: Mapping[str, int]) -> frozenset[str]:
+    return frozenset(s for s, n in worse_counts.items() if n >= WORSE_WARNING_COUNT)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    key: str
+    question: str
+    urgency: str  # "emergency" (go now) | "soon" (see a doctor soon)
+
+
+RED_FLAGS: tuple[RedFlag, ...] = (
+    RedFlag("saddle_numbness", "Numbness or pins and needles around your genitals, "
+            "buttocks or inner thighs (where you would sit on a saddle)?", "emergency"),
+    RedFlag("bladder_bowel", "New trouble passing urine, or not being able to "
+            "control your bladder or bowels?", "emergency"),
+    RedFlag("both_legs", "Sciatica (pain, numbness or tingling) going down both legs?",
+            "emergency"),
+    RedFlag("weakness", "Weakness in a leg that keeps getting worse, or new trouble walking?",
+            "emergency"),
+    RedFlag("fever", "A fever, or feeling generally unwell, together with the back pain?",
+            "soon"),
+    RedFlag("trauma", "Back pain that started after a serious accident or fall?", "soon"),
+    RedFlag("cancer", "Cancer in the past, and this back pain is new?", "soon"),
+    RedFlag("weight_loss", "Losing weight without trying?", "soon"),
+    RedFlag("night_pain", "Pain that is there all night and does not ease when you "
+            "change position?", "soon"),
+)
+RED_FLAG_KEYS = frozenset(f.key for f in RED_FLAGS)
+
+
+@dataclass(frozen=True)
+class RedFlagOutcome:
+    level: str  # "none" | "soon" | "emergency"
+    items: tuple[RedFlag, ...]
+
+    @property
+    def stop_stretching(self) -> bool:
+        return self.level != "none"
+
+
+def red_flag_outcome(ticked: Iterable[str]) -> RedFlagOutcome:
+    """What the answers mean: any emergency item wins; unknown keys are ignored."""
+    chosen = set(ticked)
+    items = tuple(f for f in RED_FLAGS if f.key in chosen)
+    if any(f.urgency == "emergency" for f in items):
+        level = "emergency"
+    elif items:
+        level = "soon"
+    else:
+        level = "none"
+    return RedFlagOutcome(level, items)

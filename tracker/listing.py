@@ -1,0 +1,45 @@
+"""The list envelope every collection answers with: ``{"items": [...], "meta": {...}}``,
+and the page/per_page query arguments."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask import current_app
+from marshmallow import Schema, fields, validate
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=200))
+
+
+class ListMeta(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
+
+
+@lru_cache(maxsize=None)
+def envelope(item_schema: type[Schema]) -> type[Schema]:
+    """A schema class ``{"items": [item_schema], "meta": ListMeta}`` (one per item type,
+    so the OpenAPI document names each once)."""
+    name = item_schema.__name__.removesuffix("Schema") + "List"
+    return type(name, (Schema,), {
+        "items": fields.List(fields.Nested(item_schema)),
+        "meta": fields.Nested(ListMeta),
+    })
+
+
+def page_bounds(args: dict) -> tuple[int, int]:
+    per_page = args.get("per_page") or current_app.config["PAGE_SIZE_DEFAULT"]
+    per_page = min(per_page, current_app.config["PAGE_SIZE_MAX"])
+    return args.get("page", 1), per_page
+
+
+def listed(items: list, total: int | None = None, page: int = 1, per_page: int | None = None) -> dict:
+    total = len(items) if total is None else total
+    per_page = per_page or max(total, 1)
+    return {"items": items,
+            "meta": {"total": total, "page": page, "per_page": per_page,
+                     "pages": (total + per_page - 1) // per_page}}

@@ -1,0 +1,1 @@
+"""The log book: stretch library, stretching sessions, pain check-ins."""

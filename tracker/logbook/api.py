@@ -1,0 +1,116 @@
+"""JSON routes of the log book: /api/v1/stretches, /sessions, /checkins."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from tracker.db_types import utcnow
+from tracker.extensions import db
+from tracker.listing import envelope, listed, page_bounds
+from tracker.logbook import schemas, service
+
+blp = Blueprint("logbook_api", __name__, url_prefix="/api/v1", description="Log book")
+
+
+def page_out(page: service.Page) -> dict:
+    return listed(page.items, page.total, page.page, page.per_page)
+
+
+def _page_args(args: dict) -> tuple:
+    page, per_page = page_bounds(args)
+    return args.get("from_"), args.get("to"), page, per_page
+
+
+@blp.route("/stretches")
+class Stretches(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, envelope(schemas.StretchSchema))
+    def get(self):
+        return listed(service.visible_stretches(current_user))
+
+    @blp.arguments(schemas.StretchCreateSchema)
+    @blp.response(201, schemas.StretchSchema)
+    def post(self, data):
+        stretch = service.create_custom_stretch(current_user, data)
+        db.session.commit()
+        return stretch
+
+
+@blp.route("/stretches/<slug>")
+@login_required
+@blp.response(200, schemas.StretchSchema)
+def stretch(slug: str):
+    return service.stretch_by_slug(current_user, slug)
+
+
+@blp.route("/sessions")
+class Sessions(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.DateRangeArgs, location="query")
+    @blp.response(200, envelope(schemas.SessionSchema))
+    def get(self, args):
+        return page_out(service.list_sessions(current_user, *_page_args(args)))
+
+    @blp.arguments(schemas.SessionCreateSchema)
+    @blp.response(201, schemas.SessionSchema)
+    @blp.alt_response(200, schema=schemas.SessionSchema, description="Replay of a known client_id")
+    def post(self, data):
+        session, created = service.create_session(current_user, data, utcnow())
+        db.session.commit()
+        return session, 201 if created else 200
+
+
+@blp.route("/sessions/<int:session_id>")
+class SessionItem(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.SessionSchema)
+    def get(self, session_id: int):
+        return service.get_session(current_user, session_id)
+
+    @blp.arguments(schemas.SessionPatchSchema)
+    @blp.response(200, schemas.SessionSchema)
+    def patch(self, data, session_id: int):
+        session = service.update_session(current_user, session_id, data, utcnow())
+        db.session.commit()
+        return session
+
+    @blp.response(204)
+    def delete(self, session_id: int):
+        service.delete_session(current_user, session_id)
+        db.session.commit()
+
+
+@blp.route("/checkins")
+class Checkins(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.DateRangeArgs, location="query")
+    @blp.response(200, envelope(schemas.CheckinSchema))
+    def get(self, args):
+        return page_out(service.list_checkins(current_user, *_page_args(args)))
+
+    @blp.arguments(schemas.CheckinCreateSchema)
+    @blp.response(201, schemas.CheckinSchema)
+    @blp.alt_response(200, schema=schemas.CheckinSchema, description="Replay of a known client_id")
+    def post(self, data):
+        checkin, created = service.create_checkin(current_user, data, utcnow())
+        db.session.commit()
+        return checkin, 201 if created else 200
+
+
+@blp.route("/checkins/<int:checkin_id>")
+class CheckinItem(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.CheckinSchema)
+    def get(self, checkin_id: int):
+        return service.get_checkin(current_user, checkin_id)
+
+    @blp.response(204)
+    def delete(self, checkin_id: int):
+        service.delete_checkin(current_user, checkin_id)
+        db.session.commit()

@@ -1,0 +1,126 @@
+"""Log book tables: the stretch library, stretching sessions and their entries, and
+pain check-ins outside a session."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (JSON, CheckConstraint, Date, ForeignKey, Index, SmallInteger,
+                        String, Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db_types import UTCDateTime, utcnow
+from tracker.domain import safety
+from tracker.extensions import db
+
+
+class Stretch(db.Model):
+    __tablename__ = "stretch"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "slug"),
+        CheckConstraint("spine IN ('flexion', 'neutral', 'extension')", name="spine"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # NULL owner = built-in, visible to everyone.
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(60), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    spine: Mapped[str] = mapped_column(String(10))
+    hold_seconds: Mapped[int] = mapped_column(SmallInteger)
+    reps: Mapped[int] = mapped_column(SmallInteger)
+    per_side: Mapped[bool] = mapped_column(default=False)
+    needs_helper: Mapped[bool] = mapped_column(default=False)
+    measures_angle: Mapped[bool] = mapped_column(default=False)
+    instructions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cautions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def builtin(self) -> bool:
+        return self.owner_id is None
+
+
+class StretchSession(db.Model):
+    """One stretching session (table ``stretch_session``: "session" is an SQL word)."""
+
+    __tablename__ = "stretch_session"
+    __table_args__ = (
+        UniqueConstraint("user_id", "client_id"),
+        Index("ix_stretch_session_user_day", "user_id", "local_date"),
+        CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before"),
+        CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(36))
+    performed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    pain_before: Mapped[int | None] = mapped_column(SmallInteger)
+    pain_after: Mapped[int | None] = mapped_column(SmallInteger)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    entries: Mapped[list["SessionEntry"]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="SessionEntry.position", lazy="selectin",
+    )
+
+    @property
+    def flags(self) -> list[safety.Flag]:
+        return safety.session_flags(self.pain_before, self.pain_after,
+                                    [e.stretch.slug for e in self.entries if e.worse])
+
+
+class SessionEntry(db.Model):
+    __tablename__ = "session_entry"
+    __table_args__ = (
+        CheckConstraint("side IN ('left', 'right', 'both', 'none')", name="side"),
+        CheckConstraint("angle_deg IS NULL OR (angle_deg >= 0 AND angle_deg <= 120)",
+                        name="angle_deg"),
+        CheckConstraint("angle_method IS NULL OR angle_method IN ('manual', 'phone')",
+                        name="angle_method"),
+        CheckConstraint("assisted IS NULL OR assisted IN ('helper', 'strap')", name="assisted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("stretch_session.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    stretch_id: Mapped[int] = mapped_column(ForeignKey("stretch.id", ondelete="CASCADE"),
+                                            index=True)
+    side: Mapped[str] = mapped_column(String(5))
+    reps: Mapped[int] = mapped_column(SmallInteger)
+    hold_seconds: Mapped[int] = mapped_column(SmallInteger)
+    angle_deg: Mapped[float | None]
+    angle_method: Mapped[str | None] = mapped_column(String(6))
+    assisted: Mapped[str | None] = mapped_column(String(6))
+    worse: Mapped[bool] = mapped_column(default=False)
+
+    session: Mapped[StretchSession] = relationship(back_populates="entries")
+    stretch: Mapped[Stretch] = relationship(lazy="joined")
+
+
+class Checkin(db.Model):
+    __tablename__ = "checkin"
+    __table_args__ = (
+        UniqueConstraint("user_id", "client_id"),
+        Index("ix_checkin_user_day", "user_id", "local_date"),
+        CheckConstraint("score BETWEEN 0 AND 10", name="score"),
+        CheckConstraint("context IN ('waking', 'after_sitting', 'evening', 'other')",
+                        name="context"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(36))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    score: Mapped[int] = mapped_column(SmallInteger)
+    context: Mapped[str] = mapped_column(String(16), default="other")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

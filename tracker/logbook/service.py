@@ -1,0 +1,283 @@
+"""Log book use cases: the stretch library, sessions and check-ins of one user.
+
+Every query is scoped to the user: another user's object is simply not found. Creates
+are idempotent by the device's client_id. Callers commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from tracker.auth.models import User
+from tracker.catalog import DEFAULT_PLAN
+from tracker.domain import adherence, entries as entry_rules, plan, safety
+from tracker.domain.clock import local_date
+from tracker.errors import Conflict, Invalid, NotFound
+from tracker.extensions import db
+from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
+
+# ---------------------------------------------------------------- stretches
+
+
+def _visible(user: User) -> Select:
+    return select(Stretch).where(or_(Stretch.owner_id.is_(None), Stretch.owner_id == user.id))
+
+
+def visible_stretches(user: User) -> list[Stretch]:
+    return list(db.session.scalars(
+        _visible(user).order_by(Stretch.owner_id.is_not(None), Stretch.id)))
+
+
+def stretch_by_slug(user: User, slug: str) -> Stretch:
+    found = db.session.scalar(_visible(user).where(Stretch.slug == slug))
+    if found is None:
+        raise NotFound("No such stretch.")
+    return found
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:60].strip("-")
+
+
+def create_custom_stretch(user: User, data: dict) -> Stretch:
+    slug = data.get("slug") or slugify(data["name"])
+    if not slug:
+        raise Invalid.field("slug", "Give a slug: the name has no letters or digits.")
+    if db.session.scalar(_visible(user).where(Stretch.slug == slug)) is not None:
+        raise Conflict("That slug is taken.", {"slug": ["Already used by another stretch."]})
+    stretch = Stretch(owner_id=user.id, **{**data, "slug": slug})
+    db.session.add(stretch)
+    db.session.flush()
+    return stretch
+
+
+def caution_slugs(user: User) -> frozenset[str]:
+    """Stretches this person has marked as making pain worse often enough to warn."""
+    rows = db.session.execute(
+        select(Stretch.slug, func.count())
+        .join(SessionEntry, SessionEntry.stretch_id == Stretch.id)
+        .join(StretchSession, StretchSession.id == SessionEntry.session_id)
+        .where(StretchSession.user_id == user.id, SessionEntry.worse.is_(True))
+        .group_by(Stretch.slug))
+    return safety.stretches_to_caution(dict(rows.all()))
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def _build_entries(user: User, raw_entries: list[dict]) -> list[SessionEntry]:
+    slugs = {e["stretch"] for e in raw_entries}
+    by_slug = {s.slug: s for s in db.session.scalars(_visible(user).where(Stretch.slug.in_(slugs)))}
+    problems: dict[str, list[str]] = {}
+    built: list[SessionEntry] = []
+    for i, raw in enumerate(raw_entries):
+        stretch = by_slug.get(raw["stretch"])
+        if stretch is None:
+            problems[f"entries.{i}.stretch"] = ["Unknown stretch."]
+            continue
+        side = raw.get("side") or entry_rules.default_side(stretch.per_side)
+        angle = raw.get("angle_deg")
+        for field, message in entry_rules.entry_problems(
+                per_side=stretch.per_side, measures_angle=stretch.measures_angle, side=side,
+                angle_deg=angle, angle_method=raw.get("angle_method")).items():
+            problems[f"entries.{i}.{field}"] = [message]
+        assisted = raw.get("assisted")
+        if assisted is None and stretch.slug == "slr-assisted":
+            assisted = "helper"
+        elif assisted is None and stretch.slug == "slr-strap":
+            assisted = "strap"
+        built.append(SessionEntry(
+            position=i, stretch=stretch, stretch_id=stretch.id, side=side,
+            reps=raw.get("reps", stretch.reps), hold_seconds=raw.get("hold_seconds", stretch.hold_seconds),
+            angle_deg=None if angle is None else round(angle, 1),
+            angle_method=raw.get("angle_method") or ("manual" if angle is not None else None),
+            assisted=assisted, worse=raw.get("worse", False)))
+    if problems:
+        raise Invalid("Some entries are not valid.", problems)
+    return built
+
+
+def _check_time(field: str, when: dt.datetime, now: dt.datetime) -> None:
+    problem = entry_rules.performed_at_problem(when, now)
+    if problem:
+        raise Invalid.field(field, problem)
+
+
+def _session_query(user: User) -> Select:
+    return select(StretchSession).where(StretchSession.user_id == user.id)
+
+
+def create_session(user: User, data: dict, now: dt.datetime) -> tuple[StretchSession, bool]:
+    """(session, created). A client_id seen before returns the stored session unchanged."""
+    existing = db.session.scalar(_session_query(user).where(
+        StretchSession.client_id == data["client_id"]))
+    if existing is not None:
+        return existing, False
+    _check_time("performed_at", data["performed_at"], now)
+    session = StretchSession(
+        user_id=user.id, client_id=data["client_id"], performed_at=data["performed_at"],
+        local_date=local_date(data["performed_at"], user.timezone),
+        pain_before=data.get("pain_before"), pain_after=data.get("pain_after"),
+        notes=data.get("notes", ""), entries=_build_entries(user, data["entries"]))
+    db.session.add(session)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A concurrent replay inserted the same client_id first: answer with its row.
+        db.session.rollback()
+        existing = db.session.scalar(_session_query(user).where(
+            StretchSession.client_id == data["client_id"]))
+        if existing is None:
+            raise
+        return existing, False
+    return session, True
+
+
+def get_session(user: User, session_id: int) -> StretchSession:
+    session = db.session.scalar(_session_query(user).where(StretchSession.id == session_id))
+    if session is None:
+        raise NotFound("No such session.")
+    return session
+
+
+def update_session(user: User, session_id: int, data: dict, now: dt.datetime) -> StretchSession:
+    session = get_session(user, session_id)
+    if "performed_at" in data:
+        _check_time("performed_at", data["performed_at"], now)
+        session.performed_at = data["performed_at"]
+        session.local_date = local_date(data["performed_at"], user.timezone)
+    for field in ("pain_before", "pain_after", "notes"):
+        if field in data:
+            setattr(session, field, data[field])
+    if "entries" in data:
+        session.entries = _build_entries(user, data["entries"])
+    db.session.flush()
+    return session
+
+
+def delete_session(user: User, session_id: int) -> None:
+    db.session.delete(get_session(user, session_id))
+    db.session.flush()
+
+
+def _in_range(query: Select, column, date_from: dt.date | None, date_to: dt.date | None) -> Select:  # noqa: ANN001
+    if date_from:
+        query = query.where(column >= date_from)
+    if date_to:
+        query = query.where(column <= date_to)
+    return query
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+
+def _paged(query: Select, order, page: int, per_page: int) -> Page:  # noqa: ANN001
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, total or 0, page, per_page)
+
+
+def list_sessions(user: User, date_from: dt.date | None, date_to: dt.date | None,
+                  page: int, per_page: int) -> Page:
+    query = _in_range(_session_query(user), StretchSession.local_date, date_from, date_to)
+    return _paged(query, (StretchSession.performed_at.desc(), StretchSession.id.desc()), page, per_page)
+
+
+# ---------------------------------------------------------------- check-ins
+
+
+def _checkin_query(user: User) -> Select:
+    return select(Checkin).where(Checkin.user_id == user.id)
+
+
+def create_checkin(user: User, data: dict, now: dt.datetime) -> tuple[Checkin, bool]:
+    existing = db.session.scalar(_checkin_query(user).where(Checkin.client_id == data["client_id"]))
+    if existing is not None:
+        return existing, False
+    _check_time("recorded_at", data["recorded_at"], now)
+    checkin = Checkin(user_id=user.id, local_date=local_date(data["recorded_at"], user.timezone),
+                      **data)
+    db.session.add(checkin)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.scalar(_checkin_query(user).where(Checkin.client_id == data["client_id"]))
+        if existing is None:
+            raise
+        return existing, False
+    return checkin, True
+
+
+def get_checkin(user: User, checkin_id: int) -> Checkin:
+    checkin = db.session.scalar(_checkin_query(user).where(Checkin.id == checkin_id))
+    if checkin is None:
+        raise NotFound("No such check-in.")
+    return checkin
+
+
+def delete_checkin(user: User, checkin_id: int) -> None:
+    db.session.delete(get_checkin(user, checkin_id))
+    db.session.flush()
+
+
+def list_checkins(user: User, date_from: dt.date | None, date_to: dt.date | None,
+                  page: int, per_page: int) -> Page:
+    query = _in_range(_checkin_query(user), Checkin.local_date, date_from, date_to)
+    return _paged(query, (Checkin.recorded_at.desc(), Checkin.id.desc()), page, per_page)
+
+
+# ---------------------------------------------------------------- today
+
+
+@dataclass
+class Today:
+    date: dt.date
+    plan: list[Stretch]
+    sessions: list[StretchSession]
+    checkins: list[Checkin]
+    streak: int
+    caution: frozenset[str]
+    red_flags: safety.RedFlagOutcome
+
+
+def today(user: User, now: dt.datetime) -> Today:
+    day = local_date(now, user.timezone)
+    sessions = list(db.session.scalars(_session_query(user).where(
+        StretchSession.local_date == day).order_by(StretchSession.performed_at)))
+    checkins = list(db.session.scalars(_checkin_query(user).where(
+        Checkin.local_date == day).order_by(Checkin.recorded_at)))
+    days = db.session.scalars(select(StretchSession.local_date).distinct().where(
+        StretchSession.user_id == user.id, StretchSession.local_date <= day)).all()
+    recent = db.session.scalars(
+        select(Stretch.slug)
+        .join(SessionEntry, SessionEntry.stretch_id == Stretch.id)
+        .join(StretchSession, StretchSession.id == SessionEntry.session_id)
+        .where(StretchSession.user_id == user.id,
+               StretchSession.local_date >= day - dt.timedelta(days=14))
+        .order_by(StretchSession.performed_at.desc(), SessionEntry.position)).all()
+    caution = caution_slugs(user)
+    slugs = plan.usual_plan(recent, DEFAULT_PLAN, size=4)
+    stretches = {s.slug: s for s in visible_stretches(user)}
+    return Today(day, [stretches[s] for s in slugs if s in stretches], sessions, checkins,
+                 adherence.current_streak(days, day), caution,
+                 safety.red_flag_outcome(user.red_flags or []))
+
+
+def record_red_flags(user: User, ticked: list[str], now: dt.datetime) -> safety.RedFlagOutcome:
+    unknown = sorted(set(ticked) - safety.RED_FLAG_KEYS)
+    if unknown:
+        raise Invalid.field("red_flags", f"Unknown items: {', '.join(unknown)}.")
+    user.red_flags = sorted(set(ticked))
+    user.red_flags_answered_at = now
+    return safety.red_flag_outcome(user.red_flags)
+

@@ -1,0 +1,32 @@
+"""Field types shared by the API schemas."""
+from __future__ import annotations
+
+import uuid
+
+from marshmallow import ValidationError, fields
+
+
+class StrictInteger(fields.Integer):
+    """An integer that refuses floats, numeric strings and booleans (JSON true is not 1)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class ClientId(fields.String):
+    """A device-made UUID, stored in its canonical lower-case hyphenated form."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            parsed = uuid.UUID(text)
+        except (ValueError, AttributeError, TypeError):
+            raise ValidationError("Must be a UUID made on the device.") from None
+        if len(text) not in (32, 36):
+            raise ValidationError("Must be a UUID made on the device.")
+        return str(parsed)
