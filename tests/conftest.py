@@ -1,6 +1,8 @@
 """Shared fixtures, in the style of Flask's tutorial: ``app``, ``client``, ``runner``,
 plus ``users`` (make accounts), ``auth`` (a signed-in client) and ``live_server``
-(the app on a real port, for browser and concurrency tests).
+(the app on a real port, for browser and concurrency tests). ``make_app(**settings)``
+builds further apps on the same test database with settings overridden, and
+``instance_path`` points new apps' instance folder at a temporary directory.
 
 Database: a real SQLite file per test (copied from a template migrated once per run),
 or, when TRACKER_TEST_DATABASE_URL is set, that PostgreSQL database, migrated once per
@@ -83,21 +85,55 @@ def _empty_postgres() -> None:
 
 
 @pytest.fixture
-def app(template_db, tmp_path):
-    if PG_URL:
-        url = PG_URL
-    else:
+def database_url(template_db, tmp_path):
+    """This test's database: a fresh copy of the template SQLite file, or the
+    PostgreSQL test database, emptied again afterwards."""
+    if not PG_URL:
         target = tmp_path / "tracker.db"
         shutil.copyfile(template_db, target)
-        url = f"sqlite:///{target}"
-    app = create_app(_settings(url, tmp_path))
-    app.test_client_class = Client
-    yield app
+        yield f"sqlite:///{target}"
+        return
+    yield PG_URL
+    app = create_app(_settings(PG_URL, tmp_path))
     with app.app_context():
+        _empty_postgres()
         db.session.remove()
-        if PG_URL:
-            _empty_postgres()
         db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """``make_app(MAX_CONTENT_LENGTH=1000)``: a test app on this test's database with
+    some settings overridden. Add test-only routes right after making it."""
+    apps = []
+
+    def make(**settings):
+        app = create_app({**_settings(database_url, tmp_path), **settings})
+        app.test_client_class = Client
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def instance_path(tmp_path, monkeypatch) -> Path:
+    """A temporary instance folder for every app created in this test (the
+    secret key and other generated files land there, not in the checkout)."""
+    from flask import Flask
+
+    path = tmp_path / "instance"
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(path))
+    return path
 
 
 @pytest.fixture

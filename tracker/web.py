@@ -68,3 +68,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(logbook_views.bp)
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
+    app.add_template_filter(_number, "number")
+
+
+def _number(value) -> str:  # noqa: ANN001
+    """40.0 -> "40", 42.5 -> "42.5", None -> "" (for form values and labels)."""
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)

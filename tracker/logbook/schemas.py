@@ -75,8 +75,9 @@ class SessionSchema(Schema):
 class DateRangeArgs(Schema):
     from_ = fields.Date(data_key="from")
     to = fields.Date()
-    page = StrictInteger(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = StrictInteger(load_default=None, validate=validate.Range(min=1, max=200))
+    # Query strings are text: plain Integer parses "50" (and refuses "5.5").
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=200))
 
     @validates_schema
     def _ordered(self, data, **_kw):  # noqa: ANN001

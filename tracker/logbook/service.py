@@ -250,6 +250,24 @@ class Today:
     red_flags: safety.RedFlagOutcome
 
 
+def plan_for(user: User, day: dt.date) -> list[Stretch]:
+    """The stretches this person usually does (last 14 days), or the default plan."""
+    recent = db.session.scalars(
+        select(Stretch.slug)
+        .join(SessionEntry, SessionEntry.stretch_id == Stretch.id)
+        .join(StretchSession, StretchSession.id == SessionEntry.session_id)
+        .where(StretchSession.user_id == user.id,
+               StretchSession.local_date >= day - dt.timedelta(days=14))
+        .order_by(StretchSession.performed_at.desc(), SessionEntry.position)).all()
+    slugs = plan.usual_plan(recent, DEFAULT_PLAN, size=4)
+    stretches = {s.slug: s for s in db.session.scalars(_visible(user).where(Stretch.slug.in_(slugs)))}
+    return [stretches[s] for s in slugs if s in stretches]
+
+
+def red_flags(user: User) -> safety.RedFlagOutcome:
+    return safety.red_flag_outcome(user.red_flags or [])
+
+
 def today(user: User, now: dt.datetime) -> Today:
     day = local_date(now, user.timezone)
     sessions = list(db.session.scalars(_session_query(user).where(
@@ -258,19 +276,8 @@ def today(user: User, now: dt.datetime) -> Today:
         Checkin.local_date == day).order_by(Checkin.recorded_at)))
     days = db.session.scalars(select(StretchSession.local_date).distinct().where(
         StretchSession.user_id == user.id, StretchSession.local_date <= day)).all()
-    recent = db.session.scalars(
-        select(Stretch.slug)
-        .join(SessionEntry, SessionEntry.stretch_id == Stretch.id)
-        .join(StretchSession, StretchSession.id == SessionEntry.session_id)
-        .where(StretchSession.user_id == user.id,
-               StretchSession.local_date >= day - dt.timedelta(days=14))
-        .order_by(StretchSession.performed_at.desc(), SessionEntry.position)).all()
-    caution = caution_slugs(user)
-    slugs = plan.usual_plan(recent, DEFAULT_PLAN, size=4)
-    stretches = {s.slug: s for s in visible_stretches(user)}
-    return Today(day, [stretches[s] for s in slugs if s in stretches], sessions, checkins,
-                 adherence.current_streak(days, day), caution,
-                 safety.red_flag_outcome(user.red_flags or []))
+    return Today(day, plan_for(user, day), sessions, checkins,
+                 adherence.current_streak(days, day), caution_slugs(user), red_flags(user))
 
 
 def record_red_flags(user: User, ticked: list[str], now: dt.datetime) -> safety.RedFlagOutcome:

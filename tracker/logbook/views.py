@@ -10,6 +10,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.db_types import utcnow
+from tracker.domain.clock import local_date
 from tracker.domain.safety import RED_FLAGS
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
@@ -34,8 +35,7 @@ def today():
 def _log_context(session=None, cards=None, errors=None, client_id=None):  # noqa: ANN001
     """Everything the log form needs: plan stretches first, then the rest."""
     now = utcnow()
-    summary = service.today(current_user, now)
-    plan_slugs = [s.slug for s in summary.plan]
+    plan_slugs = [s.slug for s in service.plan_for(current_user, local_date(now, current_user.timezone))]
     stretches = service.visible_stretches(current_user)
     used = set((cards or {}).keys())
     wanted = request.args.getlist("stretch")
@@ -48,10 +48,10 @@ def _log_context(session=None, cards=None, errors=None, client_id=None):  # noqa
     when = (session.performed_at if session else now).astimezone(tz)
     return {
         "primary": primary, "more": more, "cards": cards or {}, "errors": errors or {},
-        "caution": summary.caution, "session": session,
+        "caution": service.caution_slugs(current_user), "session": session,
         "client_id": client_id or (session.client_id if session else str(uuid.uuid4())),
         "performed_local": when.strftime("%Y-%m-%dT%H:%M"),
-        "red_flags": summary.red_flags,
+        "red_flags": service.red_flags(current_user),
     }
 
 
@@ -148,7 +148,7 @@ def history():
     data, errors = load_form(schemas.DateRangeArgs(), request.args.to_dict())
     if errors:
         abort(400)
-    today_local = service.today(current_user, utcnow()).date
+    today_local = local_date(utcnow(), current_user.timezone)
     date_to = data.get("to") or today_local
     date_from = data.get("from_") or date_to - dt.timedelta(days=HISTORY_DAYS - 1)
     sessions = service.list_sessions(current_user, date_from, date_to, 1, 500).items
