@@ -1,0 +1,306 @@
+// Guided hold timer: walks through holds and rests with cues, then fills the log form.
+
+const TICK_MS = 200;
+const SIDED = new Set(["left", "right"]);
+
+function intAttr(value, fallback, min) {
+  const n = Number.parseInt(value, 10);
+  return Number.isFinite(n) && n >= min ? n : fallback;
+}
+
+/** The ordered steps of a routine: every hold, with a rest between holds (none after the last). */
+export function buildSteps({ hold, reps, sides, rest = 5 }) {
+  const sideList = sides && sides.length ? sides : ["both"];
+  const holds = sideList.length * reps;
+  const steps = [];
+  let previous = null;
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const side of sideList) {
+      if (previous && rest > 0) {
+        steps.push({ kind: "rest", seconds: rest, rep, side, switchSide: side !== previous.side });
+      }
+      const step = { kind: "hold", seconds: hold, rep, side, number: previous ? previous.number + 1 : 1, of: holds };
+      steps.push(step);
+      previous = step;
+    }
+  }
+  return steps;
+}
+
+function limb(side) {
+  return `${side} leg`;
+}
+
+function describe(step, reps) {
+  if (step.kind === "rest") return step.switchSide && SIDED.has(step.side) ? `Switch to the ${limb(step.side)}` : "Relax";
+  const where = SIDED.has(step.side) ? `${limb(step.side)}, ` : "";
+  return `Hold — ${where}rep ${step.rep} of ${reps}`;
+}
+
+function clock(seconds) {
+  const s = Math.max(0, Math.ceil(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+// One AudioContext for the page, created on the first Start tap (browsers need a gesture).
+let audio = null;
+
+function unlockAudio() {
+  try {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Context) audio = new Context();
+    if (audio && audio.state === "suspended") audio.resume().catch(() => {});
+  } catch {
+    audio = null;
+  }
+}
+
+function beep(frequency, at = 0) {
+  try {
+    if (!audio) return;
+    const start = audio.currentTime + at;
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.type = "sine";
+    osc.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.0001, start);
+    gain.gain.exponentialRampToValueAtTime(0.25, start + 0.015);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.18);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(start);
+    osc.stop(start + 0.2);
+  } catch {
+    /* sound is a nicety */
+  }
+}
+
+function cue(kind) {
+  try {
+    navigator.vibrate?.(kind === "done" ? [200, 100, 200] : 200);
+  } catch {
+    /* not supported */
+  }
+  if (kind === "hold") beep(880);
+  else if (kind === "rest") beep(660);
+  else if (kind === "done") {
+    beep(880);
+    beep(1320, 0.22);
+  }
+}
+
+function make(tag, className, text) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function setField(el, apply) {
+  if (!el) return;
+  apply(el);
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+function fillForm(section, prefix, { hold, reps, sides }) {
+  const scope = section.closest("form") || document;
+  const named = (name) => scope.querySelectorAll(`[name="${CSS.escape(name)}"]`);
+  setField(named(`${prefix}-reps`)[0], (el) => { el.value = String(reps); });
+  setField(named(`${prefix}-hold_seconds`)[0], (el) => { el.value = String(hold); });
+  setField(named(`${prefix}-done`)[0], (el) => { el.checked = true; });
+  for (const box of named(`${prefix}-sides`)) {
+    if (sides.includes(box.value)) setField(box, (el) => { el.checked = true; });
+  }
+}
+
+function mountTimer(section) {
+  const ds = section.dataset;
+  const hold = intAttr(ds.hold, 20, 1);
+  const reps = intAttr(ds.reps, 1, 1);
+  const rest = intAttr(ds.rest, 5, 0);
+  const sides = (ds.sides || "both").split(",").map((s) => s.trim()).filter(Boolean);
+  const steps = buildSteps({ hold, reps, sides, rest });
+  const totalMs = steps.reduce((sum, step) => sum + step.seconds * 1000, 0);
+  const doneText = ds.fill ? "Done — logged in the form below" : "Done";
+
+  const name = make("p", "timer-name", ds.name || "Hold timer");
+  const countdown = make("p", "timer-count");
+  countdown.setAttribute("role", "timer");
+  const now = make("p", "timer-now");
+  const bar = make("progress", "timer-bar");
+  bar.max = totalMs;
+  bar.value = 0;
+  bar.setAttribute("aria-hidden", "true");
+  const progress = make("p", "timer-progress");
+  const startButton = make("button", "primary", "Start");
+  const resetButton = make("button", "secondary", "Reset");
+  startButton.type = resetButton.type = "button";
+  const actions = make("div", "timer-actions");
+  actions.append(startButton, resetButton);
+  const live = make("p", "sr-only");
+  live.setAttribute("aria-live", "polite");
+  live.setAttribute("role", "status");
+  section.replaceChildren(name, countdown, now, bar, progress, actions, live);
+
+  // State: idle | running | paused | done. `index` is the current step; while running
+  // `endsAt` is when it ends, otherwise `leftMs` is what remains of it.
+  let state = "idle";
+  let index = 0;
+  let endsAt = 0;
+  let leftMs = steps[0].seconds * 1000;
+  let interval = null;
+  let lock = null;
+  let locking = false;
+
+  const msLeft = () => (state === "running" ? endsAt - performance.now() : leftMs);
+
+  function render() {
+    section.dataset.state = state;
+    const step = steps[index];
+    section.dataset.phase = state === "done" ? "done" : step.kind;
+    const left = Math.max(0, msLeft());
+    countdown.textContent = state === "done" ? "✓" : String(Math.ceil(left / 1000));
+    if (state === "done") now.textContent = doneText;
+    else if (state === "idle") now.textContent = "Get into position";
+    else now.textContent = (state === "paused" ? "Paused · " : "") + describe(step, reps);
+
+    const doneMs = state === "done" ? totalMs
+      : steps.slice(0, index).reduce((sum, s) => sum + s.seconds * 1000, 0) + step.seconds * 1000 - left;
+    bar.value = doneMs;
+    const remaining = clock((totalMs - doneMs) / 1000);
+    if (state === "done") progress.textContent = `All ${step.of} holds done`;
+    else if (step.kind === "hold") progress.textContent = `Hold ${step.number} of ${step.of} · ${remaining} left`;
+    else progress.textContent = `Next: hold ${steps[index + 1].number} of ${steps[index + 1].of} · ${remaining} left`;
+
+    startButton.textContent = { idle: "Start", running: "Pause", paused: "Resume", done: "Restart" }[state];
+    resetButton.disabled = state === "idle";
+  }
+
+  function announce(text) {
+    live.textContent = text;
+  }
+
+  async function keepAwake() {
+    if (lock || locking || !navigator.wakeLock) return;
+    locking = true;
+    try {
+      const sentinel = await navigator.wakeLock.request("screen");
+      if (state !== "running") {
+        sentinel.release().catch(() => {});
+        return;
+      }
+      lock = sentinel;
+      lock.addEventListener?.("release", () => { if (lock === sentinel) lock = null; });
+    } catch {
+      lock = null;
+    } finally {
+      locking = false;
+    }
+  }
+
+  function letSleep() {
+    const sentinel = lock;
+    lock = null;
+    try {
+      sentinel?.release().catch(() => {});
+    } catch {
+      /* already released */
+    }
+  }
+
+  function stopTicking() {
+    clearInterval(interval);
+    interval = null;
+  }
+
+  function tick() {
+    if (state !== "running") return;
+    const t = performance.now();
+    const before = index;
+    // Catch up on every boundary passed (throttled tabs, fast-forwarded clocks).
+    while (t >= endsAt) {
+      if (index === steps.length - 1) return finish();
+      index += 1;
+      endsAt += steps[index].seconds * 1000;
+    }
+    if (index !== before) {
+      const step = steps[index];
+      cue(step.kind);
+      announce(`${describe(step, reps)}, ${step.seconds} seconds`);
+    }
+    render();
+  }
+
+  function run() {
+    state = "running";
+    endsAt = performance.now() + leftMs;
+    stopTicking();
+    interval = setInterval(tick, TICK_MS);
+    keepAwake();
+    render();
+  }
+
+  function start() {
+    index = 0;
+    leftMs = steps[0].seconds * 1000;
+    cue("hold");
+    announce(`${describe(steps[0], reps)}, ${steps[0].seconds} seconds`);
+    run();
+  }
+
+  function pause() {
+    leftMs = Math.max(0, endsAt - performance.now());
+    state = "paused";
+    stopTicking();
+    letSleep();
+    announce("Paused");
+    render();
+  }
+
+  function reset() {
+    stopTicking();
+    letSleep();
+    state = "idle";
+    index = 0;
+    leftMs = steps[0].seconds * 1000;
+    announce("Timer reset");
+    render();
+  }
+
+  function finish() {
+    stopTicking();
+    letSleep();
+    state = "done";
+    leftMs = 0;
+    if (ds.fill) fillForm(section, ds.fill, { hold, reps, sides });
+    cue("done");
+    announce(doneText);
+    render();
+  }
+
+  startButton.addEventListener("click", () => {
+    unlockAudio();
+    if (state === "idle" || state === "done") start();
+    else if (state === "running") pause();
+    else {
+      run();
+      announce(describe(steps[index], reps));
+    }
+  });
+  resetButton.addEventListener("click", reset);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible" || state !== "running") return;
+    keepAwake();
+    tick();
+  });
+
+  section.hidden = false;
+  render();
+}
+
+export function initTimers(root = document) {
+  for (const section of root.querySelectorAll("[data-timer]")) {
+    if (section.dataset.state) continue; // already mounted
+    mountTimer(section);
+  }
+}
