@@ -75,17 +75,26 @@ def template_db(tmp_path_factory) -> str:
     return str(path)
 
 
-def _empty_postgres() -> None:
+def _empty_postgres(engine=None) -> None:  # noqa: ANN001
     """Remove everything a test wrote; the built-in stretches stay."""
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
+    with (engine or db.engine).begin() as conn:
         for name in tables:
             where = " WHERE owner_id IS NOT NULL" if name == "stretch" else ""
             conn.execute(text(f'DELETE FROM "{name}"{where}'))
 
 
+@pytest.fixture(scope="session")
+def _cleanup_engine(template_db):
+    """One engine for emptying PostgreSQL after each test (no app needed)."""
+    engine = create_engine(PG_URL) if PG_URL else None
+    yield engine
+    if engine is not None:
+        engine.dispose()
+
+
 @pytest.fixture
-def database_url(template_db, tmp_path):
+def database_url(template_db, tmp_path, _cleanup_engine):
     """This test's database: a fresh copy of the template SQLite file, or the
     PostgreSQL test database, emptied again afterwards."""
     if not PG_URL:
@@ -94,11 +103,7 @@ def database_url(template_db, tmp_path):
         yield f"sqlite:///{target}"
         return
     yield PG_URL
-    app = create_app(_settings(PG_URL, tmp_path))
-    with app.app_context():
-        _empty_postgres()
-        db.session.remove()
-        db.engine.dispose()
+    _empty_postgres(_cleanup_engine)
 
 
 @pytest.fixture
@@ -196,7 +201,9 @@ def auth(client, users, user) -> Client:
 def live_server(app):
     """The app served over real HTTP on a free loopback port, in a thread."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for the loop's next poll.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
     yield server

@@ -18,6 +18,24 @@ class StrictInteger(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class StrictFloat(fields.Float):
+    """A JSON number (integer or decimal); refuses numeric strings and booleans."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: not "yes", "on" or 1."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class ClientId(fields.String):
     """A device-made UUID, stored in its canonical lower-case hyphenated form."""
 

@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, current_app
 from sqlalchemy import text
 
 from tracker.extensions import api, db, scheduler
+from tracker.input_guard import init_input_guard
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.logbook import api as logbook_api
     from tracker.logbook import views as logbook_views
 
+    init_input_guard(app)  # before any route uses its <int:> converter
     init_security(app)
     app.register_blueprint(health)
     api.register_blueprint(auth_api.blp)

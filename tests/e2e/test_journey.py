@@ -51,6 +51,9 @@ def test_first_day_journey(page):
     page.goto("/log")
     page.locator("label.pain-6").first.click()
     card = page.locator("#card-slr-strap")
+    # Doses come pre-filled from the stretch: 5 raises held 10 s.
+    expect(card.locator("input[name$='-reps']")).to_have_value("5")
+    expect(card.locator("input[name$='-hold_seconds']")).to_have_value("10")
     card.locator("input[name$='-done']").check()
     card.locator("input[name$='-angle_left']").fill("40")
     card.locator("input[name$='-angle_right']").fill("70")

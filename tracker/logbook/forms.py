@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
 
-_INT = re.compile(r"^-?\d+$")
-_NUM = re.compile(r"^-?\d+(\.\d+)?$")
+# Bounded lengths: a longer run of digits is no answer to any field here (and int()
+# refuses over 4300 digits); it stays text for the schema to refuse.
+_INT = re.compile(r"^-?\d{1,30}$")
+_NUM = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$")
 
 
 def number(value: str | None):  # noqa: ANN202

@@ -5,7 +5,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from tracker.schemas import ClientId, StrictInteger
+from tracker.schemas import ClientId, StrictBoolean, StrictFloat, StrictInteger
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NOTES_MAX = 2000
@@ -23,11 +23,11 @@ class EntrySchema(Schema):
     side = fields.String(validate=validate.OneOf(SIDES))
     reps = StrictInteger(validate=validate.Range(1, 50))
     hold_seconds = StrictInteger(validate=validate.Range(1, 600))
-    angle_deg = fields.Float(allow_none=True, validate=validate.Range(0, 120))
+    angle_deg = StrictFloat(allow_none=True, validate=validate.Range(0, 120))
     angle_method = fields.String(allow_none=True, validate=validate.OneOf(("manual", "phone")))
     assisted = fields.String(allow_none=True, validate=validate.OneOf(("helper", "strap")),
                              metadata={"description": "helper (passive) or strap (self-assisted)"})
-    worse = fields.Boolean(metadata={"description": "this stretch increased pain"})
+    worse = StrictBoolean(metadata={"description": "this stretch increased pain"})
 
 
 class EntryOutSchema(EntrySchema):
@@ -115,9 +115,9 @@ class StretchCreateSchema(Schema):
     spine = fields.String(required=True, validate=validate.OneOf(SPINES))
     hold_seconds = StrictInteger(required=True, validate=validate.Range(1, 600))
     reps = StrictInteger(load_default=1, validate=validate.Range(1, 50))
-    per_side = fields.Boolean(load_default=False)
-    needs_helper = fields.Boolean(load_default=False)
-    measures_angle = fields.Boolean(load_default=False)
+    per_side = StrictBoolean(load_default=False)
+    needs_helper = StrictBoolean(load_default=False)
+    measures_angle = StrictBoolean(load_default=False)
     instructions = TextList()
     cautions = TextList()
 

@@ -51,14 +51,21 @@ def create_custom_stretch(user: User, data: dict) -> Stretch:
         raise Conflict("That slug is taken.", {"slug": ["Already used by another stretch."]})
     stretch = Stretch(owner_id=user.id, **{**data, "slug": slug})
     db.session.add(stretch)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A concurrent request (a double tap) took the slug between check and insert.
+        db.session.rollback()
+        raise Conflict("That slug is taken.",
+                       {"slug": ["Already used by another stretch."]}) from None
     return stretch
 
 
 def caution_slugs(user: User) -> frozenset[str]:
-    """Stretches this person has marked as making pain worse often enough to warn."""
+    """Stretches this person has marked as making pain worse in enough sessions to warn
+    (a session counts once, however many of its entries, e.g. both legs, were marked)."""
     rows = db.session.execute(
-        select(Stretch.slug, func.count())
+        select(Stretch.slug, func.count(StretchSession.id.distinct()))
         .join(SessionEntry, SessionEntry.stretch_id == Stretch.id)
         .join(StretchSession, StretchSession.id == SessionEntry.session_id)
         .where(StretchSession.user_id == user.id, SessionEntry.worse.is_(True))

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from tracker.db_types import utcnow
 from tracker.domain.clock import local_date
+from tracker.domain.entries import EARLIEST
 from tracker.domain.safety import RED_FLAGS
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
@@ -44,15 +45,18 @@ def _log_context(session=None, cards=None, errors=None, client_id=None):  # noqa
         plan_slugs.index(s.slug) if s.slug in plan_slugs else 99))
     primary = [s for s in ordered if s.slug in plan_slugs or s.slug in used or s.slug in wanted]
     more = [s for s in ordered if s not in primary]
-    tz = ZoneInfo(current_user.timezone)
-    when = (session.performed_at if session else now).astimezone(tz)
     return {
         "primary": primary, "more": more, "cards": cards or {}, "errors": errors or {},
         "caution": service.caution_slugs(current_user), "session": session,
         "client_id": client_id or (session.client_id if session else str(uuid.uuid4())),
-        "performed_local": when.strftime("%Y-%m-%dT%H:%M"),
+        "performed_local": _local_minute(session.performed_at if session else now),
         "red_flags": service.red_flags(current_user),
     }
+
+
+def _local_minute(instant: dt.datetime) -> str:
+    """The value a datetime-local input shows for ``instant`` in the user's zone."""
+    return instant.astimezone(ZoneInfo(current_user.timezone)).strftime("%Y-%m-%dT%H:%M")
 
 
 def _save(form, session=None):  # noqa: ANN001
@@ -62,6 +66,8 @@ def _save(form, session=None):  # noqa: ANN001
     schema = schemas.SessionPatchSchema() if session else schemas.SessionCreateSchema()
     if session:
         payload.pop("client_id", None)
+        if form.get("performed_at") == _local_minute(session.performed_at):
+            del payload["performed_at"]  # unchanged: keep the stored seconds
     data, errors = load_form(schema, payload)
     if errors:
         return None, forms.form_errors(errors, card_of)
@@ -141,6 +147,7 @@ def delete_checkin(checkin_id: int):
 
 
 HISTORY_DAYS = 30
+FIRST_DAY = EARLIEST.date()
 
 
 @bp.get("/history")
@@ -149,8 +156,9 @@ def history():
     if errors:
         abort(400)
     today_local = local_date(utcnow(), current_user.timezone)
-    date_to = data.get("to") or today_local
-    date_from = data.get("from_") or date_to - dt.timedelta(days=HISTORY_DAYS - 1)
+    # Nothing is logged before FIRST_DAY; clamping keeps the date sums below in range.
+    date_to = max(data.get("to") or today_local, FIRST_DAY)
+    date_from = max(data.get("from_") or date_to - dt.timedelta(days=HISTORY_DAYS - 1), FIRST_DAY)
     sessions = service.list_sessions(current_user, date_from, date_to, 1, 500).items
     checkins = service.list_checkins(current_user, date_from, date_to, 1, 500).items
     items = sorted([("session", s.local_date, s.performed_at, s) for s in sessions] +

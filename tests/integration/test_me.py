@@ -1,0 +1,202 @@
+"""The current user, /api/v1/me: read it, change the time zone, and erase the account
+with everything in it (DELETE needs the password and removes every row the user owns,
+in every table, while other users' data and the built-in stretches stay)."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+import tracker.models  # noqa: F401 - every table, for the tripwire below
+from tracker.auth.models import ApiToken, User
+from tracker.extensions import db
+from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def recently(hours: float = 1, zone: str = "Europe/Berlin") -> str:
+    return (dt.datetime.now(ZoneInfo(zone)) - dt.timedelta(hours=hours)).isoformat()
+
+
+# --- GET -----------------------------------------------------------------------------
+
+
+def test_get_me(auth, user):
+    response = auth.get("/api/v1/me")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["id"] == user["id"]
+    assert body["email"] == user["email"]
+    assert body["timezone"] == user["timezone"]
+    assert dt.datetime.fromisoformat(body["created_at"]).utcoffset() is not None
+    assert not {"password", "password_hash", "session_version"} & set(body)
+
+
+def test_get_me_signed_out_is_401_json(client):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.get_json() == {"status": 401, "error": "unauthorized",
+                                   "message": "Sign in to continue.", "fields": {}}
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_changes_signed_out_are_401(client, method):
+    client.fetch_csrf()
+    response = getattr(client, method)("/api/v1/me", json={"timezone": "UTC", "password": "x"})
+    assert response.status_code == 401
+
+
+# --- PATCH -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("timezone", ["UTC", "Asia/Kathmandu", "America/Argentina/Salta",
+                                      "Pacific/Kiritimati", "Europe/London"])
+def test_patch_valid_timezone(auth, timezone):
+    response = auth.patch("/api/v1/me", json={"timezone": timezone})
+    assert response.status_code == 200
+    assert response.get_json()["timezone"] == timezone
+    assert auth.get("/api/v1/me").get_json()["timezone"] == timezone
+
+
+@pytest.mark.parametrize("timezone", ["Mars/Olympus_Mons", "", "utc", "Europe/Berlin/",
+                                      "x" * 65, None, 3, ["UTC"], {"name": "UTC"}])
+def test_patch_invalid_timezone_names_the_field_and_changes_nothing(auth, user, timezone):
+    response = auth.patch("/api/v1/me", json={"timezone": timezone})
+    assert response.status_code == 422
+    assert "timezone" in response.get_json()["fields"]
+    assert auth.get("/api/v1/me").get_json()["timezone"] == user["timezone"]
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"email": "new@example.com"}, "email"),
+    ({"password": "a brand new password"}, "password"),
+    ({"id": 99}, "id"),
+    ({"timezone": "UTC", "red_flags": []}, "red_flags"),
+])
+def test_patch_refuses_fields_that_are_not_editable(auth, user, body, field):
+    response = auth.patch("/api/v1/me", json=body)
+    assert response.status_code == 422
+    assert field in response.get_json()["fields"]
+    me = auth.get("/api/v1/me").get_json()
+    assert (me["email"], me["timezone"]) == (user["email"], user["timezone"])
+
+
+def test_patch_with_nothing_changes_nothing(auth, user):
+    response = auth.patch("/api/v1/me", json={})
+    assert response.status_code == 200
+    assert response.get_json()["timezone"] == user["timezone"]
+
+
+# --- DELETE ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"password": "not the password"}, 422),
+    ({"password": ""}, 422),
+    ({}, 422),
+    ({"password": None}, 422),
+    ({"password": "x" * 1000}, 422),
+])
+def test_delete_needs_the_right_password_and_keeps_data(auth, app, user, body, status):
+    response = auth.delete("/api/v1/me", json=body)
+    assert response.status_code == status
+    assert "password" in response.get_json()["fields"]
+    assert auth.get("/api/v1/me").status_code == 200  # still signed in
+    with app.app_context():
+        assert db.session.get(User, user["id"]) is not None
+
+
+def _fill_account(client, headers: dict | None = None) -> None:
+    """Create some of everything a user can own, through the API."""
+    headers = headers or {}
+    stretch = client.post("/api/v1/stretches", headers=headers, json={
+        "name": "Cat-cow on the floor", "spine": "flexion", "hold_seconds": 20})
+    assert stretch.status_code == 201, stretch.get_data(as_text=True)
+    slug = stretch.get_json()["slug"]
+    for n in range(2):
+        session = client.post("/api/v1/sessions", headers=headers, json={
+            "client_id": str(uuid.uuid4()), "performed_at": recently(n + 1),
+            "pain_before": 5, "pain_after": 3,
+            "entries": [{"stretch": "double-knee-to-chest"}, {"stretch": slug}]})
+        assert session.status_code == 201, session.get_data(as_text=True)
+        checkin = client.post("/api/v1/checkins", headers=headers, json={
+            "client_id": str(uuid.uuid4()), "recorded_at": recently(n + 2), "score": 4})
+        assert checkin.status_code == 201, checkin.get_data(as_text=True)
+    token = client.post("/api/v1/auth/tokens", headers=headers, json={"name": "laptop"})
+    assert token.status_code == 201
+
+
+def _owned_rows(user_id: int) -> dict[str, int]:
+    """Rows belonging to ``user_id``, table by table."""
+    session_ids = select(StretchSession.id).where(StretchSession.user_id == user_id)
+    own_stretch_ids = select(Stretch.id).where(Stretch.owner_id == user_id)
+
+    def count(query) -> int:  # noqa: ANN001
+        return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+    return {
+        "user": count(select(User.id).where(User.id == user_id)),
+        "api_token": count(select(ApiToken.id).where(ApiToken.user_id == user_id)),
+        "stretch": count(own_stretch_ids),
+        "stretch_session": count(session_ids),
+        "session_entry": count(select(SessionEntry.id).where(
+            SessionEntry.session_id.in_(session_ids)
+            | SessionEntry.stretch_id.in_(own_stretch_ids))),
+        "checkin": count(select(Checkin.id).where(Checkin.user_id == user_id)),
+    }
+
+
+def test_every_user_table_is_counted():
+    """A tripwire: when a feature adds a table, add it to _owned_rows so this file
+    proves DELETE /me erases it too."""
+    assert set(db.metadata.tables) == {"user", "api_token", "stretch", "stretch_session",
+                                       "session_entry", "checkin"}
+
+
+def test_delete_erases_the_user_and_all_their_data(auth, app, users, user):
+    other = users.create()
+    other_token = users.token(other)
+    _fill_account(auth)
+    _fill_account(app.test_client(), bearer(other_token))
+    with app.app_context():
+        before = _owned_rows(user["id"])
+        other_before = _owned_rows(other["id"])
+        builtins = db.session.scalar(select(func.count()).where(Stretch.owner_id.is_(None)))
+    assert before == {"user": 1, "api_token": 1, "stretch": 1, "stretch_session": 2,
+                      "session_entry": 4, "checkin": 2}
+    assert builtins == 5
+
+    response = auth.delete("/api/v1/me", json={"password": user["password"]})
+    assert response.status_code == 204
+    assert auth.get("/api/v1/me").status_code == 401
+
+    with app.app_context():
+        assert _owned_rows(user["id"]) == dict.fromkeys(before, 0)
+        assert _owned_rows(other["id"]) == other_before
+        assert db.session.scalar(select(func.count()).where(Stretch.owner_id.is_(None))) == 5
+    # The other user is untouched and can still use their token.
+    assert app.test_client().get("/api/v1/me", headers=bearer(other_token)).status_code == 200
+
+
+def test_delete_with_a_token_revokes_that_token_too(users, user, app):
+    raw = users.token(user)
+    client = app.test_client()
+    response = client.delete("/api/v1/me", headers=bearer(raw), json={"password": user["password"]})
+    assert response.status_code == 204
+    assert client.get("/api/v1/me", headers=bearer(raw)).status_code == 401
+
+
+def test_deleted_email_can_register_again(auth, user, app):
+    assert auth.delete("/api/v1/me", json={"password": user["password"]}).status_code == 204
+    auth.fetch_csrf()
+    again = auth.post("/api/v1/auth/register",
+                      json={"email": user["email"], "password": "another good password"})
+    assert again.status_code == 201
+    auth.fetch_csrf()
+    assert auth.get("/api/v1/sessions").get_json()["items"] == []

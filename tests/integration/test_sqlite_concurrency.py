@@ -1,0 +1,212 @@
+"""SQLite under concurrent writers: the web server's threads, a scheduler and CLI
+commands share one SQLite file. Every connection must run in WAL mode with foreign
+keys on and a busy timeout, and write transactions start with BEGIN IMMEDIATE, so
+simultaneous writers queue instead of failing with "database is locked".
+
+SQLite-specific: skipped when the suite runs on PostgreSQL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from sqlalchemy import func, select, text
+
+from tracker import create_app
+from tracker.extensions import db
+from tracker.logbook.models import Checkin
+
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("TRACKER_TEST_DATABASE_URL")),
+    reason="SQLite-specific (WAL, busy timeout, BEGIN IMMEDIATE); this run uses "
+           "TRACKER_TEST_DATABASE_URL (PostgreSQL)")
+
+WORKERS = 4
+ROWS_EACH = 25
+
+
+def _checkin(user_id: int, n: int) -> Checkin:
+    now = dt.datetime.now(dt.timezone.utc)
+    return Checkin(user_id=user_id, client_id=str(uuid.uuid4()), recorded_at=now,
+                   local_date=now.date(), score=n % 11, context="other", note="")
+
+
+def _count(app, user_ids=None) -> int:  # noqa: ANN001
+    with app.app_context():
+        query = select(func.count()).select_from(Checkin)
+        if user_ids is not None:
+            query = query.where(Checkin.user_id.in_(user_ids))
+        return db.session.scalar(query)
+
+
+# --- connection settings -----------------------------------------------------------------
+
+
+def test_every_connection_is_tuned(app):
+    timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT"] * 1000)
+    with app.app_context():
+        # Several connections at once, so more than one pooled connection is checked.
+        # Raw DB-API connections: a SQLAlchemy transaction would BEGIN IMMEDIATE and
+        # make the next connection wait for the write lock.
+        conns = [db.engine.raw_connection() for _ in range(3)]
+        try:
+            for conn in conns:
+                cursor = conn.cursor()
+                pragma = {name: cursor.execute(f"PRAGMA {name}").fetchone()[0]
+                          for name in ("journal_mode", "foreign_keys", "busy_timeout",
+                                       "synchronous")}
+                cursor.close()
+                assert pragma == {"journal_mode": "wal", "foreign_keys": 1,
+                                  "busy_timeout": timeout_ms, "synchronous": 1}  # 1 = NORMAL
+        finally:
+            for conn in conns:
+                conn.close()
+    assert timeout_ms >= 1000
+
+
+def test_busy_timeout_follows_the_setting(make_app):
+    app = make_app(SQLITE_BUSY_TIMEOUT=2.5)
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 2500
+
+
+def test_the_session_sees_foreign_keys_on(app):
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+# --- writers queue instead of failing ------------------------------------------------------
+
+
+def test_writers_in_separate_apps_do_not_lock_each_other_out(make_app, users):
+    """Four app instances (as separate processes would have: own engine, own pool)
+    insert 25 rows each at the same moment, one commit per row."""
+    user_ids = [users.create()["id"] for _ in range(WORKERS)]
+    apps = [make_app() for _ in range(WORKERS)]
+    start = threading.Barrier(WORKERS)
+
+    def write(worker: int) -> None:
+        app = apps[worker]
+        with app.app_context():
+            start.wait(timeout=10)
+            for n in range(ROWS_EACH):
+                db.session.add(_checkin(user_ids[worker], n))
+                db.session.commit()
+            db.session.remove()
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for future in [pool.submit(write, w) for w in range(WORKERS)]:
+            future.result(timeout=60)  # re-raises "database is locked", if any
+    assert _count(apps[0], user_ids) == WORKERS * ROWS_EACH
+
+
+def test_read_then_write_transactions_do_not_deadlock(make_app, users):
+    """The classic SQLite failure: two transactions read, then both try to write; the
+    second upgrade fails at once with "database is locked" unless transactions take
+    the write lock up front (BEGIN IMMEDIATE)."""
+    user_id = users.create()["id"]
+    apps = [make_app() for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def read_then_write(app) -> int:  # noqa: ANN001
+        with app.app_context():
+            start.wait(timeout=10)
+            seen = db.session.scalar(select(func.count()).select_from(Checkin))
+            time.sleep(0.05)
+            db.session.add(_checkin(user_id, seen))
+            db.session.commit()
+            db.session.remove()
+            return seen
+
+    with ThreadPoolExecutor(2) as pool:
+        seen = sorted(f.result(timeout=30) for f in [pool.submit(read_then_write, a) for a in apps])
+    assert _count(apps[0], [user_id]) == 2
+    # Serialised: the second transaction saw the first one's row.
+    assert seen == [0, 1]
+
+
+def test_a_writer_waits_for_the_lock_instead_of_failing(make_app, users):
+    user_id = users.create()["id"]
+    holder, waiter = make_app(), make_app()
+    locked = threading.Event()
+
+    def hold_the_write_lock() -> None:
+        with holder.app_context():
+            db.session.add(_checkin(user_id, 1))
+            db.session.flush()  # BEGIN IMMEDIATE: the write lock is ours now
+            locked.set()
+            time.sleep(0.4)
+            db.session.commit()
+            db.session.remove()
+
+    thread = threading.Thread(target=hold_the_write_lock)
+    thread.start()
+    assert locked.wait(timeout=10)
+    began = time.monotonic()
+    with waiter.app_context():
+        db.session.add(_checkin(user_id, 2))
+        db.session.commit()
+        db.session.remove()
+    waited = time.monotonic() - began
+    thread.join(timeout=10)
+    assert waited >= 0.2, "the second writer should have queued behind the first"
+    assert _count(waiter, [user_id]) == 2
+
+
+def _write_from_process(url: str, user_id: int, start, count: int) -> None:  # noqa: ANN001
+    """Runs in a child process: its own app, engine and connections."""
+    app = create_app({"ENV": "testing", "DATABASE_URL": url, "SCHEDULER": "off"})
+    with app.app_context():
+        start.wait(timeout=30)
+        for n in range(count):
+            db.session.add(_checkin(user_id, n))
+            db.session.commit()
+
+
+def test_writers_in_separate_processes(app, users):
+    """Like the web server, a scheduler process and a CLI command at the same time."""
+    user_ids = [users.create()["id"] for _ in range(WORKERS)]
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # never carry an open SQLite connection across fork
+    ctx = multiprocessing.get_context("fork")
+    start = ctx.Barrier(WORKERS)
+    procs = [ctx.Process(target=_write_from_process, args=(url, uid, start, ROWS_EACH))
+             for uid in user_ids]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(timeout=60)
+    assert [p.exitcode for p in procs] == [0] * WORKERS
+    assert _count(app, user_ids) == WORKERS * ROWS_EACH
+
+
+def test_concurrent_http_writes(live_server, app, users):
+    """Four API clients post 25 check-ins each at once over real HTTP to the threaded
+    server: every request succeeds and every row is there."""
+    accounts = [users.create() for _ in range(WORKERS)]
+    tokens = [users.token(a) for a in accounts]
+    start = threading.Barrier(WORKERS)
+    recorded_at = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)).isoformat()
+
+    def post_checkins(token: str) -> list[int]:
+        with requests.Session() as http:
+            http.headers["Authorization"] = f"Bearer {token}"
+            start.wait(timeout=10)
+            return [http.post(f"{live_server.url}/api/v1/checkins", timeout=30, json={
+                "client_id": str(uuid.uuid4()), "recorded_at": recorded_at, "score": n % 11,
+            }).status_code for n in range(ROWS_EACH)]
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        statuses = [s for f in [pool.submit(post_checkins, t) for t in tokens]
+                    for s in f.result(timeout=120)]
+    assert statuses == [201] * (WORKERS * ROWS_EACH)
+    assert _count(app, [a["id"] for a in accounts]) == WORKERS * ROWS_EACH

@@ -1,0 +1,90 @@
+"""Input that no database can store is a client error (4xx), never a 500: ids too
+large for an INTEGER column, NUL characters, unpaired surrogates, JSON nested or
+numbered beyond what Python reads, and a non-JSON body sent to the JSON API."""
+from __future__ import annotations
+
+import json
+
+from flask import Flask, request
+from werkzeug.exceptions import NotFound, UnsupportedMediaType
+from werkzeug.routing import IntegerConverter
+
+from tracker.auth.security import UNSAFE_METHODS
+from tracker.errors import DomainError
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:id>`` matching only what an INTEGER column holds: a larger number is a
+    404 like any unknown id, not an overflow in the database driver (a 500)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1,  # noqa: A002, ANN001
+                 signed=False):
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+def _unstorable(value, name: str = "") -> str | None:  # noqa: ANN001
+    """The dotted name of the first string in ``value`` that no database stores (a NUL
+    character, or a lone surrogate from a JSON "\\ud800" escape), else None."""
+    if isinstance(value, str):
+        return None if _storable_text(value) else name or "_schema"
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and not _storable_text(key):
+            return name or "_schema"
+        bad = _unstorable(item, f"{name}.{key}" if name else str(key))
+        if bad:
+            return bad
+    return None
+
+
+def _storable_text(value: str) -> bool:
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def refuse_unstorable_input() -> None:
+    """Input the database would choke on is a client error (400/415), never a 500:
+    NUL characters anywhere, JSON that is not JSON we can store, and a non-JSON body
+    sent to the JSON API (a 415 that says so, not "field missing" for every field)."""
+    if "\x00" in request.path:
+        raise NotFound()
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                raise DomainError(fields={key.replace("\x00", ""): ["Contains a NUL character."]})
+    if not request.path.startswith("/api/") or request.method not in UNSAFE_METHODS:
+        return
+    if not request.is_json:
+        has_body = request.content_length or request.headers.get("Transfer-Encoding")
+        if has_body:
+            raise UnsupportedMediaType("Send the request body as JSON "
+                                       "(Content-Type: application/json).")
+        return
+    try:
+        bad = _unstorable(json.loads(request.get_data(cache=True)))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return  # webargs answers 400 {"json": ["Invalid JSON body."]}
+    except ValueError:  # an integer longer than Python reads (4300 digits)
+        raise DomainError("The JSON body holds a number with too many digits.",
+                          {"json": ["A number has too many digits."]}) from None
+    except RecursionError:
+        raise DomainError("The JSON body is nested too deeply.",
+                          {"json": ["Nested too deeply."]}) from None
+    if bad:
+        raise DomainError(f"{bad}: contains a NUL character or an unpaired surrogate.",
+                          {bad: ["Contains a NUL character or an unpaired surrogate."]})
+
+
+def init_input_guard(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIntConverter
+    app.before_request(refuse_unstorable_input)
