@@ -7,7 +7,9 @@ to one SQLite file at the same time.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
+import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from flask_limiter import Limiter
@@ -83,9 +85,21 @@ def _tune_sqlite(engine: Engine, busy_timeout_s: float) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def start_scheduler(app: Flask) -> None:
-    """Start the in-process scheduler if configured; jobs are added by the features."""
+def scheduler_wanted(app: Flask) -> bool:
+    """Whether this process should run the in-process scheduler: it is configured on,
+    and the process serves requests (a WSGI server, or ``flask run``), not a one-off
+    CLI command such as ``flask db upgrade``, nor the reloader's watcher process."""
     if str(app.config.get("SCHEDULER", "off")).lower() not in {"on", "true", "1"}:
-        return
-    if not scheduler.running:
+        return False
+    command = click.get_current_context(silent=True)
+    if command is not None and command.info_name != "run":
+        return False
+    reloader_parent = app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true" \
+        and command is not None
+    return not reloader_parent
+
+
+def start_scheduler(app: Flask) -> None:
+    """Start the in-process scheduler when wanted; jobs are added by the features."""
+    if scheduler_wanted(app) and not scheduler.running:
         scheduler.start()
