@@ -55,6 +55,12 @@ class NotFound(DomainError):
     message = "Not found."
 
 
+class Gone(DomainError):
+    status = 410
+    code = "gone"
+    message = "That was deleted."
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"
@@ -102,7 +108,7 @@ def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 _HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+    405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "too_large", 415: "unsupported_media_type",
     422: "invalid", 429: "rate_limited",
 }
 

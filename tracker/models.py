@@ -1,3 +1,4 @@
 """Every model, imported in one place so the metadata is complete for Alembic."""
 from tracker.auth.models import ApiToken, User  # noqa: F401
-from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession  # noqa: F401
+from tracker.logbook.models import (  # noqa: F401
+    Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession)

@@ -8,9 +8,8 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
 
-from tracker.extensions import db
+from tests.support import stored
 from tracker.logbook.models import Checkin
 
 UTC = dt.timezone.utc
@@ -26,20 +25,8 @@ def checkin_body(**overrides) -> dict:
 
 
 def count(client) -> int:
-    with client.application.app_context():
-        return db.session.scalar(select(func.count()).select_from(Checkin).where(
-            Checkin.user_id == client.user["id"]))
-
-
-@pytest.fixture
-def api(member):
-    """A signed-in client of a new user (on the module's shared app)."""
-    return member
-
-
-@pytest.fixture
-def other(shared_users):
-    return shared_users.signed_in()
+    """Check-ins stored for the client's user."""
+    return stored(client, Checkin)
 
 
 @pytest.fixture

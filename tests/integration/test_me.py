@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 import tracker.models  # noqa: F401 - every table, for the tripwire below
 from tracker.auth.models import ApiToken, User
 from tracker.extensions import db
-from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
+from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
 
 
 def bearer(token: str) -> dict:
@@ -128,6 +128,9 @@ def _fill_account(client, headers: dict | None = None) -> None:
         checkin = client.post("/api/v1/checkins", headers=headers, json={
             "client_id": str(uuid.uuid4()), "recorded_at": recently(n + 2), "score": 4})
         assert checkin.status_code == 201, checkin.get_data(as_text=True)
+    # A deleted check-in leaves a tombstone row behind.
+    deleted = client.delete(f"/api/v1/checkins/{checkin.get_json()['id']}", headers=headers)
+    assert deleted.status_code == 204
     token = client.post("/api/v1/auth/tokens", headers=headers, json={"name": "laptop"})
     assert token.status_code == 201
 
@@ -149,6 +152,7 @@ def _owned_rows(user_id: int) -> dict[str, int]:
             SessionEntry.session_id.in_(session_ids)
             | SessionEntry.stretch_id.in_(own_stretch_ids))),
         "checkin": count(select(Checkin.id).where(Checkin.user_id == user_id)),
+        "deleted_record": count(select(DeletedRecord.id).where(DeletedRecord.user_id == user_id)),
     }
 
 
@@ -156,7 +160,7 @@ def test_every_user_table_is_counted():
     """A tripwire: when a feature adds a table, add it to _owned_rows so this file
     proves DELETE /me erases it too."""
     assert set(db.metadata.tables) == {"user", "api_token", "stretch", "stretch_session",
-                                       "session_entry", "checkin"}
+                                       "session_entry", "checkin", "deleted_record"}
 
 
 def test_delete_erases_the_user_and_all_their_data(auth, app, users, user):
@@ -169,7 +173,7 @@ def test_delete_erases_the_user_and_all_their_data(auth, app, users, user):
         other_before = _owned_rows(other["id"])
         builtins = db.session.scalar(select(func.count()).where(Stretch.owner_id.is_(None)))
     assert before == {"user": 1, "api_token": 1, "stretch": 1, "stretch_session": 2,
-                      "session_entry": 4, "checkin": 2}
+                      "session_entry": 4, "checkin": 1, "deleted_record": 1}
     assert builtins == 5
 
     response = auth.delete("/api/v1/me", json={"password": user["password"]})

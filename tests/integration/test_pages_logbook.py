@@ -13,11 +13,10 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from tracker.extensions import db
-from tracker.logbook.models import Checkin, StretchSession
+from tests.support import stored
+from tracker.logbook.models import Checkin
 
 UTC = dt.timezone.utc
 PAGES = ["/", "/log", "/history", "/stretches", "/stretches/slr-strap", "/safety"]
@@ -164,11 +163,6 @@ def browser(member):
     return member
 
 
-@pytest.fixture
-def other(shared_users):
-    return shared_users.signed_in()
-
-
 def api_session(client, **overrides) -> dict:
     body = {"client_id": str(uuid.uuid4()),
             "performed_at": (dt.datetime.now(UTC) - dt.timedelta(hours=1)).isoformat(),
@@ -178,12 +172,6 @@ def api_session(client, **overrides) -> dict:
     response = client.post("/api/v1/sessions", json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
-
-
-def stored(client, model=StretchSession) -> int:
-    with client.application.app_context():
-        return db.session.scalar(select(func.count()).select_from(model).where(
-            model.user_id == client.user["id"]))
 
 
 def session_id_from(response) -> int:

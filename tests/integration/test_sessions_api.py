@@ -8,10 +8,9 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
 
-from tracker.extensions import db
-from tracker.logbook.models import SessionEntry, StretchSession
+from tests.support import stored as count
+from tracker.logbook.models import SessionEntry
 
 UTC = dt.timezone.utc
 
@@ -48,28 +47,6 @@ def entry(**fields) -> dict:
 def named(field: str, fields: dict) -> bool:
     """``field`` itself, or a part of it ("entries.1._schema" names entry 1)."""
     return any(key == field or key.startswith(field + ".") for key in fields)
-
-
-def count(client, model=StretchSession) -> int:
-    """Rows of ``model`` stored for the client's user."""
-    query = select(func.count()).select_from(StretchSession).where(
-        StretchSession.user_id == client.user["id"])
-    if model is SessionEntry:
-        query = query.join(SessionEntry, SessionEntry.session_id == StretchSession.id)
-    with client.application.app_context():
-        return db.session.scalar(query)
-
-
-@pytest.fixture
-def api(member):
-    """A signed-in client of a new user (on the module's shared app)."""
-    return member
-
-
-@pytest.fixture
-def other(shared_users):
-    """A second user, signed in on a client of their own."""
-    return shared_users.signed_in()
 
 
 @pytest.fixture

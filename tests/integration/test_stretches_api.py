@@ -17,12 +17,6 @@ CUSTOM = {"name": "Cat-camel", "spine": "extension", "hold_seconds": 5, "reps": 
           "cautions": ["Slowly."]}
 
 
-@pytest.fixture
-def api(member):
-    """A signed-in client of a new user (on the module's shared app)."""
-    return member
-
-
 def session_with(slug: str, **entry) -> dict:
     return {"client_id": str(uuid.uuid4()),
             "performed_at": dt.datetime.now(dt.timezone.utc).isoformat(),
@@ -179,12 +173,6 @@ def test_own_slug_cannot_be_taken_twice(api):
     response = api.post("/api/v1/stretches", json=CUSTOM)
     assert response.status_code == 409
     assert api.get("/api/v1/stretches").get_json()["meta"]["total"] == 6
-
-
-@pytest.fixture
-def other(shared_users):
-    """A second signed-in user with a client of their own."""
-    return shared_users.signed_in()
 
 
 def test_custom_stretch_is_private_to_its_owner(api, other):

@@ -124,3 +124,17 @@ class Checkin(db.Model):
     context: Mapped[str] = mapped_column(String(16), default="other")
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeletedRecord(db.Model):
+    """A tombstone for a deleted session or check-in: a device that replays its
+    create later (an offline queue) is told it is gone instead of bringing it back."""
+
+    __tablename__ = "deleted_record"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # the table: stretch_session | checkin
+    client_id: Mapped[str] = mapped_column(String(36))
+    deleted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

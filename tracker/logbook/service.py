@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
@@ -16,9 +17,9 @@ from tracker.auth.models import User
 from tracker.catalog import DEFAULT_PLAN
 from tracker.domain import adherence, entries as entry_rules, plan, safety
 from tracker.domain.clock import local_date
-from tracker.errors import Conflict, Invalid, NotFound
+from tracker.errors import Conflict, Gone, Invalid, NotFound
 from tracker.extensions import db
-from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
+from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
 
 # ---------------------------------------------------------------- stretches
 
@@ -118,30 +119,51 @@ def _session_query(user: User) -> Select:
     return select(StretchSession).where(StretchSession.user_id == user.id)
 
 
-def create_session(user: User, data: dict, now: dt.datetime) -> tuple[StretchSession, bool]:
-    """(session, created). A client_id seen before returns the stored session unchanged."""
-    existing = db.session.scalar(_session_query(user).where(
-        StretchSession.client_id == data["client_id"]))
+def _create_once(user: User, model: type[StretchSession] | type[Checkin], client_id: str,
+                 build: Callable[[], StretchSession | Checkin]) -> tuple:
+    """(row, created): the row this device already sent under ``client_id``, or a new
+    one from ``build()``. Concurrent replays race on the UNIQUE(user, client_id) key:
+    the loser rolls back and answers with the winner's row. A client_id whose row was
+    deleted is gone for good, so an offline queue cannot bring it back."""
+    query = select(model).where(model.user_id == user.id, model.client_id == client_id)
+    existing = db.session.scalar(query)
     if existing is not None:
         return existing, False
-    _check_time("performed_at", data["performed_at"], now)
-    session = StretchSession(
-        user_id=user.id, client_id=data["client_id"], performed_at=data["performed_at"],
-        local_date=local_date(data["performed_at"], user.timezone),
-        pain_before=data.get("pain_before"), pain_after=data.get("pain_after"),
-        notes=data.get("notes", ""), entries=_build_entries(user, data["entries"]))
-    db.session.add(session)
+    if db.session.scalar(select(DeletedRecord.id).where(
+            DeletedRecord.user_id == user.id, DeletedRecord.kind == model.__tablename__,
+            DeletedRecord.client_id == client_id)) is not None:
+        raise Gone("This was deleted; it is not created again.",
+                   {"client_id": ["Belongs to a deleted record."]})
+    row = build()
+    db.session.add(row)
     try:
         db.session.flush()
     except IntegrityError:
-        # A concurrent replay inserted the same client_id first: answer with its row.
         db.session.rollback()
-        existing = db.session.scalar(_session_query(user).where(
-            StretchSession.client_id == data["client_id"]))
+        existing = db.session.scalar(query)
         if existing is None:
             raise
         return existing, False
-    return session, True
+    return row, True
+
+
+def _delete_with_tombstone(user: User, row: StretchSession | Checkin) -> None:
+    db.session.add(DeletedRecord(user_id=user.id, kind=row.__tablename__, client_id=row.client_id))
+    db.session.delete(row)
+    db.session.flush()
+
+
+def create_session(user: User, data: dict, now: dt.datetime) -> tuple[StretchSession, bool]:
+    """(session, created). A client_id seen before returns the stored session unchanged."""
+    def build() -> StretchSession:
+        _check_time("performed_at", data["performed_at"], now)
+        return StretchSession(
+            user_id=user.id, client_id=data["client_id"], performed_at=data["performed_at"],
+            local_date=local_date(data["performed_at"], user.timezone),
+            pain_before=data.get("pain_before"), pain_after=data.get("pain_after"),
+            notes=data.get("notes", ""), entries=_build_entries(user, data["entries"]))
+
+    return _create_once(user, StretchSession, data["client_id"], build)
 
 
 def get_session(user: User, session_id: int) -> StretchSession:
@@ -167,8 +189,7 @@ def update_session(user: User, session_id: int, data: dict, now: dt.datetime) ->
 
 
 def delete_session(user: User, session_id: int) -> None:
-    db.session.delete(get_session(user, session_id))
-    db.session.flush()
+    _delete_with_tombstone(user, get_session(user, session_id))
 
 
 def _in_range(query: Select, column, date_from: dt.date | None, date_to: dt.date | None) -> Select:  # noqa: ANN001
@@ -207,22 +228,12 @@ def _checkin_query(user: User) -> Select:
 
 
 def create_checkin(user: User, data: dict, now: dt.datetime) -> tuple[Checkin, bool]:
-    existing = db.session.scalar(_checkin_query(user).where(Checkin.client_id == data["client_id"]))
-    if existing is not None:
-        return existing, False
-    _check_time("recorded_at", data["recorded_at"], now)
-    checkin = Checkin(user_id=user.id, local_date=local_date(data["recorded_at"], user.timezone),
-                      **data)
-    db.session.add(checkin)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        existing = db.session.scalar(_checkin_query(user).where(Checkin.client_id == data["client_id"]))
-        if existing is None:
-            raise
-        return existing, False
-    return checkin, True
+    def build() -> Checkin:
+        _check_time("recorded_at", data["recorded_at"], now)
+        return Checkin(user_id=user.id, local_date=local_date(data["recorded_at"], user.timezone),
+                       **data)
+
+    return _create_once(user, Checkin, data["client_id"], build)
 
 
 def get_checkin(user: User, checkin_id: int) -> Checkin:
@@ -233,8 +244,7 @@ def get_checkin(user: User, checkin_id: int) -> Checkin:
 
 
 def delete_checkin(user: User, checkin_id: int) -> None:
-    db.session.delete(get_checkin(user, checkin_id))
-    db.session.flush()
+    _delete_with_tombstone(user, get_checkin(user, checkin_id))
 
 
 def list_checkins(user: User, date_from: dt.date | None, date_to: dt.date | None,
