@@ -21,6 +21,19 @@ for (const form of document.querySelectorAll("form[data-confirm]")) {
   });
 }
 
+// Typing an angle or marking "made it worse" means the stretch was done: tick its card.
+document.addEventListener("input", (event) => {
+  const field = event.target;
+  const card = field.closest?.(".stretch-card");
+  if (!card || !/-(angle_\w+|worse)$/.test(field.name || "")) return;
+  if (field.type === "checkbox" ? !field.checked : !field.value.trim()) return;
+  const done = card.querySelector("input[name$='-done']");
+  if (done && !done.checked) {
+    done.checked = true;
+    done.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+});
+
 if (document.querySelector("[data-timer]")) {
   import("./timer.js")
     .then((timer) => timer.initTimers(document))

@@ -54,8 +54,9 @@ def test_first_day_journey(page):
     # Doses come pre-filled from the stretch: 5 raises held 10 s.
     expect(card.locator("input[name$='-reps']")).to_have_value("5")
     expect(card.locator("input[name$='-hold_seconds']")).to_have_value("10")
-    card.locator("input[name$='-done']").check()
+    # Typing an angle ticks the card as done.
     card.locator("input[name$='-angle_left']").fill("40")
+    expect(card.locator("input[name$='-done']")).to_be_checked()
     card.locator("input[name$='-angle_right']").fill("70")
     page.locator("fieldset.pain-scale").nth(1).locator("label.pain-4").click()
     page.fill("#notes", "Felt looser after the strap raises.")

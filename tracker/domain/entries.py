@@ -16,6 +16,20 @@ def default_side(per_side: bool) -> str | None:
     return None if per_side else "both"
 
 
+# How each built-in raise is assisted, when the entry does not say.
+_BUILTIN_ASSIST = {"slr-assisted": "helper", "slr-strap": "strap"}
+
+
+def default_assisted(slug: str, needs_helper: bool) -> str | None:
+    """helper (passive) or strap (self-assisted): the two give different angles, so an
+    entry records which; custom stretches that need a helper count as passive."""
+    return _BUILTIN_ASSIST.get(slug, "helper" if needs_helper else None)
+
+
+def default_angle_method(angle_deg: float | None) -> str | None:
+    return None if angle_deg is None else "manual"
+
+
 def entry_problems(*, per_side: bool, measures_angle: bool, side: str | None,
                    angle_deg: float | None, angle_method: str | None) -> dict[str, str]:
     """Field -> message for an entry that does not fit its stretch."""

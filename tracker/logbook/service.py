@@ -93,17 +93,13 @@ def _build_entries(user: User, raw_entries: list[dict]) -> list[SessionEntry]:
                 per_side=stretch.per_side, measures_angle=stretch.measures_angle, side=side,
                 angle_deg=angle, angle_method=raw.get("angle_method")).items():
             problems[f"entries.{i}.{field}"] = [message]
-        assisted = raw.get("assisted")
-        if assisted is None and stretch.slug == "slr-assisted":
-            assisted = "helper"
-        elif assisted is None and stretch.slug == "slr-strap":
-            assisted = "strap"
         built.append(SessionEntry(
             position=i, stretch=stretch, stretch_id=stretch.id, side=side,
             reps=raw.get("reps", stretch.reps), hold_seconds=raw.get("hold_seconds", stretch.hold_seconds),
             angle_deg=None if angle is None else round(angle, 1),
-            angle_method=raw.get("angle_method") or ("manual" if angle is not None else None),
-            assisted=assisted, worse=raw.get("worse", False)))
+            angle_method=raw.get("angle_method") or entry_rules.default_angle_method(angle),
+            assisted=raw.get("assisted") or entry_rules.default_assisted(stretch.slug, stretch.needs_helper),
+            worse=raw.get("worse", False)))
     if problems:
         raise Invalid("Some entries are not valid.", problems)
     return built

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from tracker.domain.entries import (EARLIEST, MAX_AHEAD, PER_SIDE_SIDES, WHOLE_BODY_SIDES,
-                                    default_side, entry_problems, performed_at_problem)
+                                    default_angle_method, default_assisted, default_side,
+                                    entry_problems, performed_at_problem)
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2027, 6, 15, 12, 0, tzinfo=UTC)
@@ -107,3 +108,19 @@ def test_performed_at_problem(when, problem):
 
 def test_max_ahead_is_one_day():
     assert MAX_AHEAD == dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(("slug", "needs_helper", "expected"), [
+    ("slr-assisted", True, "helper"),
+    ("slr-strap", False, "strap"),
+    ("supine-hamstring", False, None),
+    ("my-partner-stretch", True, "helper"),
+    ("my-band-stretch", False, None),
+])
+def test_default_assisted(slug, needs_helper, expected):
+    assert default_assisted(slug, needs_helper) == expected
+
+
+@pytest.mark.parametrize(("angle", "expected"), [(None, None), (0.0, "manual"), (45.5, "manual")])
+def test_default_angle_method(angle, expected):
+    assert default_angle_method(angle) == expected
