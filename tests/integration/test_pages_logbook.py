@@ -693,7 +693,7 @@ def test_session_page_says_stop_a_stretch_marked_worse(browser):
     s = api_session(browser, pain_before=4, pain_after=4, entries=[
         {"stretch": "supine-hamstring", "side": "left", "worse": True}])
     html = text(browser.get(f"/sessions/{s['id']}"))
-    assert "Stop this stretch: supine-hamstring" in html
+    assert "Stop this stretch: Lying hamstring stretch" in html
     assert "Your pain went up" not in html
 
 

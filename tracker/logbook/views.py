@@ -101,7 +101,8 @@ def log_session():
 def session_detail(session_id: int):
     session = service.get_session(current_user, session_id)
     return render_template("logbook/session.html", s=session, saved=bool(request.args.get("saved")),
-                           caution=service.caution_slugs(current_user))
+                           caution=service.caution_slugs(current_user),
+                           names={e.stretch.slug: e.stretch.name for e in session.entries})
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
