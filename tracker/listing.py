@@ -1,16 +1,11 @@
 """The list envelope every collection answers with: ``{"items": [...], "meta": {...}}``,
-and the page/per_page query arguments."""
+and the page bounds."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 from flask import current_app
-from marshmallow import Schema, fields, validate
-
-
-class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=200))
+from marshmallow import Schema, fields
 
 
 class ListMeta(Schema):
