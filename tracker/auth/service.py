@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -16,8 +17,13 @@ from tracker.errors import Conflict, Invalid, NotFound, Unauthorized
 from tracker.extensions import db
 
 TOKEN_PREFIX = "bst_"
-# Compared against when the email is unknown, so both failures cost the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked when the email is unknown, so both failures cost the same time; made
+    on first use with the configured method (not at import, which every CLI pays)."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def normalize_email(email: str) -> str:
@@ -46,7 +52,9 @@ def register(email: str, password: str, timezone: str) -> User:
 def authenticate(email: str, password: str) -> User:
     """The user with these credentials; one identical error for every failure."""
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    ok = check_password_hash(
+        user.password_hash if user else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]),
+        password)
     if user is None or not ok:
         raise Unauthorized("Email or password is wrong.")
     return user
