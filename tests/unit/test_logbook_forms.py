@@ -10,6 +10,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from tracker.logbook.forms import (cards_from_form, cards_from_session, form_errors, number,
+                                   readable_errors,
                                    session_payload)
 
 UTC = dt.timezone.utc
@@ -168,7 +169,7 @@ def test_card_numbers(reps, sent):
     ({"entries.1.angle_deg": ["no"]}, {0: 3, 1: 3}, {"entries-3-angle_deg": ["no"]}),
     # two entries of one card: messages land together on the card
     ({"entries.0.side": ["a"], "entries.1.side": ["b"]}, {0: 2, 1: 2},
-     {"entries-2-side": ["a", "b"]}),
+     {"entries-2-sides": ["a", "b"]}),
     # no card for that entry: the API name stays
     ({"entries.5.reps": ["x"]}, {0: 1}, {"entries.5.reps": ["x"]}),
     ({"entries": ["Length must be between 1 and 50."]}, {},
@@ -199,7 +200,7 @@ def test_cards_from_form():
         ("entries-1-stretch", "double-knee-to-chest"), ("entries-1-reps", "3"),
     ]))
     assert cards["slr-strap"] == {"done": True, "reps": "5", "hold_seconds": "10", "worse": True,
-                                  "sides": ["left"], "angles": {"left": "40"}}
+                                  "sides": ["left"], "angles": {"left": "40"}, "methods": {}}
     assert cards["double-knee-to-chest"]["done"] is False
     assert cards["double-knee-to-chest"]["angles"] == {}
 
@@ -207,7 +208,8 @@ def test_cards_from_form():
 def test_cards_from_session_merges_sides_of_one_stretch():
     def entry(slug, side, angle=None, worse=False):
         return SimpleNamespace(stretch=SimpleNamespace(slug=slug), side=side, reps=5,
-                               hold_seconds=10, angle_deg=angle, worse=worse)
+                               hold_seconds=10, angle_deg=angle, worse=worse,
+                               angle_method=None if angle is None else "phone")
     session = SimpleNamespace(entries=[
         entry("slr-strap", "left", 40.0), entry("slr-strap", "right", 55.5, worse=True),
         entry("double-knee-to-chest", "both"),
@@ -215,6 +217,64 @@ def test_cards_from_session_merges_sides_of_one_stretch():
     cards = cards_from_session(session)
     assert cards["slr-strap"] == {"done": True, "reps": 5, "hold_seconds": 10, "worse": True,
                                   "sides": ["left", "right"],
-                                  "angles": {"left": 40.0, "right": 55.5}}
+                                  "angles": {"left": 40.0, "right": 55.5},
+                                  "methods": {"left": "phone", "right": "phone"}}
     assert cards["double-knee-to-chest"]["sides"] == []
     assert cards["double-knee-to-chest"]["worse"] is False
+
+
+# ------------------------------------------------------------------ angle methods
+
+
+@pytest.mark.parametrize(("pairs", "expected"), [
+    # the hidden per-leg field goes with that leg's angle as angle_method
+    ([("entries-0-sides", "left"), ("entries-0-angle_left", "40"),
+      ("entries-0-angle_method_left", "phone")], [("left", 40, "phone")]),
+    ([("entries-0-sides", "left"), ("entries-0-sides", "right"),
+      ("entries-0-angle_left", "40"), ("entries-0-angle_method_left", "manual"),
+      ("entries-0-angle_right", "55"), ("entries-0-angle_method_right", "phone")],
+     [("left", 40, "manual"), ("right", 55, "phone")]),
+    # no angle: the method is not sent (the API would refuse a method without an angle)
+    ([("entries-0-sides", "left"), ("entries-0-angle_method_left", "manual")],
+     [("left", None, None)]),
+    # a whole-body angle stretch: entries-i-angle_method
+    ([("entries-0-angle_deg", "30"), ("entries-0-angle_method", "phone")], [(None, 30, "phone")]),
+])
+def test_angle_method_is_passed_through(pairs, expected):
+    body, _ = payload([("entries-0-stretch", "s"), ("entries-0-done", "1"), *pairs])
+    assert [(e.get("side"), e.get("angle_deg"), e.get("angle_method"))
+            for e in body["entries"]] == expected
+
+
+def test_a_per_side_angle_error_lands_on_that_legs_input():
+    body, card_of = payload([
+        ("entries-3-stretch", "slr-strap"), ("entries-3-done", "1"),
+        ("entries-3-sides", "left"), ("entries-3-sides", "right"),
+        ("entries-3-angle_left", "40"), ("entries-3-angle_right", "130"),
+        ("entries-3-angle_method_right", "laser")])
+    errors = {"entries.1.angle_deg": ["too big"], "entries.1.angle_method": ["bad"]}
+    assert form_errors(errors, card_of, body["entries"]) == {
+        "entries-3-angle_right": ["too big"], "entries-3-angle_method_right": ["bad"]}
+
+
+@pytest.mark.parametrize(("errors", "shown"), [
+    ({"entries-0-angle_left": ["Must be greater than or equal to 0 and less than or equal to 120."]},
+     {"entries-0-angle_left": "Lying hamstring stretch, left angle: enter 0 to 120°."}),
+    ({"entries-1-reps": ["Not a valid integer."]},
+     {"entries-1-reps": "Straight-leg raise with a strap, reps: enter 1 to 50."}),
+    ({"pain_before": ["Missing data for required field."]},
+     {"pain_before": "Pain before: choose a number from 0 to 10."}),
+    ({"notes": ["Longer than maximum length 2000."]},
+     {"notes": "Notes: write at most 2,000 characters."}),
+    ({"performed_at": ["Cannot be more than a day in the future."]},
+     {"performed_at": "When: cannot be more than a day in the future."}),
+    # in the form's order, whatever order the errors came in
+    ({"notes": ["x"], "entries-0-reps": ["x"], "pain_before": ["x"]},
+     ["pain_before", "entries-0-reps", "notes"]),
+])
+def test_readable_errors_use_labels_not_keys(errors, shown):
+    result = readable_errors(errors, ["Lying hamstring stretch", "Straight-leg raise with a strap"])
+    if isinstance(shown, list):
+        assert list(result) == shown
+    else:
+        assert result == shown
