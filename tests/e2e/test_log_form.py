@@ -33,3 +33,41 @@ def test_log_form_before_ticking_fits_in_one_and_a_half_screens(page, user):
         print(f"log form height before ticking: {height:.0f}px = {height / SCREEN_H:.2f} screens")
     shot(page, "log-form-unticked")
     assert height <= MAX_FORM_SCREENS * SCREEN_H
+
+
+def test_page_opens_on_the_error_summary_and_its_link_focuses_the_field(page, user):
+    sign_in(page, user)
+    page.goto("/log")
+    card = page.locator("#card-supine-hamstring")
+    card.locator("input[name$='-done']").check()  # opens the card, both legs ticked
+    card.locator("#" + card.locator("input[name$='-angle_left']").get_attribute("id")).fill("130")
+    page.get_by_role("button", name="Save session").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name="Lying hamstring stretch, left angle: enter 0 to 120°.")
+    link.click()
+    field = card.locator("input[name$='-angle_left']")
+    expect(field).to_be_focused()
+    expect(field).to_have_value("130")  # what was typed is kept
+    expect(field).to_have_attribute("aria-invalid", "true")
+    shot(page, "log-form-error")
+
+
+def test_no_sideways_scroll_at_360px_with_a_300_character_word(page, user):
+    sign_in(page, user)
+    page.set_viewport_size({"width": 360, "height": 780})
+    word = "https://example.com/" + "a" * 280
+    page.goto("/log")
+    page.locator("#card-double-knee-to-chest input[name$='-done']").check()
+    page.fill("#notes", word)
+    page.get_by_role("button", name="Save session").click()
+    expect(page.get_by_text("Session saved.")).to_be_visible()
+    for path in (page.url, "/history", "/log"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
+    page.goto("/stretches/new")
+    page.fill("#name", "x" * 80)
+    page.fill("#hold_seconds", "9999")
+    page.get_by_role("button", name="Add stretch").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
