@@ -29,6 +29,10 @@ for (const form of document.querySelectorAll("form[data-confirm]")) {
 const summary = document.querySelector("[data-error-summary]");
 if (summary) {
   summary.focus();
+  // Scrolling to a #fragment on load (the check-in form's) resets focus to the body.
+  window.addEventListener("load", () => requestAnimationFrame(() => {
+    if (!document.activeElement || document.activeElement === document.body) summary.focus();
+  }));
   summary.addEventListener("click", (event) => {
     const link = event.target.closest?.("a[href^='#']");
     const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));

@@ -3,6 +3,7 @@ no sideways scrolling at 360 px, and errors that take the person to their field.
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -71,3 +72,45 @@ def test_no_sideways_scroll_at_360px_with_a_300_character_word(page, user):
     page.fill("#hold_seconds", "9999")
     page.get_by_role("button", name="Add stretch").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_sign_up_preselects_the_phones_time_zone(browser, live_server):
+    from tests.e2e.conftest import PHONE
+
+    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Tokyo", **PHONE)
+    try:
+        page = context.new_page()
+        page.goto("/register")
+        expect(page.locator("#timezone")).to_have_value("Asia/Tokyo")
+        page.fill("#email", "tokyo@example.com")
+        page.fill("#password", "short")
+        page.get_by_role("button", name="Create account").click()
+        # Refused for the password: the zone shown is still the one that was chosen.
+        expect(page.locator("[data-error-summary]")).to_be_focused()
+        expect(page.locator("#timezone")).to_have_value("Asia/Tokyo")
+    finally:
+        context.close()
+
+
+def test_links_meet_the_target_size(page, user):
+    """WCAG 2.2: inline links at least 24 px tall; the footer link 44 × 44 px."""
+    sign_in(page, user)
+    for path in ("/", "/history", "/stretches", "/settings", "/log"):
+        page.goto(path)
+        small = page.evaluate("""() => [...document.querySelectorAll('main a')]
+            .filter(a => a.offsetParent !== null)
+            .map(a => [a.textContent.trim(), a.getBoundingClientRect().height])
+            .filter(([, h]) => h < 24)""")
+        assert not small, (path, small)
+        footer = page.locator("footer a").bounding_box()
+        assert footer["height"] >= 44 and footer["width"] >= 44, footer
+
+
+def test_a_refused_check_in_shows_its_error_where_the_person_looks(page, user):
+    sign_in(page, user)
+    page.get_by_role("button", name="Save check-in").click()  # no score chosen
+    expect(page).to_have_url(re.compile(r"/#checkin$"))
+    summary = page.locator("#checkin [data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text("Pain right now: choose a number from 0 to 10.")

@@ -126,6 +126,12 @@ def test_the_check_needs_an_explicit_answer(newcomer):
     assert form(newcomer, "/safety").ticked("none_apply") == ["1"]
 
 
+def test_answering_from_the_log_form_goes_back_to_it(newcomer):
+    f = form(newcomer, "/safety?next=log", "/safety?next=log").tick("none_apply")
+    response = newcomer.post("/safety?next=log", data=f.data())
+    assert response.status_code == 302 and response.headers["Location"] == "/log"
+
+
 def test_after_an_emergency_answer_log_shows_the_urgent_message(member):
     f = form(member, "/safety").untick_all("none_apply").tick("red_flags", "bladder_bowel")
     member.post("/safety", data=f.data())

@@ -327,7 +327,9 @@ def safety_check():
                                    none_apply=bool(request.form.get("none_apply"))), 422
         db.session.commit()
         if outcome.level == "none":
-            return redirect(url_for(".today"))
+            # Sent here by the log form's "answer the check first": go back to it.
+            back = ".log_session" if request.args.get("next") == "log" else ".today"
+            return redirect(url_for(back))
     answered = service.red_flags_answered(current_user)
     return render_template("logbook/safety.html", flags=RED_FLAGS, errors={}, outcome=outcome,
                            first=bool(request.args.get("first")),
