@@ -219,8 +219,19 @@ def test_removing_a_used_stretch_archives_it_and_history_keeps_it(member):
     assert add(member) == slug
 
 
+def test_a_stretch_named_new_does_not_hide_the_add_page(member):
+    assert add(member, name="New") == "new-stretch"
+    assert "New" in visible(member.get("/stretches/new-stretch"))
+    refused = member.post("/api/v1/stretches", json={"name": "x", "slug": "new", "spine": "neutral",
+                                                     "hold_seconds": 5})
+    assert refused.status_code == 422 and "slug" in refused.get_json()["fields"]
+
+
 def test_builtin_stretches_cannot_be_edited_or_removed(member):
-    assert member.get("/stretches/slr-strap/edit").status_code == 403
+    forbidden = member.get("/stretches/slr-strap/edit")
+    assert forbidden.status_code == 403
+    words = visible(forbidden)
+    assert "Not allowed" in words and "Back to today" in words and 'class="tabbar"' in text(forbidden)
     assert member.get("/stretches/slr-strap/remove").status_code == 403
     assert member.patch("/api/v1/stretches/slr-strap", json={"reps": 2}).status_code == 403
     assert member.delete("/api/v1/stretches/slr-strap").status_code == 403

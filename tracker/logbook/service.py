@@ -50,8 +50,16 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:60].strip("-")
 
 
+# Page addresses under /stretches/ that a stretch's slug would hide.
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def create_custom_stretch(user: User, data: dict) -> Stretch:
+    if data.get("slug") in RESERVED_SLUGS:
+        raise Invalid.field("slug", "This slug is reserved: choose another.")
     slug = data.get("slug") or slugify(data["name"])
+    if slug in RESERVED_SLUGS:
+        slug = f"{slug}-stretch"
     if not slug:
         raise Invalid.field("slug", "Give a slug: the name has no letters or digits.")
     if db.session.scalar(_own_or_builtin(user).where(Stretch.slug == slug)) is not None:
