@@ -427,3 +427,40 @@ def test_settings_links_to_the_downloads(member):
     html = member.get("/settings").get_data(as_text=True)
     for fmt in ("json", "csv", "fhir"):
         assert f"/api/v1/export?format={fmt}" in html
+
+
+def test_two_imports_at_once_never_double_or_fail(app, users, live_server):
+    """Over real HTTP, the same file imported twice at the same moment: each answer is
+    200 (imported, or all already there) or 409 (nothing kept, try again); the
+    account ends with one copy."""
+    import threading
+    import urllib.request
+    from urllib.error import HTTPError
+
+    source = users.signed_in()
+    fill(source, days=20)
+    body = export(source).data
+    target = users.create()
+    token = users.token(target)
+    statuses: list[int] = []
+
+    def post() -> None:
+        request = urllib.request.Request(
+            f"{live_server.url}/api/v1/import", data=body, method="POST",
+            headers={"Content-Type": JSON, "Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                statuses.append(response.status)
+        except HTTPError as err:
+            statuses.append(err.code)
+
+    threads = [threading.Thread(target=post) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=90)
+    assert len(statuses) == 3 and set(statuses) <= {200, 409} and 200 in statuses
+    with app.app_context():
+        sessions = db.session.scalar(select(func.count()).select_from(StretchSession).where(
+            StretchSession.user_id == target["id"]))
+    assert sessions == len(json.loads(body)["sessions"])

@@ -7,7 +7,6 @@ from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
@@ -54,16 +53,10 @@ def export_data(args):
     return export_response(args["format"])
 
 
-class ImportSummarySchema(Schema):
-    created = fields.Dict(keys=fields.String(), values=fields.Integer())
-    already_there = fields.Dict(keys=fields.String(), values=fields.Integer())
-    skipped = fields.List(fields.Dict())
-
-
 @blp.route("/import", methods=["POST"])
 @login_required
 @blp.arguments(schemas.import_schema())
-@blp.response(200, ImportSummarySchema)
+@blp.response(200, schemas.ImportSummarySchema)
 def import_data(data):
     summary = service.import_data(current_user, data, utcnow())
     db.session.commit()

@@ -2,6 +2,8 @@
 sessions, check-ins and stretches are checked by the log book's own schemas)."""
 from __future__ import annotations
 
+from functools import cache
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from tracker.domain import report, shares
@@ -97,6 +99,15 @@ class ExportUserSchema(Schema):
     timezone = fields.String(validate=validate.Length(max=64))
 
 
+class ImportSummarySchema(Schema):
+    created = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                          metadata={"description": "New rows per section."})
+    already_there = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                                metadata={"description": "Rows the account had (same client_id or slug)."})
+    skipped = fields.List(fields.Dict(), metadata={"description": "[{section, id, reason}]"})
+
+
+@cache
 def import_schema() -> type[Schema]:
     """The import file's schema: the envelope plus one field per registered section."""
     from tracker.sharing.sections import SECTIONS
