@@ -52,6 +52,10 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
 
+    # Sharing (issue 12): largest export file POST /api/v1/import and the Settings
+    # upload accept, bytes (413 above it; other requests keep MAX_CONTENT_LENGTH).
+    IMPORT_MAX_BYTES = 4_000_000
+
     # Pagination of list endpoints.
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 200

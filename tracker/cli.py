@@ -40,4 +40,7 @@ def demo_seed(days: int, email: str, password: str, tz: str, seed_value: int) ->
 
 
 def register_commands(app: Flask) -> None:
+    from tracker.sharing.backup import backup_command
+
     app.cli.add_command(demo)
+    app.cli.add_command(backup_command)

@@ -127,7 +127,7 @@ def handle_http_exception(exc: HTTPException):
     if status == 422 or fields:
         message = "Some fields are not valid: " + ", ".join(sorted(fields)) if fields else exc.description
     elif status == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        limit = request.max_content_length  # the route's own limit (imports take more)
         message = f"The request body is larger than the {limit} byte limit."
     elif status == 429:
         message = "Too many attempts. Wait a little and try again."

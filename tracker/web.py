@@ -60,6 +60,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.security import init_security
     from tracker.logbook import api as logbook_api
     from tracker.logbook import views as logbook_views
+    from tracker.sharing import api as sharing_api
+    from tracker.sharing import views as sharing_views
 
     init_input_guard(app)  # before any route uses its <int:> converter
     init_security(app)
@@ -68,6 +70,9 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(logbook_api.blp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(logbook_views.bp)
+    api.register_blueprint(sharing_api.blp)
+    app.register_blueprint(sharing_views.bp)
+    app.register_blueprint(sharing_views.shared)
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
     app.add_template_filter(_number, "number")

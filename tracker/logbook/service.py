@@ -202,17 +202,21 @@ def _delete_with_tombstone(user: User, row: StretchSession | Checkin) -> None:
     db.session.flush()
 
 
+def new_session(user: User, data: dict, now: dt.datetime) -> StretchSession:
+    """An unsaved session from validated data; raises Invalid for a bad time or entry.
+    The import builds rows with it too, so both follow the same rules."""
+    _check_time("performed_at", data["performed_at"], now)
+    return StretchSession(
+        user_id=user.id, client_id=data["client_id"], performed_at=data["performed_at"],
+        local_date=local_date(data["performed_at"], user.timezone),
+        pain_before=data.get("pain_before"), pain_after=data.get("pain_after"),
+        notes=data.get("notes", ""), entries=_build_entries(user, data["entries"]))
+
+
 def create_session(user: User, data: dict, now: dt.datetime) -> tuple[StretchSession, bool]:
     """(session, created). A client_id seen before returns the stored session unchanged."""
-    def build() -> StretchSession:
-        _check_time("performed_at", data["performed_at"], now)
-        return StretchSession(
-            user_id=user.id, client_id=data["client_id"], performed_at=data["performed_at"],
-            local_date=local_date(data["performed_at"], user.timezone),
-            pain_before=data.get("pain_before"), pain_after=data.get("pain_after"),
-            notes=data.get("notes", ""), entries=_build_entries(user, data["entries"]))
-
-    return _create_once(user, StretchSession, data["client_id"], build)
+    return _create_once(user, StretchSession, data["client_id"],
+                        lambda: new_session(user, data, now))
 
 
 def get_session(user: User, session_id: int) -> StretchSession:
@@ -286,13 +290,15 @@ def _checkin_query(user: User) -> Select:
     return select(Checkin).where(Checkin.user_id == user.id)
 
 
-def create_checkin(user: User, data: dict, now: dt.datetime) -> tuple[Checkin, bool]:
-    def build() -> Checkin:
-        _check_time("recorded_at", data["recorded_at"], now)
-        return Checkin(user_id=user.id, local_date=local_date(data["recorded_at"], user.timezone),
-                       **data)
+def new_checkin(user: User, data: dict, now: dt.datetime) -> Checkin:
+    """An unsaved check-in from validated data; raises Invalid for a bad time."""
+    _check_time("recorded_at", data["recorded_at"], now)
+    return Checkin(user_id=user.id, local_date=local_date(data["recorded_at"], user.timezone),
+                   **data)
 
-    return _create_once(user, Checkin, data["client_id"], build)
+
+def create_checkin(user: User, data: dict, now: dt.datetime) -> tuple[Checkin, bool]:
+    return _create_once(user, Checkin, data["client_id"], lambda: new_checkin(user, data, now))
 
 
 def get_checkin(user: User, checkin_id: int) -> Checkin:

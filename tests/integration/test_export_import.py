@@ -1,0 +1,466 @@
+"""Export (JSON, CSV, FHIR R4) and import: everything goes out and comes back without
+loss; import is idempotent, respects tombstones, is all or nothing, and refuses bad
+files with a 4xx naming what is wrong."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+import zipfile
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from sqlalchemy import func, select
+
+from tests.support import stored
+from tracker.auth.models import User
+from tracker.db_types import utcnow
+from tracker.extensions import db
+from tracker.logbook import demo
+from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
+
+JSON = "application/json"
+
+
+def ago(**delta) -> str:
+    return (dt.datetime.now(dt.timezone.utc) - dt.timedelta(**delta)).isoformat()
+
+
+def fill(client, days: int = 10) -> None:  # noqa: ANN001
+    """A demo stretch of days, a custom stretch used in a session with notes, a deleted
+    session and check-in, and a warning-signs answer."""
+    with client.application.app_context():
+        user = db.session.get(User, client.user["id"])
+        demo.seed(user, days, utcnow())
+        db.session.commit()
+    slug = client.post("/api/v1/stretches", json={
+        "name": "Cat-cow", "spine": "flexion", "hold_seconds": 15, "per_side": True,
+        "instructions": ["On hands and knees", "Arch, then round"]}).get_json()["slug"]
+    made = client.post("/api/v1/sessions", json={
+        "client_id": str(uuid.uuid4()), "performed_at": ago(hours=3), "pain_before": 5,
+        "pain_after": 7, "notes": "=cmd| gardening, ünïcode ✓",
+        "entries": [{"stretch": slug, "side": "left", "worse": True},
+                    {"stretch": "slr-assisted", "side": "right", "angle_deg": 47.5,
+                     "angle_method": "phone", "assisted": "helper"}]})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    gone = client.post("/api/v1/sessions", json={
+        "client_id": str(uuid.uuid4()), "performed_at": ago(hours=2),
+        "entries": [{"stretch": "double-knee-to-chest"}]}).get_json()
+    assert client.delete(f"/api/v1/sessions/{gone['id']}").status_code == 204
+    checkin = client.post("/api/v1/checkins", json={
+        "client_id": str(uuid.uuid4()), "recorded_at": ago(hours=1), "score": 3,
+        "context": "evening", "note": "Better"}).get_json()
+    assert client.delete(f"/api/v1/checkins/{checkin['id']}").status_code == 204
+    assert client.post("/safety", data={"red_flags": ["night_pain"]}).status_code in (200, 302)
+
+
+def export(client, fmt: str = "json"):  # noqa: ANN001
+    response = client.get(f"/api/v1/export?format={fmt}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "private, no-store"
+    return response
+
+
+def comparable(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k not in ("exported_at", "user")}
+
+
+def do_import(client, data, **kw):  # noqa: ANN001
+    return client.post("/api/v1/import", json=data, **kw)
+
+
+def test_json_export_holds_everything(member):
+    fill(member)
+    response = export(member)
+    assert response.mimetype == JSON
+    data = json.loads(response.data)
+    assert set(data) == {"format_version", "exported_at", "user", "stretches", "sessions",
+                         "checkins", "programs", "reminders", "red_flags", "deleted"}
+    assert data["format_version"] == 1
+    assert data["user"] == {"email": member.user["email"], "timezone": "Europe/Berlin"}
+    assert [s["slug"] for s in data["stretches"]] == ["cat-cow"]  # only their own
+    assert len(data["sessions"]) == stored(member, StretchSession)
+    assert len(data["checkins"]) == stored(member, Checkin)
+    assert sum(len(s["entries"]) for s in data["sessions"]) == stored(member, SessionEntry)
+    assert {d["kind"] for d in data["deleted"]} == {"stretch_session", "checkin"}
+    assert data["red_flags"]["items"] == ["night_pain"] and data["red_flags"]["answered_at"]
+    assert data["programs"] == [] and data["reminders"] == []
+    session = data["sessions"][-1]
+    assert set(session) == {"client_id", "performed_at", "local_date", "pain_before",
+                            "pain_after", "notes", "entries"}
+    assert "id" not in session and "id" not in session["entries"][0]
+
+
+def test_export_import_export_round_trip(member, shared_users):
+    fill(member)
+    first = json.loads(export(member).data)
+    fresh = shared_users.signed_in(timezone="America/New_York")
+    response = do_import(fresh, first)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    summary = response.get_json()
+    assert summary["created"]["sessions"] == len(first["sessions"])
+    assert summary["created"]["checkins"] == len(first["checkins"])
+    assert summary["created"]["stretches"] == 1
+    assert summary["created"]["deleted"] == 2
+    assert summary["created"]["red_flags"] == 1
+    assert summary["skipped"] == []
+    second = json.loads(export(fresh).data)
+    assert comparable(second) == comparable(first)
+    assert second["user"]["email"] == fresh.user["email"]
+
+
+def test_importing_twice_adds_nothing(member, shared_users):
+    fill(member, days=5)
+    data = json.loads(export(member).data)
+    fresh = shared_users.signed_in()
+    assert do_import(fresh, data).status_code == 200
+    counts = [stored(fresh, m) for m in (StretchSession, Checkin, SessionEntry, DeletedRecord)]
+    again = do_import(fresh, data)
+    assert again.status_code == 200
+    summary = again.get_json()
+    assert sum(summary["created"].values()) == 0
+    assert summary["already_there"]["sessions"] == len(data["sessions"])
+    assert summary["already_there"]["checkins"] == len(data["checkins"])
+    assert [stored(fresh, m) for m in (StretchSession, Checkin, SessionEntry, DeletedRecord)] == counts
+    # Importing into the account it came from is the same: all already there.
+    assert sum(do_import(member, data).get_json()["created"].values()) == 0
+
+
+def test_a_record_deleted_here_does_not_come_back(member, shared_users):
+    fill(member, days=3)
+    data = json.loads(export(member).data)
+    target = shared_users.signed_in()
+    assert do_import(target, data).status_code == 200
+    victim = target.get("/api/v1/sessions?per_page=1").get_json()["items"][0]
+    assert target.delete(f"/api/v1/sessions/{victim['id']}").status_code == 204
+    summary = do_import(target, data).get_json()
+    assert summary["skipped"] == [{"section": "sessions", "id": victim["client_id"],
+                                   "reason": "Deleted in this account; not brought back."}]
+    ids = {s["client_id"] for s in json.loads(export(target).data)["sessions"]}
+    assert victim["client_id"] not in ids
+
+
+def test_tombstones_in_the_file_keep_records_away(member, shared_users):
+    data = {"format_version": 1, "deleted": [
+        {"kind": "checkin", "client_id": (cid := str(uuid.uuid4())), "deleted_at": ago(days=1)}],
+        "checkins": [{"client_id": cid, "recorded_at": ago(days=2), "score": 4}]}
+    target = shared_users.signed_in()
+    summary = do_import(target, data).get_json()
+    assert summary["created"]["checkins"] == 0 and summary["created"]["deleted"] == 1
+    assert stored(target, Checkin) == 0
+    # The tombstone works for the log book too: a replay of the create is 410.
+    replay = target.post("/api/v1/checkins", json=data["checkins"][0])
+    assert replay.status_code == 410
+
+
+def test_import_never_deletes(member):
+    made = member.post("/api/v1/checkins", json={
+        "client_id": (cid := str(uuid.uuid4())), "recorded_at": ago(hours=1), "score": 2})
+    assert made.status_code == 201
+    summary = do_import(member, {"format_version": 1, "deleted": [
+        {"kind": "checkin", "client_id": cid, "deleted_at": ago(minutes=1)}]}).get_json()
+    assert summary["skipped"][0]["section"] == "deleted"
+    assert stored(member, Checkin) == 1 and stored(member, DeletedRecord) == 0
+
+
+def test_custom_stretches_are_matched_by_slug(member):
+    member.post("/api/v1/stretches", json={"name": "Cat-cow", "spine": "flexion",
+                                           "hold_seconds": 15})
+    data = {"format_version": 1, "stretches": [
+        {"slug": "cat-cow", "name": "Other name", "spine": "neutral", "hold_seconds": 9},
+        {"slug": "double-knee-to-chest", "name": "Mine", "spine": "flexion", "hold_seconds": 5},
+        {"slug": "pigeon", "name": "Pigeon", "spine": "neutral", "hold_seconds": 30}]}
+    summary = do_import(member, data).get_json()
+    assert summary["created"]["stretches"] == 1 and summary["already_there"]["stretches"] == 2
+    mine = {s["slug"]: s for s in member.get("/api/v1/stretches").get_json()["items"]}
+    assert mine["cat-cow"]["name"] == "Cat-cow"  # the account's own stays as it was
+    assert mine["double-knee-to-chest"]["builtin"] and mine["pigeon"]["hold_seconds"] == 30
+
+
+def test_placeholder_sections_skip_with_a_reason(member):
+    summary = do_import(member, {"format_version": 1, "programs": [{"affected_leg": "left"}],
+                                 "reminders": [{"time": "08:00"}]}).get_json()
+    assert [s["section"] for s in summary["skipped"]] == ["programs", "reminders"]
+    assert all("does not keep" in s["reason"] for s in summary["skipped"])
+
+
+def _valid_file() -> dict:
+    return {"format_version": 1,
+            "checkins": [{"client_id": str(uuid.uuid4()), "recorded_at": ago(days=1), "score": 4}],
+            "sessions": [{"client_id": str(uuid.uuid4()), "performed_at": ago(days=1),
+                          "entries": [{"stretch": "slr-strap", "side": "left", "angle_deg": 40}]}]}
+
+
+def _broken(path: str, value) -> dict:  # noqa: ANN001
+    data = _valid_file()
+    *parents, last = path.split(".")
+    target = data
+    for key in parents:
+        target = target[int(key)] if key.isdigit() else target[key]
+    if value is KeyError:
+        del target[int(last) if last.isdigit() else last]
+    else:
+        target[int(last) if last.isdigit() else last] = value
+    return data
+
+
+@pytest.mark.parametrize("data, field", [
+    (_broken("format_version", 2), "format_version"),
+    (_broken("format_version", "1"), "format_version"),
+    (_broken("format_version", KeyError), "format_version"),
+    (_broken("sessions.0.entries", KeyError), "sessions.0.entries"),
+    (_broken("sessions.0.entries", "stretches"), "sessions.0.entries"),
+    (_broken("sessions.0.pain_before", 11), "sessions.0.pain_before"),
+    (_broken("sessions.0.client_id", "not-a-uuid"), "sessions.0.client_id"),
+    (_broken("sessions.0.shape", "round"), "sessions.0.shape"),
+    (_broken("sessions.0.entries.0.stretch", "no-such-stretch"), "sessions.0.entries.0.stretch"),
+    (_broken("sessions.0.entries.0.angle_deg", 150), "sessions.0.entries.0.angle_deg"),
+    (_broken("sessions.0.performed_at", ago(days=-3)), "sessions.0.performed_at"),
+    (_broken("sessions.0.performed_at", "2027-01-01T10:00:00"), "sessions.0.performed_at"),
+    (_broken("checkins.0.score", -1), "checkins.0.score"),
+    (_broken("checkins", {"a": 1}), "checkins"),
+    (_broken("sessions.0", "a session"), "sessions.0._schema"),
+    ({"format_version": 1, "red_flags": {"items": ["alien_probe"]}}, "red_flags.items.0"),
+    ({"format_version": 1, "deleted": [{"kind": "user", "client_id": str(uuid.uuid4()),
+                                        "deleted_at": ago(days=1)}]}, "deleted.0.kind"),
+    ({"format_version": 1, "stretches": [{"name": "No slug", "spine": "flexion",
+                                          "hold_seconds": 5}]}, "stretches.0.slug"),
+    ({"format_version": 1, "whatever": []}, "whatever"),
+])
+def test_bad_files_name_what_is_wrong_and_change_nothing(member, data, field):
+    response = do_import(member, data)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert field in response.get_json()["fields"]
+    assert stored(member, StretchSession) == stored(member, Checkin) == 0
+
+
+@pytest.mark.parametrize("body, content_type, status", [
+    (b"this is not json", JSON, 400),
+    (b"[1, 2, 3]", JSON, 422),
+    (b'{"format_version": 1}', "text/plain", 415),
+    (b'{"format_version": 1, "checkins": [{"note": "a\\u0000b"}]}', JSON, 400),
+])
+def test_files_that_are_not_exports(member, body, content_type, status):
+    response = member.post("/api/v1/import", data=body, content_type=content_type)
+    assert response.status_code == status
+    assert response.get_json()["status"] == status
+
+
+def test_all_or_nothing(member):
+    data = _valid_file()
+    data["checkins"] *= 1
+    data["checkins"].append({"client_id": str(uuid.uuid4()), "recorded_at": ago(days=2), "score": 5})
+    data["sessions"].append({"client_id": str(uuid.uuid4()), "performed_at": ago(days=2),
+                             "entries": [{"stretch": "nope"}]})
+    response = do_import(member, data)
+    assert response.status_code == 422
+    assert "sessions.1.entries.0.stretch" in response.get_json()["fields"]
+    assert stored(member, StretchSession) == stored(member, Checkin) == 0
+
+
+def test_five_megabytes_of_junk_is_413(member):
+    junk = b'{"junk": "' + b"x" * 5_000_000 + b'"}'
+    response = member.post("/api/v1/import", data=junk, content_type=JSON)
+    assert response.status_code == 413
+    assert "4000000 byte limit" in response.get_json()["message"]
+    # Other routes keep the ordinary 1 MB limit.
+    big = member.post("/api/v1/checkins", data=b'{"note": "' + b"x" * 1_100_000 + b'"}',
+                      content_type=JSON)
+    assert big.status_code == 413
+
+
+def test_a_file_over_the_ordinary_limit_imports(member):
+    note = "n" * 900
+    data = {"format_version": 1, "checkins": [
+        {"client_id": str(uuid.uuid4()), "recorded_at": ago(days=1, minutes=n), "score": n % 11,
+         "note": note} for n in range(1300)]}
+    body = json.dumps(data).encode()
+    assert 1_000_000 < len(body) < 4_000_000
+    response = member.post("/api/v1/import", data=body, content_type=JSON)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.get_json()["created"]["checkins"] == 1300
+
+
+def test_signed_out_is_401(shared_app):
+    client = shared_app.test_client()
+    assert client.get("/api/v1/export").status_code == 401
+    client.fetch_csrf()
+    assert client.post("/api/v1/import", json={"format_version": 1}).status_code == 401
+
+
+def test_unknown_format_is_422(member):
+    response = member.get("/api/v1/export?format=xml")
+    assert response.status_code == 422 and "format" in response.get_json()["fields"]
+
+
+def test_export_holds_only_the_users_own_data(member, other):
+    fill(member, days=3)
+    data = json.loads(export(other).data)
+    assert data["sessions"] == data["checkins"] == data["stretches"] == data["deleted"] == []
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def test_csv_is_a_zip_of_one_table_per_file(member):
+    fill(member, days=4)
+    response = export(member, "csv")
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == ["checkins.csv", "entries.csv", "sessions.csv"]
+    tables = {}
+    for name in archive.namelist():
+        raw = archive.read(name)
+        assert raw.startswith("\ufeff".encode())  # UTF-8 with a BOM for spreadsheets
+        tables[name] = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(tables["sessions.csv"]) == stored(member, StretchSession)
+    assert len(tables["entries.csv"]) == stored(member, SessionEntry)
+    assert len(tables["checkins.csv"]) == stored(member, Checkin)
+    row = tables["sessions.csv"][-1]
+    assert dt.datetime.fromisoformat(row["performed_at"]).utcoffset() is not None
+    assert dt.date.fromisoformat(row["local_date"])
+    # A note that looks like a formula is kept as text; Unicode survives.
+    assert row["notes"] == "'=cmd| gardening, ünïcode ✓"
+    assert {"session_client_id", "stretch", "stretch_name", "angle_deg", "worse"} <= set(
+        tables["entries.csv"][0])
+
+
+# ---------------------------------------------------------------- FHIR
+
+
+def test_fhir_bundle_validates_and_carries_each_measure(member):
+    fill(member, days=6)
+    response = export(member, "fhir")
+    assert response.mimetype == "application/fhir+json"
+    data = json.loads(response.data)
+    bundle = Bundle.model_validate(data)  # raises on anything R4B does not allow
+    assert bundle.type == "collection"
+    resources = [e["resource"] for e in data["entry"]]
+    patients = [r for r in resources if r["resourceType"] == "Patient"]
+    assert len(patients) == 1 and "name" not in patients[0]
+    pain = [r for r in resources if r.get("valueInteger") is not None]
+    angles = [r for r in resources if "valueQuantity" in r]
+    checkins = stored(member, Checkin)
+    with member.application.app_context():
+        uid = member.user["id"]
+        scores = db.session.scalar(select(func.count()).select_from(StretchSession).where(
+            StretchSession.user_id == uid, StretchSession.pain_before.is_not(None))) + \
+            db.session.scalar(select(func.count()).select_from(StretchSession).where(
+                StretchSession.user_id == uid, StretchSession.pain_after.is_not(None))) + checkins
+        measured = db.session.scalar(select(func.count()).select_from(SessionEntry).join(
+            StretchSession).where(StretchSession.user_id == uid, SessionEntry.angle_deg.is_not(None)))
+    assert len(pain) == scores and len(angles) == measured
+    for obs in pain:
+        assert obs["code"]["coding"][0] == {"system": "http://loinc.org", "code": "72514-3",
+                                            "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}
+        assert obs["category"][0]["coding"][0]["code"] == "survey"
+        assert obs["bodySite"]["coding"][0]["code"] == "37822005"
+        assert dt.datetime.fromisoformat(obs["effectiveDateTime"]).utcoffset() is not None
+        assert obs["subject"]["reference"] == f"urn:uuid:{patients[0]['id']}"
+    legs = {"32153003": "left", "62175007": "right"}
+    for obs in angles:
+        assert "coding" not in obs["code"] and obs["code"]["text"]
+        assert obs["valueQuantity"]["system"] == "http://unitsofmeasure.org"
+        assert obs["valueQuantity"]["code"] == "deg"
+        assert legs[obs["bodySite"]["coding"][0]["code"]] in ("left", "right")
+        assert obs["method"]["text"]
+    phone = [o for o in angles if o["valueQuantity"]["value"] == 47.5]
+    assert phone and phone[0]["method"]["text"].startswith("Phone")
+    assert len({e["fullUrl"] for e in data["entry"]}) == len(data["entry"])
+
+
+def test_fhir_of_an_empty_account_validates(member):
+    data = json.loads(export(member, "fhir").data)
+    Bundle.model_validate(data)
+    assert [e["resource"]["resourceType"] for e in data["entry"]] == ["Patient"]
+
+
+# ---------------------------------------------------------------- Settings page
+
+
+def _upload(client, body: bytes, name: str = "backup.json"):  # noqa: ANN001
+    return client.post("/settings/import", data={"file": (io.BytesIO(body), name)},
+                       content_type="multipart/form-data")
+
+
+def test_settings_upload_imports_and_summarises(member, shared_users):
+    fill(member, days=3)
+    body = export(member).data
+    target = shared_users.signed_in()
+    response = _upload(target, body)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Imported." in html and "sessions" in html
+    assert stored(target, StretchSession) == stored(member, StretchSession)
+    again = _upload(target, body).get_data(as_text=True)
+    assert "Nothing new" in again
+
+
+@pytest.mark.parametrize("body, status, text", [
+    (b"not json at all", 422, "not JSON"),
+    (b'{"format_version": 3}', 422, "format_version"),
+    (json.dumps({"format_version": 1, "sessions": [{"client_id": "x"}]}).encode(), 422,
+     "sessions.0.client_id"),
+    (b'{"format_version": 1, "checkins": [{"note": "\\u0000"}]}', 422, "checkins.0.note"),
+])
+def test_settings_upload_refuses_bad_files(member, body, status, text):
+    response = _upload(member, body)
+    assert response.status_code == status
+    assert text in response.get_data(as_text=True)
+    assert stored(member, StretchSession) == stored(member, Checkin) == 0
+
+
+def test_settings_upload_without_a_file(member):
+    response = member.post("/settings/import", data={}, content_type="multipart/form-data")
+    assert response.status_code == 422 and "Choose an export file" in response.get_data(as_text=True)
+
+
+def test_settings_upload_of_five_megabytes_is_413(member):
+    response = _upload(member, b"x" * 5_000_000)
+    assert response.status_code == 413
+
+
+def test_settings_links_to_the_downloads(member):
+    html = member.get("/settings").get_data(as_text=True)
+    for fmt in ("json", "csv", "fhir"):
+        assert f"/api/v1/export?format={fmt}" in html
+
+
+def test_two_imports_at_once_never_double_or_fail(app, users, live_server):
+    """Over real HTTP, the same file imported twice at the same moment: each answer is
+    200 (imported, or all already there) or 409 (nothing kept, try again); the
+    account ends with one copy."""
+    import threading
+    import urllib.request
+    from urllib.error import HTTPError
+
+    source = users.signed_in()
+    fill(source, days=20)
+    body = export(source).data
+    target = users.create()
+    token = users.token(target)
+    statuses: list[int] = []
+
+    def post() -> None:
+        request = urllib.request.Request(
+            f"{live_server.url}/api/v1/import", data=body, method="POST",
+            headers={"Content-Type": JSON, "Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                statuses.append(response.status)
+        except HTTPError as err:
+            statuses.append(err.code)
+
+    threads = [threading.Thread(target=post) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=90)
+    assert len(statuses) == 3 and set(statuses) <= {200, 409} and 200 in statuses
+    with app.app_context():
+        sessions = db.session.scalar(select(func.count()).select_from(StretchSession).where(
+            StretchSession.user_id == target["id"]))
+    assert sessions == len(json.loads(body)["sessions"])

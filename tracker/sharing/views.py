@@ -1,0 +1,155 @@
+"""Sharing pages: the printable report (/report), the shared read-only report
+(/s/<token>, no sign-in), and the Settings actions: make and withdraw share links,
+import a file. The export downloads are plain links to /api/v1/export."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from tracker.auth.models import User
+from tracker.db_types import utcnow
+from tracker.errors import DomainError, Invalid, flatten_errors
+from tracker.extensions import db
+from tracker.forms import blank_to_none, load_form
+from tracker.input_guard import _unstorable
+from tracker.logbook.forms import number
+from tracker.sharing import schemas, service
+from tracker.sharing.api import share_out
+
+bp = Blueprint("sharing_pages", __name__)
+shared = Blueprint("shared_report", __name__)
+
+PRIVATE_HEADERS = {
+    "Cache-Control": "private, no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _private(response):  # noqa: ANN001
+    """A report is health data: never cached, indexed, or named in a Referer."""
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+# ---------------------------------------------------------------- reports
+
+
+@bp.get("/report")
+@login_required
+def report():
+    args, errors = load_form(schemas.ReportArgs(), request.args.to_dict())
+    if errors:
+        raise Invalid("Choose a report of 7 to 365 days.", {"Days": errors.get("days", [])})
+    data = service.report_data(current_user, args["days"], utcnow())
+    return _private(make_response(render_template("sharing/report.html", r=data, shared=False)))
+
+
+@shared.get("/s/<token>")
+def shared_report(token: str):
+    now = utcnow()
+    share = service.share_by_token(token, now)
+    user = db.session.get(User, share.user_id)
+    return render_template("sharing/report.html", r=service.report_data(user, share.days, now),
+                           shared=True, share=share)
+
+
+shared.after_request(_private)  # also on the 404 of a dead link
+
+
+# ---------------------------------------------------------------- settings
+
+
+@bp.app_template_global("share_links")
+def share_links() -> list[dict]:
+    """The signed-in person's share links for the Settings section (never the token)."""
+    now = utcnow()
+    return [share_out(s, now) for s in service.list_shares(current_user)]
+
+
+def _settings(status: int = 200, **context):  # noqa: ANN001
+    context.setdefault("errors", {})
+    return render_template("auth/settings.html", saved=False, **context), status
+
+
+@bp.post("/settings/shares")
+@login_required
+def create_share():
+    payload = blank_to_none(request.form.to_dict())
+    for key in ("days", "expires_in_days"):
+        if key in payload:
+            payload[key] = number(payload[key])
+    data, errors = load_form(schemas.ShareCreateSchema(), payload)
+    if errors:
+        return _settings(422, share_errors=errors)
+    now = utcnow()
+    share, token = service.create_share(current_user, data, now)
+    db.session.commit()
+    # The link is shown on this response only: it is never stored, so no redirect.
+    return _private(make_response(*_settings(201, new_share=share_out(share, now, token))))
+
+
+@bp.post("/settings/shares/<int:share_id>/revoke")
+@login_required
+def revoke_share(share_id: int):
+    service.revoke_share(current_user, share_id, utcnow())
+    db.session.commit()
+    return redirect(url_for("auth_pages.settings", revoked=1, _anchor="sharing"))
+
+
+def _read_upload() -> dict:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid.field("file", "Choose an export file to import.")
+    try:
+        payload = json.loads(upload.read())
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise Invalid.field("file", "This file is not a Backstretch export (not JSON).") from None
+    bad = _unstorable(payload)
+    if bad:
+        raise Invalid.field(bad, "Contains a NUL character or an unpaired surrogate.")
+    try:
+        return schemas.import_schema()().load(payload)
+    except ValidationError as err:
+        raise Invalid("This file does not fit the export format.",
+                      flatten_errors(err.messages)) from None
+
+
+@bp.post("/settings/import")
+@login_required
+def import_upload():
+    try:
+        summary = service.import_data(current_user, _read_upload(), utcnow())
+    except DomainError as err:
+        db.session.rollback()
+        return _settings(err.status, import_errors=err.fields or {"_schema": [err.message]})
+    db.session.commit()
+    return _settings(import_summary=summary)
+
+
+# ---------------------------------------------------------------- logs
+
+_SHARE_PATH = re.compile(r"/s/[^\s?\"]+")
+
+
+class RedactShareTokens(logging.Filter):
+    """Share tokens are secrets: request logs show /s/[redacted] instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/s/" in message:
+            record.msg, record.args = _SHARE_PATH.sub("/s/[redacted]", message), ()
+        return True
+
+
+@shared.before_request
+def _redact_logs() -> None:
+    """The redaction filter, added (once) when a shared link is first opened."""
+    for logger in (logging.getLogger("werkzeug"), current_app.logger):
+        if not any(isinstance(f, RedactShareTokens) for f in logger.filters):
+            logger.addFilter(RedactShareTokens())
