@@ -113,7 +113,8 @@ def test_report_needs_signing_in(shared_app):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_empty_report(member):
+def test_empty_report(shared_users):
+    member = shared_users.signed_in(answered=False)
     html = member.get("/report?days=7").get_data(as_text=True)
     assert "Nothing was logged in this period." in html
     assert "Not answered yet." in html

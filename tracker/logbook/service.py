@@ -370,7 +370,7 @@ def today(user: User, now: dt.datetime) -> Today:
 
 
 def record_red_flags(user: User, ticked: list[str], now: dt.datetime,
-                     none_apply: bool) -> safety.RedFlagOutcome:
+                     none_apply: bool = False) -> safety.RedFlagOutcome:
     unknown = sorted(set(ticked) - safety.RED_FLAG_KEYS)
     if unknown:
         raise Invalid.field("red_flags", f"Unknown items: {', '.join(unknown)}.")

@@ -127,9 +127,21 @@ def import_upload():
         summary = service.import_data(current_user, _read_upload(), utcnow())
     except DomainError as err:
         db.session.rollback()
-        return _settings(err.status, import_errors=err.fields or {"_schema": [err.message]})
+        return _settings(err.status, import_errors=_file_problems(err))
     db.session.commit()
     return _settings(import_summary=summary)
+
+
+def _file_problems(err: DomainError) -> dict[str, list[str]]:
+    """A problem inside the uploaded file names its place in the file
+    (``sessions.0.client_id``): it is not a field of this page."""
+    inside = {k: v for k, v in err.fields.items() if k != "file"}
+    errors = {k: v for k, v in err.fields.items() if k == "file"}
+    if inside or not errors:
+        errors["_schema"] = [err.message] + [
+            f"In the file at {path}: {' '.join(map(str, messages))}"
+            for path, messages in inside.items()]
+    return errors
 
 
 # ---------------------------------------------------------------- logs
