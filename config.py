@@ -52,6 +52,11 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
 
+    # Response compression (Flask-Compress, issue 10): brotli where the browser asks
+    # for it, gzip otherwise; small bodies are not worth it.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
+
     # Pagination of list endpoints.
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 200

@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.security import init_security
     from tracker.logbook import api as logbook_api
     from tracker.logbook import views as logbook_views
+    from tracker.pwa.views import init_pwa
 
     init_input_guard(app)  # before any route uses its <int:> converter
     init_security(app)
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(logbook_api.blp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(logbook_views.bp)
+    init_pwa(app)
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
     app.add_template_filter(_number, "number")
