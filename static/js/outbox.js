@@ -52,8 +52,14 @@ function label(key, body) {
 }
 
 function errorList(fields, body) {
-  return el("ul", {}, ...Object.entries(fields).map(([key, messages]) =>
-    el("li", {}, el("b", {}, `${label(key, body)}: `), [].concat(messages).join(" "))));
+  // Both sides of one stretch fail alike: say it once.
+  const lines = new Map();
+  for (const [key, messages] of Object.entries(fields)) {
+    const name = label(key, body);
+    const text = [].concat(messages).join(" ");
+    lines.set(`${name}\n${text}`, [name, text]);
+  }
+  return el("ul", {}, ...[...lines.values()].map(([name, text]) => el("li", {}, el("b", {}, `${name}: `), text)));
 }
 
 function notice(form, kind, ...content) {
@@ -153,6 +159,9 @@ async function render(done) {
   const db = await dbReady;
   const mine = (await outbox.items(db, user)).sort((a, b) => a.created - b.created);
   const alerts = document.getElementById("outbox-alerts");
+  if (done?.sent || done?.rejected) {
+    for (const old of document.querySelectorAll(".offline-notice.ok")) old.remove(); // "it will sync": done
+  }
   if (alerts) {
     alerts.replaceChildren(...mine.filter((i) => i.status !== "pending").map(refusal));
     if (done?.sent) alerts.prepend(el("p", { class: "alert ok", role: "status" }, `Synced ${done.sent} item${done.sent === 1 ? "" : "s"} saved on this phone.`));

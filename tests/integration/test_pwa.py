@@ -127,3 +127,19 @@ def test_offline_forms_carry_the_person_time_zone(auth):
     assert "data-outbox-list" in auth.get("/history").get_data(as_text=True)
     settings = auth.get("/settings").get_data(as_text=True)
     assert "data-install hidden" in settings and "Add to Home Screen" in settings
+
+
+def test_precache_and_log_page_stay_light(auth):
+    """Budgets of issue 10, compressed with gzip (brotli comes out smaller): the
+    worker's precache at most 150 KB; the Log page's own HTML, CSS, JS and icons at
+    most 60 KB (the browser test measures the real first load too)."""
+    gz = {"Accept-Encoding": "gzip"}
+    source = auth.get("/sw.js").get_data(as_text=True)
+    shell = [hashed for _plain, hashed in re.findall(r'"(/static/[^"]+)": "(/static/[^"]+)"', source)]
+    precache = sum(len(auth.get(url, headers=gz).data) for url in [*shell, "/offline"])
+    log = auth.get("/log", headers=gz)
+    page = len(log.data) + sum(len(auth.get(url, headers=gz).data) for url in static_urls(
+        auth.get("/log").get_data(as_text=True)))
+    print(f"precache {precache} B, log page {page} B (gzip)")
+    assert precache <= 150_000
+    assert page <= 60_000
