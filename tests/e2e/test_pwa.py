@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -59,7 +60,11 @@ def wait_for_control(page) -> None:
     if not page.evaluate("!!navigator.serviceWorker.controller"):
         page.reload()
     assert page.evaluate("!!navigator.serviceWorker.controller")
-    page.wait_for_function(WARM, arg=["/", "/log", "/history"])
+    # (wait_for_function would take the returned promise itself as "true")
+    deadline = time.monotonic() + 20
+    while not page.evaluate(WARM, ["/", "/log", "/history"]):
+        assert time.monotonic() < deadline, "the main pages never reached the cache"
+        page.wait_for_timeout(100)
 
 
 # Whether every one of the given pages is in the person's page cache.
