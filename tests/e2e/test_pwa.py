@@ -1,7 +1,8 @@
 """The installable, offline-first app in a real Chromium over real HTTP, phone-sized
 with touch: installability, the service worker in control, logging offline and
 syncing exactly once (also across a reload and a closed app), a refused replay
-shown to the person, caches cleared on sign-out, page weight, layout shift,
+shown to the person, "Update available — Reload", caches cleared on sign-out,
+page weight, layout shift,
 360 px width, accessibility (axe-core) and push."""
 from __future__ import annotations
 
@@ -387,3 +388,24 @@ def test_the_worker_imports_the_push_handlers_when_there_are_any(page, account, 
                             "url": "/log", "tag": "reminder-1", "reminder_id": 1})})
     page.wait_for_function("""navigator.serviceWorker.ready.then(r => r.getNotifications())
         .then(n => n.length > 0)""")
+
+
+def test_a_new_version_offers_update_and_reload(page, app, account):
+    sign_in(page, account)
+    wait_for_control(page)
+    first = page.evaluate("caches.keys()")
+    banner = page.locator("#update-banner")
+    expect(banner).to_be_hidden()
+    # A deploy: the served worker's bytes change (as any precached file change does).
+    app.extensions["pwa_worker"] = app.extensions["pwa_worker"].replace(
+        '"version": "', '"version": "new', 1)
+    page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Update available")
+    shot(page, "update-available")
+    with page.expect_event("load"):
+        banner.get_by_role("button", name="Reload").click()
+    expect(banner).to_be_hidden()
+    now = page.evaluate("caches.keys()")
+    assert [k for k in now if k.startswith("shell-new")] and \
+        not [k for k in now if k.startswith("shell-") and k in first]
