@@ -1,9 +1,8 @@
 """The installable, offline-first app in a real Chromium over real HTTP, phone-sized
 with touch: installability, the service worker in control, logging offline and
 syncing exactly once (also across a reload and a closed app), a refused replay
-shown to the person, "Update available — Reload", caches cleared on sign-out,
-page weight, layout shift,
-360 px width, accessibility (axe-core) and push."""
+shown to the person, "Update available — Reload", caches cleared on sign-out, page
+weight, layout shift, 360 px width, accessibility (axe-core) and push."""
 from __future__ import annotations
 
 import json
