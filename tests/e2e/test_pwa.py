@@ -377,16 +377,26 @@ def test_the_worker_imports_the_push_handlers_when_there_are_any(page, account, 
                     "no push handler to deliver a message to")
     sign_in(page, account)
     wait_for_control(page)
+    origin = page.evaluate("location.origin")
+    page.context.grant_permissions(["notifications"], origin=origin)
     cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated",
+           lambda event: registrations.extend(event["registrations"]))
     cdp.send("ServiceWorker.enable")
-    registration = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
-    page.context.grant_permissions(["notifications"])
+    deadline = time.monotonic() + 10
+    while not [r for r in registrations if r["scopeURL"] == origin + "/"]:
+        assert time.monotonic() < deadline, "no service worker registration reported"
+        page.wait_for_timeout(100)
+    registration = [r for r in registrations if r["scopeURL"] == origin + "/"][0]
     cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": page.evaluate("location.origin"), "registrationId": registration,
+        "origin": origin, "registrationId": registration["registrationId"],
         "data": json.dumps({"title": "Time to stretch", "body": "Your evening stretches",
                             "url": "/log", "tag": "reminder-1", "reminder_id": 1})})
-    page.wait_for_function("""navigator.serviceWorker.ready.then(r => r.getNotifications())
-        .then(n => n.length > 0)""")
+    deadline = time.monotonic() + 10
+    while not page.evaluate("navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length)"):
+        assert time.monotonic() < deadline, "the push showed no notification"
+        page.wait_for_timeout(100)
 
 
 def test_a_new_version_offers_update_and_reload(page, app, account):
