@@ -6,8 +6,10 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
+NODE_STAMP := node_modules/.npm-ci
+VENDOR_STAMP := static/vendor/.copied
 
-.PHONY: run test bench setup clean
+.PHONY: run test bench setup clean vendor node-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,17 +23,34 @@ $(VENV)/.dev-deps: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
-setup: $(VENV)/.run-deps
+# Front-end libraries: npm ci (pinned by package-lock.json), then scripts/vendor.mjs
+# copies the files listed under "vendor" in package.json into static/vendor/.
+node-check:
+	@command -v npm >/dev/null 2>&1 && node -e 'process.exit(+process.versions.node.split(".")[0] < 18 ? 1 : 0)' \
+		|| { echo "Node.js 18+ with npm is required (https://nodejs.org, or apt-get install nodejs npm)"; exit 1; }
+
+$(NODE_STAMP): package.json package-lock.json | node-check
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+$(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor.mjs
+	node scripts/vendor.mjs
+	touch $@
+
+vendor: $(VENDOR_STAMP)
+
+setup: $(VENV)/.run-deps $(VENDOR_STAMP)
 	$(FLASK) db upgrade
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev-deps
+test: $(VENV)/.dev-deps $(VENDOR_STAMP)
+	node --test static/js/tests/
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules static/vendor

@@ -56,6 +56,11 @@ class Config:
     # upload accept, bytes (413 above it; other requests keep MAX_CONTENT_LENGTH).
     IMPORT_MAX_BYTES = 4_000_000
 
+    # Response compression (Flask-Compress, issue 10): brotli where the browser asks
+    # for it, gzip otherwise; small bodies are not worth it.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
+
     # Pagination of list endpoints.
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 200

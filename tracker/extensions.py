@@ -12,6 +12,7 @@ import os
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -43,6 +44,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 api = Api()
+compress = Compress()
 scheduler = BackgroundScheduler(
     timezone=dt.timezone.utc,
     job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -63,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     api.init_app(app)
+    compress.init_app(app)
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_s: float) -> None:

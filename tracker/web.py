@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.logbook import views as logbook_views
     from tracker.sharing import api as sharing_api
     from tracker.sharing import views as sharing_views
+    from tracker.pwa.views import init_pwa
 
     init_input_guard(app)  # before any route uses its <int:> converter
     init_security(app)
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(sharing_api.blp)
     app.register_blueprint(sharing_views.bp)
     app.register_blueprint(sharing_views.shared)
+    init_pwa(app)
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
     app.add_template_filter(_number, "number")

@@ -1,0 +1,215 @@
+// Offline logging on the pages: the log form and the quick check-in save to this
+// phone (IndexedDB) when there is no connection, after the form's rules pass; the
+// outbox is sent when the connection comes back (the `online` event, the next app
+// start, or Background Sync in the service worker). Unsent items are listed on
+// Today and History; refused ones are shown with the reason, to fix or discard.
+import { openDB } from "../vendor/idb/index.js";
+import "./replay.js";
+import { checkinErrors, checkinPayload, sessionErrors, sessionPayload } from "./serialize.js";
+
+const outbox = self.BackstretchOutbox;
+const user = document.querySelector("meta[name='tracker-user']")?.content || "";
+const dbReady = outbox.open({ openDB });
+
+const FORMS = {
+  session: { payload: sessionPayload, errors: sessionErrors, noun: "session" },
+  checkin: { payload: checkinPayload, errors: checkinErrors, noun: "check-in" },
+};
+const LABELS = {
+  entries: "Stretches", pain_before: "Pain before", pain_after: "Pain after",
+  performed_at: "When", notes: "Notes", score: "Pain score", context: "When", note: "Note",
+  reps: "reps", hold_seconds: "hold", angle_deg: "angle", stretch: "stretch",
+};
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  node.append(...children);
+  return node;
+}
+
+function timeOf(iso) {
+  const m = /T(\d{2}:\d{2})/.exec(iso || "");
+  return m ? m[1] : "";
+}
+
+function summary(kind, body) {
+  if (kind === "checkin") return `Pain check-in ${timeOf(body.recorded_at)} · ${body.score}/10`;
+  const names = new Set(body.entries.map((e) => e.stretch));
+  return `Session at ${timeOf(body.performed_at)} · ${names.size} stretch${names.size === 1 ? "" : "es"}`;
+}
+
+/** "entries.0.reps" -> "Straight-leg raise reps", for people, not field keys. */
+function label(key, body) {
+  const m = /^entries\.(\d+)\.(\w+)$/.exec(key);
+  if (m) {
+    const slug = body?.entries?.[+m[1]]?.stretch || "";
+    const card = slug && document.getElementById(`card-${slug}`);
+    const name = card?.querySelector("legend")?.textContent.trim() || slug;
+    return `${name} ${LABELS[m[2]] || m[2]}`;
+  }
+  return LABELS[key] || key;
+}
+
+function errorList(fields, body) {
+  // Both sides of one stretch fail alike: say it once.
+  const lines = new Map();
+  for (const [key, messages] of Object.entries(fields)) {
+    const name = label(key, body);
+    const text = [].concat(messages).join(" ");
+    lines.set(`${name}\n${text}`, [name, text]);
+  }
+  return el("ul", {}, ...[...lines.values()].map(([name, text]) => el("li", {}, el("b", {}, `${name}: `), text)));
+}
+
+function notice(form, kind, ...content) {
+  form.querySelector(".offline-notice")?.remove();
+  const box = el("div", { class: `alert ${kind} offline-notice`, role: kind === "error" ? "alert" : "status", tabindex: "-1" }, ...content);
+  form.prepend(box);
+  box.focus();
+}
+
+async function queue(form, kind) {
+  const spec = FORMS[kind];
+  const zone = form.dataset.timezone || "UTC";
+  const entries = [...new FormData(form).entries()].filter(([key]) => key !== "csrf_token");
+  const body = spec.payload(entries, zone, Date.now());
+  const errors = spec.errors(body);
+  if (Object.keys(errors).length) {
+    notice(form, "error", el("strong", {}, "Please fix:"), errorList(errors, body));
+    return;
+  }
+  const db = await dbReady;
+  await db.put(outbox.STORE, {
+    client_id: body.client_id, kind, user, body, form: entries,
+    summary: summary(kind, body), created: Date.now(), status: "pending", error: null,
+  });
+  form.reset();
+  form.querySelector("input[name='client_id']").value = crypto.randomUUID();
+  notice(form, "ok", `Saved on this phone; it will sync when you are back online.`);
+  requestSync();
+  render();
+}
+
+async function submit(event) {
+  const form = event.target.closest("form[data-offline]");
+  if (!form || !user) return;
+  event.preventDefault();
+  const kind = form.dataset.offline;
+  if (!navigator.onLine) {
+    await queue(form, kind);
+    return;
+  }
+  let response;
+  try {
+    response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+  } catch {
+    await queue(form, kind); // the network failed on the way
+    return;
+  }
+  if (response.redirected && response.ok) {
+    const clientId = form.querySelector("input[name='client_id']")?.value;
+    if (clientId) await (await dbReady).delete(outbox.STORE, clientId); // a fixed draft
+    location.assign(response.url);
+  } else {
+    HTMLFormElement.prototype.submit.call(form); // let the server's page show its errors
+  }
+}
+
+function requestSync() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.ready
+    .then((registration) => registration.sync?.register("outbox"))
+    .catch(() => {}); // no Background Sync: the online event and the next start cover it
+}
+
+export async function sync() {
+  if (!user || !navigator.onLine) return;
+  const db = await dbReady;
+  const pending = (await outbox.items(db, user)).some((i) => i.status === "pending");
+  if (!pending) return;
+  const done = await outbox.replay(db);
+  if (done.sent || done.rejected || done.signedOut) await render(done);
+}
+
+async function discard(clientId) {
+  const db = await dbReady;
+  await db.delete(outbox.STORE, clientId);
+  render();
+}
+
+function refusal(item) {
+  const what = item.kind === "checkin" ? "check-in" : "session";
+  if (item.status === "gone") {
+    return el("div", { class: "alert warn", role: "alert" },
+      el("p", {}, `${item.summary}: this ${what} was deleted on another device while it waited on this phone, so it was not saved again.`),
+      el("button", { type: "button", class: "secondary", "data-discard": item.client_id }, "Dismiss"));
+  }
+  const fix = item.kind === "session"
+    ? el("a", { class: "button secondary", href: `/log?draft=${encodeURIComponent(item.client_id)}` }, "Fix it")
+    : "";
+  return el("div", { class: "alert error", role: "alert" },
+    el("p", {}, `${item.summary}, saved on this phone, was not accepted: ${item.error?.message || "refused"}`),
+    errorList(item.error?.fields || {}, item.body),
+    el("div", { class: "row" }, fix,
+      el("button", { type: "button", class: "danger", "data-discard": item.client_id }, "Discard")));
+}
+
+async function render(done) {
+  const db = await dbReady;
+  const mine = (await outbox.items(db, user)).sort((a, b) => a.created - b.created);
+  const alerts = document.getElementById("outbox-alerts");
+  if (done?.sent || done?.rejected) {
+    for (const old of document.querySelectorAll(".offline-notice.ok")) old.remove(); // "it will sync": done
+  }
+  if (alerts) {
+    alerts.replaceChildren(...mine.filter((i) => i.status !== "pending").map(refusal));
+    if (done?.sent) alerts.prepend(el("p", { class: "alert ok", role: "status" }, `Synced ${done.sent} item${done.sent === 1 ? "" : "s"} saved on this phone.`));
+    const waiting = mine.filter((i) => i.status === "pending").length;
+    if (done?.signedOut && waiting) {
+      alerts.prepend(el("p", { class: "alert warn", role: "status" },
+        `You were signed out. ${waiting} item${waiting === 1 ? "" : "s"} saved on this phone will be sent once you `,
+        el("a", { href: "/login" }, "sign in again"), "."));
+    }
+  }
+  for (const list of document.querySelectorAll("[data-outbox-list]")) {
+    const pending = mine.filter((i) => i.status === "pending");
+    list.hidden = !pending.length;
+    list.querySelector("ul").replaceChildren(...pending.map((i) =>
+      el("li", { class: "row unsynced" }, el("span", {}, i.summary), el("span", { class: "badge warn" }, "not synced yet"))));
+  }
+}
+
+/** /log?draft=<client_id>: put a refused session back into the form to fix it. */
+async function restoreDraft() {
+  const id = new URLSearchParams(location.search).get("draft");
+  const form = document.querySelector("form[data-offline='session']");
+  if (!id || !form) return;
+  const item = await (await dbReady).get(outbox.STORE, id);
+  if (!item || item.user !== user) return;
+  for (const input of form.querySelectorAll("input[type=checkbox], input[type=radio]")) input.checked = false;
+  for (const [name, value] of item.form) {
+    for (const input of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+      if (input.type === "checkbox" || input.type === "radio") {
+        if (input.value === value) input.checked = true;
+      } else {
+        input.value = value;
+      }
+    }
+  }
+  // The item stays until the form is saved again under the same client_id.
+  notice(form, "error", el("strong", {}, "Fix and save again:"), errorList(item.error?.fields || {}, item.body));
+}
+
+if (user) {
+  document.addEventListener("submit", submit);
+  document.addEventListener("click", (event) => {
+    const id = event.target.closest("[data-discard]")?.dataset.discard;
+    if (id) discard(id);
+  });
+  window.addEventListener("online", sync);
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data?.type === "outbox-changed") render(event.data.done);
+  });
+  restoreDraft().then(render).then(sync);
+}
