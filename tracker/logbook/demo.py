@@ -32,9 +32,9 @@ def seed(user: User, days: int, now: dt.datetime, seed: int = 7,
         day = today - dt.timedelta(days=offset)
         progress = (days - 1 - offset) / max(days - 1, 1)  # 0 on the first day, 1 today
         pain = max(0.0, min(10.0, 6.5 - 3.5 * progress + rng.gauss(0, 0.8)))
-        morning = dt.datetime.combine(day, dt.time(7, rng.randint(0, 50)), tz)
-        if morning > now:
-            continue
+        # Today's check-in before its usual hour happens now, so a seed run in the
+        # small hours still ends today (the sessions do the same below).
+        morning = min(dt.datetime.combine(day, dt.time(7, rng.randint(0, 50)), tz), now)
         _, created = service.create_checkin(user, {
             "client_id": _client_id(user, "checkin", day), "recorded_at": morning,
             "score": round(min(10, pain + 1)), "context": "waking", "note": ""}, now)
