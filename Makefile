@@ -7,7 +7,13 @@ HOST ?= 127.0.0.1
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 
-.PHONY: run test bench setup clean
+.PHONY: run test bench setup clean node-check
+
+# The page scripts' unit tests run on Node's built-in test runner.
+node-check:
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+		&& node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' \
+		|| { echo "Node.js 18+ with npm is required" >&2; exit 1; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +33,8 @@ setup: $(VENV)/.run-deps
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev-deps
+test: $(VENV)/.dev-deps node-check
+	node --test tests/js/*.test.mjs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-deps
