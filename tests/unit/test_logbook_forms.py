@@ -199,22 +199,91 @@ def test_cards_from_form():
         ("entries-1-stretch", "double-knee-to-chest"), ("entries-1-reps", "3"),
     ]))
     assert cards["slr-strap"] == {"done": True, "reps": "5", "hold_seconds": "10", "worse": True,
-                                  "sides": ["left"], "angles": {"left": "40"}}
+                                  "sides": ["left"], "angles": {"left": "40"}, "methods": {}}
     assert cards["double-knee-to-chest"]["done"] is False
     assert cards["double-knee-to-chest"]["angles"] == {}
 
 
+def _entry(slug, side, angle=None, worse=False, method=None):
+    return SimpleNamespace(stretch=SimpleNamespace(slug=slug), side=side, reps=5,
+                           hold_seconds=10, angle_deg=angle, angle_method=method, worse=worse)
+
+
 def test_cards_from_session_merges_sides_of_one_stretch():
-    def entry(slug, side, angle=None, worse=False):
-        return SimpleNamespace(stretch=SimpleNamespace(slug=slug), side=side, reps=5,
-                               hold_seconds=10, angle_deg=angle, worse=worse)
     session = SimpleNamespace(entries=[
-        entry("slr-strap", "left", 40.0), entry("slr-strap", "right", 55.5, worse=True),
-        entry("double-knee-to-chest", "both"),
+        _entry("slr-strap", "left", 40.0), _entry("slr-strap", "right", 55.5, worse=True),
+        _entry("double-knee-to-chest", "both"),
     ])
     cards = cards_from_session(session)
     assert cards["slr-strap"] == {"done": True, "reps": 5, "hold_seconds": 10, "worse": True,
                                   "sides": ["left", "right"],
-                                  "angles": {"left": 40.0, "right": 55.5}}
+                                  "angles": {"left": 40.0, "right": 55.5},
+                                  "methods": {"left": "manual", "right": "manual"}}
     assert cards["double-knee-to-chest"]["sides"] == []
     assert cards["double-knee-to-chest"]["worse"] is False
+
+
+# ------------------------------------------------------------------ angle method per leg
+
+def _slr(*extra):
+    return [("entries-2-stretch", "slr-assisted"), ("entries-2-done", "1"),
+            ("entries-2-sides", "left"), ("entries-2-sides", "right"), *extra]
+
+
+@pytest.mark.parametrize(("pairs", "methods"), [
+    # the form's default, and what the measuring view sets
+    (_slr(("entries-2-angle_left", "45"), ("entries-2-angle_method_left", "phone"),
+          ("entries-2-angle_right", "60"), ("entries-2-angle_method_right", "manual")),
+     ["phone", "manual"]),
+    # no method posted (a page without the hidden fields): the service defaults it
+    (_slr(("entries-2-angle_left", "45"), ("entries-2-angle_right", "60")), [None, None]),
+    # a blank method is no method
+    (_slr(("entries-2-angle_left", "45"), ("entries-2-angle_method_left", " "),
+          ("entries-2-angle_right", "60")), [None, None]),
+    # a method without its angle is dropped (no angle, nothing was measured)
+    (_slr(("entries-2-angle_method_left", "phone"), ("entries-2-angle_right", "60"),
+          ("entries-2-angle_method_right", "phone")), [None, "phone"]),
+    # anything else is passed on for the schema to name
+    (_slr(("entries-2-angle_left", "45"), ("entries-2-angle_method_left", "laser"),
+          ("entries-2-angle_right", "60")), ["laser", None]),
+])
+def test_per_leg_angle_method(pairs, methods):
+    body, _ = payload(pairs)
+    assert [e.get("angle_method") for e in body["entries"]] == methods
+    assert [e["side"] for e in body["entries"]] == ["left", "right"]
+
+
+def test_single_angle_card_method():
+    body, _ = payload([("entries-0-stretch", "custom"), ("entries-0-done", "1"),
+                       ("entries-0-angle_deg", "30"), ("entries-0-angle_method_deg", "phone")])
+    assert body["entries"] == [{"stretch": "custom", "worse": False, "angle_deg": 30,
+                                "angle_method": "phone"}]
+
+
+def test_angle_method_error_lands_on_the_card():
+    _, card_of = payload(_slr(("entries-2-angle_left", "45"),
+                              ("entries-2-angle_method_left", "laser")))
+    assert form_errors({"entries.0.angle_method": ["Must be one of: manual, phone."]}, card_of) == {
+        "entries-2-angle_method": ["Must be one of: manual, phone."]}
+
+
+def test_cards_from_form_keeps_the_methods():
+    cards = cards_from_form(MultiDict(_slr(
+        ("entries-2-angle_left", "45"), ("entries-2-angle_method_left", "phone"),
+        ("entries-2-angle_right", "60"), ("entries-2-angle_method_right", "manual"))
+        + [("entries-5-stretch", "custom"), ("entries-5-angle_deg", "20"),
+           ("entries-5-angle_method_deg", "phone")]))
+    assert cards["slr-assisted"]["methods"] == {"left": "phone", "right": "manual"}
+    assert cards["custom"]["methods"] == {"both": "phone"}
+
+
+def test_cards_from_session_keeps_the_methods():
+    cards = cards_from_session(SimpleNamespace(entries=[
+        _entry("slr-assisted", "left", 45.0, method="phone"),
+        _entry("slr-assisted", "right", 60.0, method="manual"),
+        _entry("custom", "both", 20.0, method="phone"),
+        _entry("slr-strap", "left", None, method=None),
+    ]))
+    assert cards["slr-assisted"]["methods"] == {"left": "phone", "right": "manual"}
+    assert cards["custom"]["methods"] == {"both": "phone"}
+    assert cards["slr-strap"]["methods"] == {}

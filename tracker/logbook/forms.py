@@ -5,7 +5,9 @@ Form names: top-level fields are the API's (``pain_before``, ``pain_after``,
 ``notes``, ``client_id``, ``performed_at``); stretch card ``i`` posts ``entries-i-stretch``,
 ``entries-i-done``, ``entries-i-reps``, ``entries-i-hold_seconds``, ``entries-i-worse``,
 per-side stretches ``entries-i-sides`` (left/right) and angle stretches
-``entries-i-angle_left`` / ``entries-i-angle_right`` (or ``entries-i-angle_deg``).
+``entries-i-angle_left`` / ``entries-i-angle_right`` (or ``entries-i-angle_deg``), each
+with how it was measured in ``entries-i-angle_method_left`` / ``_right`` (or
+``entries-i-angle_method_deg``): ``manual`` or ``phone`` (static/js/measure.js sets it).
 """
 from __future__ import annotations
 
@@ -74,19 +76,27 @@ def session_payload(form: MultiDict, timezone: str, now: dt.datetime) -> tuple[d
         if sides:
             for side in sides:
                 entry = {**base, "side": side}
-                angle = number(form.get(f"{prefix}angle_{side}"))
-                if angle is not None:
-                    entry["angle_deg"] = angle
+                _add_angle(entry, form, prefix, side)
                 card_of[len(entries)] = i
                 entries.append(entry)
         else:
-            angle = number(form.get(prefix + "angle_deg"))
-            if angle is not None:
-                base["angle_deg"] = angle
+            _add_angle(base, form, prefix, "deg")
             card_of[len(entries)] = i
             entries.append(base)
     payload["entries"] = entries
     return payload, card_of
+
+
+def _add_angle(entry: dict, form: MultiDict, prefix: str, suffix: str) -> None:
+    """The card's angle for one side (``suffix`` left/right, or ``deg``) and how it was
+    measured; a method without an angle is dropped, a blank one left to the default."""
+    angle = number(form.get(f"{prefix}angle_{suffix}"))
+    if angle is None:
+        return
+    entry["angle_deg"] = angle
+    method = (form.get(f"{prefix}angle_method_{suffix}") or "").strip()
+    if method:
+        entry["angle_method"] = method
 
 
 def form_errors(errors: dict[str, list[str]], card_of: dict[int, int]) -> dict[str, list[str]]:
@@ -108,12 +118,13 @@ def cards_from_session(session) -> dict[str, dict]:  # noqa: ANN001
     for e in session.entries:
         card = cards.setdefault(e.stretch.slug, {
             "done": True, "reps": e.reps, "hold_seconds": e.hold_seconds,
-            "worse": False, "sides": [], "angles": {}})
+            "worse": False, "sides": [], "angles": {}, "methods": {}})
         card["worse"] = card["worse"] or e.worse
         if e.side in ("left", "right"):
             card["sides"].append(e.side)
         if e.angle_deg is not None:
             card["angles"][e.side] = e.angle_deg
+            card["methods"][e.side] = e.angle_method or "manual"
     return cards
 
 
@@ -132,5 +143,8 @@ def cards_from_form(form: MultiDict) -> dict[str, dict]:
             "angles": {s: form.get(f"{p}angle_{s}") for s in ("left", "right", "both")
                        if form.get(f"{p}angle_{s}")} | (
                 {"both": form.get(p + "angle_deg")} if form.get(p + "angle_deg") else {}),
+            "methods": {s: form.get(f"{p}angle_method_{s}") for s in ("left", "right")
+                        if form.get(f"{p}angle_method_{s}")} | (
+                {"both": form.get(p + "angle_method_deg")} if form.get(p + "angle_method_deg") else {}),
         }
     return cards
