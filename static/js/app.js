@@ -39,3 +39,10 @@ if (document.querySelector("[data-timer]")) {
     .then((timer) => timer.initTimers(document))
     .catch((error) => console.error("hold timer failed to load", error));
 }
+
+// Measuring an angle with the phone's motion sensors, where a form has angle fields.
+if (document.querySelector("input[data-measure]")) {
+  import("./measure.js")
+    .then((measure) => measure.initMeasure(document))
+    .catch((error) => console.error("angle measuring failed to load", error));
+}
