@@ -135,6 +135,9 @@ def test_measure_a_raise_with_the_phone(page, users, user):
     # Editing keeps the method; typing over the measured value makes it manual.
     page.get_by_role("link", name="History").click()
     expect(page.locator(".badge.phone")).to_have_count(1)
+    page.emulate_media(color_scheme="dark")
+    screen(page, "measure-history-dark")
+    page.emulate_media(color_scheme="light")
     page.get_by_role("link", name="Edit").first.click()
     card = page.locator("#card-slr-strap")
     expect(card.locator("input[name$='-angle_method_left']")).to_have_value("phone")
@@ -194,3 +197,70 @@ def test_without_sensors_it_says_so_and_typing_still_works(page, users, user):
     expect(page.get_by_text("measured with phone")).to_have_count(0)
     assert [(e["side"], e["angle_deg"], e["angle_method"]) for e in entries.values()] == [
         ("left", 42.5, "manual"), ("right", None, None)]
+
+
+# iOS asks for motion permission, and only from a tap: stand in for its API (a
+# browser's, not ours) and record whether the page asked inside the user's gesture.
+IOS_PERMISSION = """
+window.permissionAsks = [];
+for (const Type of [DeviceMotionEvent, DeviceOrientationEvent]) {
+  Type.requestPermission = () => {
+    window.permissionAsks.push(navigator.userActivation.isActive);
+    return Promise.resolve(%s);
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("answer", ["granted", "denied"])
+def test_ios_permission_is_asked_from_the_tap(page, users, user, answer):
+    sensors = Sensors(page)
+    sensors.tilt(30)
+    page.add_init_script(IOS_PERMISSION % f'"{answer}"')
+    card, view = open_view(page, user, "left")
+    if answer == "granted":
+        expect(view.locator(".measure-digits")).to_have_text("30")
+    else:
+        expect(view.get_by_role("alert")).to_contain_text("not allowed")
+        expect(view.locator(".measure-digits")).to_be_hidden()
+        screen(page, "measure-refused")
+    assert page.evaluate("window.permissionAsks") == [True, True]
+    view.get_by_role("button", name=re.compile("^(Cancel|Close)$")).click()
+    expect(card.locator("input[name$='-angle_left']")).to_have_value("")
+
+
+def test_readout_for_screen_readers_speaks_at_most_every_few_seconds(page, users, user):
+    sensors = Sensors(page)
+    sensors.tilt(0)
+    card, view = open_view(page, user, "left")
+    expect(view.locator(".measure-digits")).to_have_text("0")
+    page.evaluate("""() => {
+      window.spoken = [];
+      const status = document.querySelector("dialog.measure [role=status]");
+      new MutationObserver(() => window.spoken.push([performance.now(), status.textContent]))
+        .observe(status, { childList: true, characterData: true, subtree: true });
+    }""")
+    sensors.raise_to(page, 70, 6.5)  # the number changes all the time
+    spoken = page.evaluate("window.spoken")
+    texts = [t for _, t in spoken if t]
+    assert 2 <= len(texts) <= 3, spoken
+    assert all(re.fullmatch(r"−?\d+(\.5)? degrees(, steady)?", t) for t in texts), texts
+    times = [at for at, t in spoken if t]
+    assert all(b - a >= 2900 for a, b in zip(times, times[1:])), times
+
+
+def test_spoken_cues_follow_the_hold_timer(page, users, user):
+    sensors = Sensors(page)
+    sensors.tilt(0)
+    page.add_init_script("""
+      window.said = [];
+      speechSynthesis.speak = (utterance) => window.said.push(utterance.text);
+    """)
+    page.clock.install()
+    card, view = open_view(page, user, "left")
+    view.get_by_label("Spoken cues").check()
+    view.get_by_role("button", name="Start").click()
+    page.clock.run_for(11_000)
+    expect(view.locator(".timer")).to_have_attribute("data-state", "done")
+    said = page.evaluate("window.said")
+    assert said[0] == "Hold" and said[-1].startswith("Done"), said
