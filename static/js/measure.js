@@ -157,7 +157,8 @@ export function initMeasure(root = document) {
 
   function close() {
     if (!current) return;
-    const { meter, timer, observer, interval, noSensor, onMotion, onOrientation } = current;
+    const { timer, observer, interval, noSensor, onMotion, onOrientation, lock } = current;
+    lock?.release().catch(() => {});
     window.removeEventListener("devicemotion", onMotion);
     window.removeEventListener("deviceorientation", onOrientation);
     clearInterval(interval);
@@ -170,11 +171,38 @@ export function initMeasure(root = document) {
 
   function unavailable(kind) {
     if (!current) return;
+    current.unavailable = kind;
     view.message.textContent = MESSAGES[kind];
     view.message.hidden = false;
     view.live.hidden = true;
     view.use.hidden = true;
     view.cancel.textContent = "Close";
+  }
+
+  function available() {
+    current.unavailable = null;
+    view.message.hidden = true;
+    view.live.hidden = false;
+    view.use.hidden = false;
+    view.cancel.textContent = "Cancel";
+  }
+
+  /** A first usable reading: sensors exist after all (a slow start is no "missing"). */
+  function sensed(session) {
+    if (session.seen) return;
+    session.seen = true;
+    if (session.unavailable === "missing") available();
+  }
+
+  // The phone lies on a shin for a while: keep its screen on while the view is open.
+  async function keepAwake(session) {
+    try {
+      const lock = await navigator.wakeLock?.request("screen");
+      if (current === session) session.lock = lock;
+      else lock?.release().catch(() => {});
+    } catch {
+      /* not allowed or not supported: the screen may dim */
+    }
   }
 
   function render() {
@@ -241,10 +269,6 @@ export function initMeasure(root = document) {
 
     const side = input.dataset.measure;
     view.title.textContent = side === "both" ? "Measure the angle" : `Measure the ${side} leg`;
-    view.message.hidden = true;
-    view.live.hidden = false;
-    view.use.hidden = false;
-    view.cancel.textContent = "Cancel";
     view.status.textContent = "";
     const meter = new Inclinometer();
     const timer = newTimer(view.timerSlot);
@@ -262,26 +286,26 @@ export function initMeasure(root = document) {
       }
     });
     observer.observe(timer, { attributes: true, attributeFilter: ["data-state", "data-phase"] });
-    let seen = false;
     const stamp = (event) => event.timeStamp || performance.now();
     const onMotion = (event) => {
       const a = event.accelerationIncludingGravity;
       if (!a || a.x === null || a.y === null || a.z === null) return;
       meter.motion({ x: a.x, y: a.y, z: a.z }, stamp(event));
-      seen = true;
+      sensed(current);
     };
     const onOrientation = (event) => {
       if (event.beta === null || event.beta === undefined) return;
       meter.orientation(event.beta, stamp(event));
       current.lastBeta = event.beta;
-      seen = true;
+      sensed(current);
     };
     current = {
-      input, meter, timer, observer, onMotion, onOrientation, announcedAt: -Infinity, lastCue: null, lastBeta: null,
+      input, meter, timer, observer, onMotion, onOrientation, announcedAt: -Infinity, lastCue: null, lastBeta: null, seen: false, unavailable: null, lock: null,
       interval: setInterval(render, RENDER_MS),
-      noSensor: setTimeout(() => { if (!seen) unavailable("missing"); }, NO_SENSOR_MS),
+      noSensor: setTimeout(() => { if (!current?.seen) unavailable("missing"); }, NO_SENSOR_MS),
     };
     const session = current;
+    available();
     render();
     view.dialog.showModal();
 
@@ -298,6 +322,7 @@ export function initMeasure(root = document) {
       }
       window.addEventListener("devicemotion", onMotion);
       window.addEventListener("deviceorientation", onOrientation);
+      keepAwake(session);
     });
   }
 

@@ -264,3 +264,20 @@ def test_spoken_cues_follow_the_hold_timer(page, users, user):
     expect(view.locator(".timer")).to_have_attribute("data-state", "done")
     said = page.evaluate("window.said")
     assert said[0] == "Hold" and said[-1].startswith("Done"), said
+
+
+def test_trying_again_once_sensors_work_and_escape_cancels(page, users, user):
+    card, view = open_view(page, user, "left")
+    expect(view.get_by_role("alert")).to_contain_text("no motion readings")
+    view.get_by_role("button", name="Close").click()
+    sensors = Sensors(page)  # motion access switched on
+    sensors.tilt(25)
+    card.get_by_role("button", name="Measure left leg with phone").click()
+    expect(view.get_by_role("alert")).to_be_hidden()
+    # Chromium rounds accelerometer readings to 0.1 m/s² (about ±0.4° here).
+    expect(view.locator(".measure-digits")).to_have_text(re.compile(r"^(24\.5|25|25\.5)$"))
+    expect(view.get_by_role("button", name="Use this angle")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(view).to_be_hidden()
+    expect(card.locator("input[name$='-angle_left']")).to_have_value("")
+    expect(card.locator("input[name$='-angle_method_left']")).to_have_value("manual")
