@@ -20,6 +20,7 @@ from sqlalchemy import func, select, text
 
 from tracker import create_app
 from tracker.auth import service as auth_service
+from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.logbook.models import SessionEntry, StretchSession
 
@@ -93,10 +94,14 @@ class Accounts:
         self.app = app
 
     def create(self, email: str | None = None, password: str = PASSWORD,
-               timezone: str = "Europe/Berlin") -> dict:
+               timezone: str = "Europe/Berlin", answered: bool = True) -> dict:
+        """``answered``: the warning-signs check answered "none of these" (the pages
+        lead a new account to it first)."""
         email = email or f"user-{uuid.uuid4().hex}@example.com"
         with self.app.app_context():
             user = auth_service.register(email, password, timezone)
+            if answered:
+                user.red_flags_answered_at = utcnow()
             db.session.commit()
             return {"id": user.id, "email": user.email, "password": password,
                     "timezone": timezone, "login_id": user.get_id()}
@@ -111,9 +116,10 @@ class Accounts:
         client.user = user
         return client
 
-    def signed_in(self, timezone: str = "Europe/Berlin") -> CsrfClient:
+    def signed_in(self, timezone: str = "Europe/Berlin", answered: bool = True) -> CsrfClient:
         """A new client, signed in as a new user living in ``timezone``."""
-        return self.login(self.app.test_client(), self.create(timezone=timezone))
+        return self.login(self.app.test_client(),
+                          self.create(timezone=timezone, answered=answered))
 
     def token(self, user: dict, name: str = "test") -> str:
         """A new bearer token of ``user``'s (the raw value)."""

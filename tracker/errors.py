@@ -76,10 +76,13 @@ def error_body(status: int, code: str, message: str, fields: FieldErrors | None 
 
 
 def _respond(status: int, code: str, message: str, fields: FieldErrors | None = None,
-             headers: Any = None):
+             headers: Any = None, ours: bool = True):
+    """``ours``: the message is our own words (a DomainError); pages word the web
+    server's errors themselves."""
     if wants_json():
         return error_body(status, code, message, fields), status, headers or {}
-    html = render_template("error.html", status=status, message=message, fields=fields or {})
+    html = render_template("error.html", status=status, message=message, fields=fields or {},
+                           ours=ours)
     return html, status, headers or {}
 
 
@@ -133,14 +136,14 @@ def handle_http_exception(exc: HTTPException):
     headers = exc.get_response().headers if status in (405, 429) else None
     keep = {k: v for k, v in (headers or {}).items()
             if k in ("Allow", "Retry-After") or k.startswith("X-RateLimit")}
-    return _respond(status, code, message, fields, keep)
+    return _respond(status, code, message, fields, keep, ours=False)
 
 
 def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-    return _respond(500, "server_error", "Something went wrong on our side.")
+    return _respond(500, "server_error", "Something went wrong on our side.", ours=False)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,13 +1,16 @@
 """HTML forms validated by the same marshmallow schemas as the JSON API.
 
 Pages call ``load_form`` and re-render with the returned field errors; they never
-duplicate a validation rule.
+duplicate a validation rule. ``readable`` turns those errors (keyed by the form's
+field names) into sentences a person understands: the field's label and what is
+allowed, never an internal key.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, validate
+from marshmallow.fields import Field
 
 from tracker.errors import flatten_errors
 
@@ -25,3 +28,52 @@ def load_form(schema: Schema, data: dict[str, Any]) -> tuple[dict, dict[str, lis
 def blank_to_none(data: dict[str, Any]) -> dict[str, Any]:
     """Browsers send empty strings for empty inputs; the schemas mean "absent"."""
     return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+# marshmallow's stock wording, as a person would say it after the field's label.
+_PLAIN = {
+    "Missing data for required field.": "this is required.",
+    "Field may not be null.": "this is required.",
+    "Not a valid integer.": "enter a whole number.",
+    "Not a valid number.": "enter a number.",
+    "Not a valid string.": "enter text.",
+    "Not a valid boolean.": "tick it or leave it.",
+    "Not a valid datetime.": "enter a date and time.",
+    "Not a valid date.": "enter a date.",
+    "Unknown field.": "this field is not part of the form.",
+}
+
+
+def range_rule(field: Field, unit: str = "") -> str | None:
+    """"enter 1 to 50" from a field's Range validator (so no number is repeated)."""
+    for v in field.validators:
+        if isinstance(v, validate.Range):
+            return f"enter {v.min:g} to {v.max:g}{unit}."
+    return None
+
+
+def _sentence(messages: list[str]) -> str:
+    said = [_PLAIN.get(m, m) for m in messages]
+    text = " ".join(dict.fromkeys(said))
+    return text[:1].lower() + text[1:] if text[1:2].islower() or text[1:2] == " " else text
+
+
+def readable(errors: dict[str, list[str]], labels: dict[str, str | tuple[str, str | None]],
+             order: list[str] | None = None) -> dict[str, str]:
+    """{form field name: "Label: what is allowed."}, in ``order`` (the form's order).
+
+    ``labels`` maps a name to its label, or to (label, rule) where the rule says what
+    the field accepts and replaces any message about its value; a name without a
+    label is shown as words. ``_schema`` (the whole form) keeps its own message."""
+    out: dict[str, str] = {}
+    for key, messages in errors.items():
+        if key == "_schema":
+            out[key] = " ".join(messages)
+            continue
+        label = labels.get(key) or key.replace("_", " ").replace("-", " ").capitalize()
+        label, rule = label if isinstance(label, tuple) else (label, None)
+        out[key] = f"{label}: {rule or _sentence(messages)}"
+    if order:
+        place = {name: i for i, name in enumerate(order)}
+        out = dict(sorted(out.items(), key=lambda kv: place.get(kv[0], len(place))))
+    return out

@@ -71,6 +71,9 @@ def register_blueprints(app: Flask) -> None:
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
     app.add_template_filter(_number, "number")
+    # Log book polish (issue 7): the time-zone select of register and settings.
+    from tracker.domain.clock import offered_timezones
+    app.add_template_global(offered_timezones, "timezone_groups")
 
 
 def _number(value) -> str:  # noqa: ANN001

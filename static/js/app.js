@@ -1,4 +1,6 @@
-// Page glue loaded on every page: time-zone autofill, confirm-before-submit, lazy hold timer.
+// Page glue loaded on every page: time-zone preselect, confirm-before-submit, the error
+// summary, the log form's cards and notes counter, "Guide me" hold timers, and the
+// phone's angle measuring where a form has angle fields.
 
 function deviceTimeZone() {
   try {
@@ -8,10 +10,12 @@ function deviceTimeZone() {
   }
 }
 
+// Sign-up: choose the phone's zone when the person has not chosen one yet.
 const zone = deviceTimeZone();
 if (zone) {
-  for (const input of document.querySelectorAll("input[data-detect-timezone]")) {
-    if (!input.value || input.value === "UTC") input.value = zone;
+  for (const field of document.querySelectorAll("[data-detect-timezone]")) {
+    const known = field.tagName !== "SELECT" || [...field.options].some((o) => o.value === zone);
+    if (known && (!field.value || field.value === "UTC")) field.value = zone;
   }
 }
 
@@ -20,6 +24,48 @@ for (const form of document.querySelectorAll("form[data-confirm]")) {
     if (!window.confirm(form.dataset.confirm)) event.preventDefault();
   });
 }
+
+// The error summary: the page opens on it, and its links move focus to their field
+// (a plain #link only scrolls; a field inside a closed <details> is opened first).
+const summary = document.querySelector("[data-error-summary]");
+if (summary) {
+  summary.focus();
+  // Scrolling to a #fragment on load (the check-in form's) resets focus to the body.
+  window.addEventListener("load", () => requestAnimationFrame(() => {
+    if (!document.activeElement || document.activeElement === document.body) summary.focus();
+  }));
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest?.("a[href^='#']");
+    const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    for (let d = field.closest("details"); d; d = d.parentElement?.closest("details")) d.open = true;
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  });
+}
+
+// Log form cards: ticking a card opens its fields and ticks both sides if none are;
+// with JavaScript the "Reps, hold…" summary of an unticked card is not needed.
+document.documentElement.classList.add("js");
+function syncCard(card, fromTick) {
+  const done = card.querySelector("input[name$='-done']");
+  const fields = card.querySelector("[data-card-fields]");
+  if (!done || !fields) return;
+  if (done.checked) {
+    fields.open = true;
+    const sides = card.querySelectorAll("input[name$='-sides']");
+    if (fromTick && sides.length && ![...sides].some((s) => s.checked)) {
+      for (const s of sides) s.checked = true;
+    }
+  }
+  card.classList.toggle("ticked", done.checked);
+}
+for (const card of document.querySelectorAll("[data-card]")) syncCard(card, false);
+document.addEventListener("change", (event) => {
+  const card = event.target.closest?.("[data-card]");
+  if (card && /-done$/.test(event.target.name || "")) syncCard(card, true);
+});
 
 // Typing an angle or marking "made it worse" means the stretch was done: tick its card.
 document.addEventListener("input", (event) => {
@@ -34,10 +80,45 @@ document.addEventListener("input", (event) => {
   }
 });
 
-if (document.querySelector("[data-timer]")) {
-  import("./timer.js")
-    .then((timer) => timer.initTimers(document))
-    .catch((error) => console.error("hold timer failed to load", error));
+// A visible character count for text areas with a limit.
+for (const area of document.querySelectorAll("textarea[data-counter]")) {
+  const out = document.getElementById(area.dataset.counter);
+  if (!out) continue;
+  const update = () => { out.textContent = `${area.value.length} / ${area.maxLength} characters`; };
+  area.addEventListener("input", update);
+  update();
+}
+
+// The warning-signs check: "None of these apply to me" and the signs exclude each other.
+const none = document.querySelector("input[data-exclusive]");
+if (none) {
+  const signs = document.querySelectorAll("[data-exclusive-group] input[type='checkbox']");
+  none.addEventListener("change", () => { if (none.checked) for (const s of signs) s.checked = false; });
+  for (const s of signs) s.addEventListener("change", () => { if (s.checked) none.checked = false; });
+}
+
+// Hold timers: the stretch page shows its own; the log form's wait behind "Guide me".
+const guides = document.querySelectorAll("button[data-guide]");
+const shown = document.querySelector("[data-timer]:not([data-timer-on-demand])");
+if (shown || guides.length) {
+  const load = import("./timer.js");
+  if (shown) {
+    load.then((timer) => timer.initTimers(shown.parentElement, shown))
+      .catch((error) => console.error("hold timer failed to load", error));
+  }
+  for (const button of guides) {
+    const section = document.getElementById(button.dataset.guide);
+    if (!section) continue;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      load.then((timer) => {
+        timer.initTimers(section.parentElement, section);
+        button.hidden = true;
+        button.setAttribute("aria-expanded", "true");
+        section.querySelector("button")?.focus();
+      }).catch((error) => console.error("hold timer failed to load", error));
+    });
+  }
 }
 
 // Measuring an angle with the phone's motion sensors, where a form has angle fields.

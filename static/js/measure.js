@@ -35,10 +35,13 @@ function degrees(value) {
   return value === null ? "–" : String(value).replace("-", "−");
 }
 
-/** The hidden field that says how this angle was measured (same card, same side). */
+/** The hidden field that says how this angle was measured (same card, same side):
+ * entries-N-angle_method_left/right for a leg's angle, entries-N-angle_method for
+ * entries-N-angle_deg (the log form's names, templates/logbook/log.html). */
 function methodField(input) {
-  const name = input.name.replace(/-angle_(left|right|deg)$/, "-angle_method_$1");
-  if (name === input.name) return null;
+  const match = /^(.*-)angle_(left|right|deg)$/.exec(input.name);
+  if (!match) return null;
+  const name = match[2] === "deg" ? `${match[1]}angle_method` : `${match[1]}angle_method_${match[2]}`;
   return (input.form || document).querySelector(`input[name="${CSS.escape(name)}"]`);
 }
 

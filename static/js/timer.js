@@ -298,9 +298,11 @@ function mountTimer(section) {
   render();
 }
 
-export function initTimers(root = document) {
+/** Mount the timers under ``root`` (or only ``only``, a "Guide me" button's timer). */
+export function initTimers(root = document, only = null) {
   for (const section of root.querySelectorAll("[data-timer]")) {
     if (section.dataset.state) continue; // already mounted
+    if (only && section !== only) continue;
     mountTimer(section);
   }
 }

@@ -17,7 +17,7 @@ def sign_up(page, email="phone@example.com"):
     page.goto("/register")
     page.fill("#email", email)
     page.fill("#password", "a long enough password")
-    page.fill("#timezone", "Europe/Berlin")
+    page.select_option("#timezone", "Europe/Berlin")
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_url(re.compile(r"/safety\?first=1$"))
 
@@ -29,7 +29,8 @@ def test_first_day_journey(page):
     shot(page, "register")
     sign_up(page)
     shot(page, "safety-check")
-    page.get_by_role("button", name="Continue").click()  # nothing ticked
+    page.get_by_label("None of these apply to me").check()
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Today")).to_be_visible()
     expect(page.get_by_role("link", name="Log a session")).to_be_visible()
     shot(page, "today-empty")
@@ -54,9 +55,10 @@ def test_first_day_journey(page):
     # Doses come pre-filled from the stretch: 5 raises held 10 s.
     expect(card.locator("input[name$='-reps']")).to_have_value("5")
     expect(card.locator("input[name$='-hold_seconds']")).to_have_value("10")
-    # Typing an angle ticks the card as done.
+    # Ticking the card opens its fields, both legs ticked.
+    card.locator("input[name$='-done']").check()
+    expect(card.locator("input[name$='-sides'][value='left']")).to_be_checked()
     card.locator("input[name$='-angle_left']").fill("40")
-    expect(card.locator("input[name$='-done']")).to_be_checked()
     card.locator("input[name$='-angle_right']").fill("70")
     page.locator("fieldset.pain-scale").nth(1).locator("label.pain-4").click()
     page.fill("#notes", "Felt looser after the strap raises.")
@@ -71,8 +73,10 @@ def test_first_day_journey(page):
     expect(page.get_by_text("Straight-leg raise with a strap L 40°")).to_be_visible()
     shot(page, "history")
 
-    # Edit: the angle went higher on a second try.
-    page.get_by_role("link", name="Edit").first.click()
+    # Edit (on the session's own page): the angle went higher on a second try.
+    page.get_by_role("link", name="Straight-leg raise with a strap").first.click()
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("button", name="Guide me")).to_have_count(0)
     card = page.locator("#card-slr-strap")
     expect(card.locator("input[name$='-angle_left']")).to_have_value("40")
     card.locator("input[name$='-angle_left']").fill("45")
@@ -88,8 +92,9 @@ def test_timer_fills_the_log_form(page, users, user):
     page.clock.install()
     page.goto("/log")
     card = page.locator("#card-double-knee-to-chest")
-    card.locator("input[name$='-done']").uncheck()
+    card.locator("input[name$='-done']").check()
     card.locator("input[name$='-reps']").fill("1")
+    card.get_by_role("button", name="Guide me").click()
     timer = card.locator("[data-timer]")
     timer.get_by_role("button", name=re.compile("Start")).click()
     page.clock.run_for(3 * 20_000 + 2 * 5_000 + 2_000)
@@ -100,10 +105,16 @@ def test_timer_fills_the_log_form(page, users, user):
 
 def test_red_flag_shows_urgent_care_instead_of_stretches(page):
     sign_up(page, "flag@example.com")
+    page.goto("/log")  # until the check is answered, Log leads to it
+    page.get_by_role("link", name="Answer the check").click()
     page.get_by_label(re.compile("control your bladder")).check()
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Save answers").click()
     expect(page.get_by_role("heading", name="Get medical help now")).to_be_visible()
     shot(page, "red-flag-urgent")
     page.goto("/")
     expect(page.get_by_role("heading", name="Get medical help now")).to_be_visible()
     expect(page.get_by_role("link", name="Log a session")).to_have_count(0)
+    page.goto("/log")  # the urgent message instead of the form, with a way to answer again
+    expect(page.get_by_role("heading", name="Get medical help now")).to_be_visible()
+    expect(page.locator("form[action='/log']")).to_have_count(0)
+    expect(page.get_by_role("link", name="Answer the check again")).to_be_visible()

@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, shot
+from tests.e2e.conftest import ARTIFACTS, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -24,14 +24,6 @@ def screen(page, name: str) -> None:
     """What the phone's screen shows (the measuring view covers it), for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def sign_in(page, user):
-    page.goto("/login")
-    page.fill("#email", user["email"])
-    page.fill("#password", user["password"])
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
 
 
 class Sensors:
@@ -62,11 +54,18 @@ class Sensors:
             page.wait_for_timeout(50)
 
 
+def tick(card):
+    """Tick a stretch card: its fields (angles, measure buttons) open, both legs ticked."""
+    card.locator("input[name$='-done']").check()
+    expect(card.locator("[data-card-fields]")).to_have_attribute("open", "")
+
+
 def open_view(page, user, side: str):
     """Sign in, open the log form and the measuring view of the strap raise's ``side``."""
     sign_in(page, user)
     page.goto("/log")
     card = page.locator("#card-slr-strap")
+    tick(card)
     card.get_by_role("button", name=f"Measure {side} leg with phone").click()
     return card, page.get_by_role("dialog", name=f"Measure the {side} leg")
 
@@ -87,11 +86,14 @@ def test_measure_a_raise_with_the_phone(page, users, user):
     sign_in(page, user)
     page.goto("/log")
     card = page.locator("#card-slr-strap")
+    # Unticked, the card is short: its angles and measure buttons wait behind the tick.
+    expect(card.get_by_role("button", name="Measure left leg with phone")).to_be_hidden()
+    tick(card)
     angle = card.locator("input[name$='-angle_left']")
     measure = card.get_by_role("button", name="Measure left leg with phone")
     expect(measure).to_have_attribute("aria-controls", angle.get_attribute("id"))
     expect(card.get_by_role("button", name="Measure right leg with phone")).to_be_visible()
-    card.locator("input[name$='-done']").uncheck()
+    card.locator("input[name$='-done']").uncheck()  # measuring ticks it again
     card.scroll_into_view_if_needed()
     screen(page, "measure-buttons")
     measure.click()
@@ -138,7 +140,8 @@ def test_measure_a_raise_with_the_phone(page, users, user):
     page.emulate_media(color_scheme="dark")
     screen(page, "measure-history-dark")
     page.emulate_media(color_scheme="light")
-    page.get_by_role("link", name="Edit").first.click()
+    page.locator(".history-line a").filter(has_text="measured with phone").click()
+    page.get_by_role("link", name="Edit").click()
     card = page.locator("#card-slr-strap")
     expect(card.locator("input[name$='-angle_method_left']")).to_have_value("phone")
     expect(card.get_by_role("button", name="Measure left leg with phone")).to_be_visible()
@@ -154,6 +157,7 @@ def test_cancel_changes_nothing_and_rolling_does_not_matter(page, users, user):
     sign_in(page, user)
     page.goto("/log")
     card = page.locator("#card-supine-hamstring")
+    tick(card)
     card.locator("input[name$='-angle_right']").fill("30")
     card.get_by_role("button", name="Measure right leg with phone").click()
     view = page.get_by_role("dialog", name="Measure the right leg")

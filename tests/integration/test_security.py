@@ -532,6 +532,7 @@ def test_unexpected_error_on_a_page_is_html_500_without_traceback(crashing_app):
     assert response.mimetype == "text/html"
     text = response.get_data(as_text=True)
     assert "Something went wrong" in text
+    assert 'class="topbar"' in text and "Back to today" in text  # the app's layout, a way home
     assert "hunter2" not in text and "RuntimeError" not in text
     assert_no_internals(text)
 

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from tracker.logbook.forms import (cards_from_form, cards_from_session, form_errors, number,
-                                   session_payload)
+                                   readable_errors, session_payload, stretch_phrases)
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2027, 6, 15, 12, 0, tzinfo=UTC)
@@ -168,7 +168,7 @@ def test_card_numbers(reps, sent):
     ({"entries.1.angle_deg": ["no"]}, {0: 3, 1: 3}, {"entries-3-angle_deg": ["no"]}),
     # two entries of one card: messages land together on the card
     ({"entries.0.side": ["a"], "entries.1.side": ["b"]}, {0: 2, 1: 2},
-     {"entries-2-side": ["a", "b"]}),
+     {"entries-2-sides": ["a", "b"]}),
     # no card for that entry: the API name stays
     ({"entries.5.reps": ["x"]}, {0: 1}, {"entries.5.reps": ["x"]}),
     ({"entries": ["Length must be between 1 and 50."]}, {},
@@ -223,48 +223,54 @@ def test_cards_from_session_merges_sides_of_one_stretch():
     assert cards["double-knee-to-chest"]["worse"] is False
 
 
-# ------------------------------------------------------------------ angle method per leg
+# ------------------------------------------------------------------ angle methods
+
+
+@pytest.mark.parametrize(("pairs", "expected"), [
+    # the hidden per-leg field goes with that leg's angle as angle_method
+    ([("entries-0-sides", "left"), ("entries-0-angle_left", "40"),
+      ("entries-0-angle_method_left", "phone")], [("left", 40, "phone")]),
+    ([("entries-0-sides", "left"), ("entries-0-sides", "right"),
+      ("entries-0-angle_left", "40"), ("entries-0-angle_method_left", "manual"),
+      ("entries-0-angle_right", "55"), ("entries-0-angle_method_right", "phone")],
+     [("left", 40, "manual"), ("right", 55, "phone")]),
+    # no angle: the method is not sent (the API would refuse a method without an angle)
+    ([("entries-0-sides", "left"), ("entries-0-angle_method_left", "manual")],
+     [("left", None, None)]),
+    ([("entries-0-sides", "left"), ("entries-0-sides", "right"),
+      ("entries-0-angle_method_left", "phone"), ("entries-0-angle_right", "60"),
+      ("entries-0-angle_method_right", "phone")], [("left", None, None), ("right", 60, "phone")]),
+    # no method posted (a page without the hidden fields): the service defaults it
+    ([("entries-0-sides", "left"), ("entries-0-angle_left", "45")], [("left", 45, None)]),
+    # a blank method is no method
+    ([("entries-0-sides", "left"), ("entries-0-angle_left", "45"),
+      ("entries-0-angle_method_left", " ")], [("left", 45, None)]),
+    # anything else is passed on for the schema to name
+    ([("entries-0-sides", "left"), ("entries-0-angle_left", "45"),
+      ("entries-0-angle_method_left", "laser")], [("left", 45, "laser")]),
+    # a whole-body angle stretch: entries-i-angle_method
+    ([("entries-0-angle_deg", "30"), ("entries-0-angle_method", "phone")], [(None, 30, "phone")]),
+])
+def test_angle_method_is_passed_through(pairs, expected):
+    body, _ = payload([("entries-0-stretch", "s"), ("entries-0-done", "1"), *pairs])
+    assert [(e.get("side"), e.get("angle_deg"), e.get("angle_method"))
+            for e in body["entries"]] == expected
+
+
+def test_a_per_side_angle_error_lands_on_that_legs_input():
+    body, card_of = payload([
+        ("entries-3-stretch", "slr-strap"), ("entries-3-done", "1"),
+        ("entries-3-sides", "left"), ("entries-3-sides", "right"),
+        ("entries-3-angle_left", "40"), ("entries-3-angle_right", "130"),
+        ("entries-3-angle_method_right", "laser")])
+    errors = {"entries.1.angle_deg": ["too big"], "entries.1.angle_method": ["bad"]}
+    assert form_errors(errors, card_of, body["entries"]) == {
+        "entries-3-angle_right": ["too big"], "entries-3-angle_method_right": ["bad"]}
+
 
 def _slr(*extra):
     return [("entries-2-stretch", "slr-assisted"), ("entries-2-done", "1"),
             ("entries-2-sides", "left"), ("entries-2-sides", "right"), *extra]
-
-
-@pytest.mark.parametrize(("pairs", "methods"), [
-    # the form's default, and what the measuring view sets
-    (_slr(("entries-2-angle_left", "45"), ("entries-2-angle_method_left", "phone"),
-          ("entries-2-angle_right", "60"), ("entries-2-angle_method_right", "manual")),
-     ["phone", "manual"]),
-    # no method posted (a page without the hidden fields): the service defaults it
-    (_slr(("entries-2-angle_left", "45"), ("entries-2-angle_right", "60")), [None, None]),
-    # a blank method is no method
-    (_slr(("entries-2-angle_left", "45"), ("entries-2-angle_method_left", " "),
-          ("entries-2-angle_right", "60")), [None, None]),
-    # a method without its angle is dropped (no angle, nothing was measured)
-    (_slr(("entries-2-angle_method_left", "phone"), ("entries-2-angle_right", "60"),
-          ("entries-2-angle_method_right", "phone")), [None, "phone"]),
-    # anything else is passed on for the schema to name
-    (_slr(("entries-2-angle_left", "45"), ("entries-2-angle_method_left", "laser"),
-          ("entries-2-angle_right", "60")), ["laser", None]),
-])
-def test_per_leg_angle_method(pairs, methods):
-    body, _ = payload(pairs)
-    assert [e.get("angle_method") for e in body["entries"]] == methods
-    assert [e["side"] for e in body["entries"]] == ["left", "right"]
-
-
-def test_single_angle_card_method():
-    body, _ = payload([("entries-0-stretch", "custom"), ("entries-0-done", "1"),
-                       ("entries-0-angle_deg", "30"), ("entries-0-angle_method_deg", "phone")])
-    assert body["entries"] == [{"stretch": "custom", "worse": False, "angle_deg": 30,
-                                "angle_method": "phone"}]
-
-
-def test_angle_method_error_lands_on_the_card():
-    _, card_of = payload(_slr(("entries-2-angle_left", "45"),
-                              ("entries-2-angle_method_left", "laser")))
-    assert form_errors({"entries.0.angle_method": ["Must be one of: manual, phone."]}, card_of) == {
-        "entries-2-angle_method": ["Must be one of: manual, phone."]}
 
 
 def test_cards_from_form_keeps_the_methods():
@@ -272,7 +278,7 @@ def test_cards_from_form_keeps_the_methods():
         ("entries-2-angle_left", "45"), ("entries-2-angle_method_left", "phone"),
         ("entries-2-angle_right", "60"), ("entries-2-angle_method_right", "manual"))
         + [("entries-5-stretch", "custom"), ("entries-5-angle_deg", "20"),
-           ("entries-5-angle_method_deg", "phone")]))
+           ("entries-5-angle_method", "phone")]))
     assert cards["slr-assisted"]["methods"] == {"left": "phone", "right": "manual"}
     assert cards["custom"]["methods"] == {"both": "phone"}
 
@@ -287,3 +293,42 @@ def test_cards_from_session_keeps_the_methods():
     assert cards["slr-assisted"]["methods"] == {"left": "phone", "right": "manual"}
     assert cards["custom"]["methods"] == {"both": "phone"}
     assert cards["slr-strap"]["methods"] == {}
+
+
+@pytest.mark.parametrize(("errors", "shown"), [
+    ({"entries-0-angle_left": ["Must be greater than or equal to 0 and less than or equal to 120."]},
+     {"entries-0-angle_left": "Lying hamstring stretch, left angle: enter 0 to 120°."}),
+    ({"entries-1-reps": ["Not a valid integer."]},
+     {"entries-1-reps": "Straight-leg raise with a strap, reps: enter 1 to 50."}),
+    ({"pain_before": ["Missing data for required field."]},
+     {"pain_before": "Pain before: choose a number from 0 to 10."}),
+    ({"notes": ["Longer than maximum length 2000."]},
+     {"notes": "Notes: write at most 2,000 characters."}),
+    ({"performed_at": ["Cannot be more than a day in the future."]},
+     {"performed_at": "When: cannot be more than a day in the future."}),
+    # in the form's order, whatever order the errors came in
+    ({"notes": ["x"], "entries-0-reps": ["x"], "pain_before": ["x"]},
+     ["pain_before", "entries-0-reps", "notes"]),
+])
+def test_readable_errors_use_labels_not_keys(errors, shown):
+    result = readable_errors(errors, ["Lying hamstring stretch", "Straight-leg raise with a strap"])
+    if isinstance(shown, list):
+        assert list(result) == shown
+    else:
+        assert result == shown
+
+
+def test_stretch_phrases_keep_sides_angles_and_methods_of_one_stretch_together():
+    def entry(stretch_id, name, side, angle=None, method=None):
+        return SimpleNamespace(stretch_id=stretch_id, stretch=SimpleNamespace(name=name),
+                               side=side, angle_deg=angle, angle_method=method)
+    phrases = stretch_phrases([
+        entry(4, "Lying hamstring stretch", "left", 42.5, "phone"),
+        entry(1, "Cat stretch", "both"),
+        entry(4, "Lying hamstring stretch", "right", 40.0, "manual"),
+        entry(7, "Wall angle", "both", 30.0, "phone"),
+        entry(8, "Straight-leg raise with a strap", "left"),
+    ])
+    assert phrases == [("Lying hamstring stretch", [("L", 42.5, "phone"), ("R", 40.0, "manual")]),
+                       ("Cat stretch", []), ("Wall angle", [(None, 30.0, "phone")]),
+                       ("Straight-leg raise with a strap", [("L", None, None)])]

@@ -1,7 +1,9 @@
-"""Calendar helpers: which IANA zones exist and which local day an instant falls on."""
+"""Calendar helpers: which IANA zones exist, how to offer them, and which local day an
+instant falls on."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -13,6 +15,32 @@ def _zones() -> frozenset[str]:
 
 def is_valid_timezone(name: str) -> bool:
     return name in _zones()
+
+
+# The regions of the zone database's canonical names (Europe/Berlin, ...); legacy
+# aliases such as US/Eastern or EST5EDT are not offered (they still validate).
+REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+           "Europe", "Indian", "Pacific")
+
+
+def timezone_groups(zones: Iterable[str], current: str | None = None) -> list[tuple[str, list[str]]]:
+    """[(region, sorted zones)] for a select's optgroups, regions in order, then
+    "Other" with UTC (and ``current`` when it is a name outside the regions, so a
+    stored choice is always shown)."""
+    by_region: dict[str, list[str]] = {r: [] for r in REGIONS}
+    for zone in zones:
+        region = zone.split("/", 1)[0]
+        if region in by_region and "/" in zone:
+            by_region[region].append(zone)
+    groups = [(r, sorted(z)) for r, z in by_region.items() if z]
+    other = ["UTC"]
+    if current and current not in other and not any(current in z for _r, z in groups):
+        other.append(current)
+    return groups + [("Other", other)]
+
+
+def offered_timezones(current: str | None = None) -> list[tuple[str, list[str]]]:
+    return timezone_groups(_zones(), current)
 
 
 def local_date(instant: dt.datetime, timezone: str) -> dt.date:

@@ -74,6 +74,16 @@ RED_FLAGS: tuple[RedFlag, ...] = (
 RED_FLAG_KEYS = frozenset(f.key for f in RED_FLAGS)
 
 
+def answer_problem(ticked: Iterable[str], none_apply: bool) -> str | None:
+    """The check is answered either way explicitly: some signs, or "none of these"."""
+    chosen = set(ticked)
+    if none_apply and chosen:
+        return "Tick the signs you have, or “None of these apply to me”, not both."
+    if not none_apply and not chosen:
+        return "Tick the signs you have, or “None of these apply to me”."
+    return None
+
+
 @dataclass(frozen=True)
 class RedFlagOutcome:
     level: str  # "none" | "soon" | "emergency"

@@ -39,10 +39,27 @@ class Stretches(MethodView):
 
 
 @blp.route("/stretches/<slug>")
-@login_required
-@blp.response(200, schemas.StretchSchema)
-def stretch(slug: str):
-    return service.stretch_by_slug(current_user, slug)
+class StretchItem(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.StretchSchema)
+    def get(self, slug: str):
+        return service.stretch_by_slug(current_user, slug)
+
+    @blp.arguments(schemas.StretchPatchSchema(partial=True))
+    @blp.response(200, schemas.StretchSchema)
+    def patch(self, data, slug: str):
+        """Change a custom stretch of yours (built-ins: 403); the slug stays."""
+        stretch = service.update_custom_stretch(current_user, slug, data)
+        db.session.commit()
+        return stretch
+
+    @blp.response(204)
+    def delete(self, slug: str):
+        """Remove a custom stretch of yours; one that sessions name is archived: it
+        leaves the library and stays in those sessions."""
+        service.remove_custom_stretch(current_user, slug, utcnow())
+        db.session.commit()
 
 
 @blp.route("/sessions")

@@ -36,6 +36,9 @@ class Stretch(db.Model):
     instructions: Mapped[list[str]] = mapped_column(JSON, default=list)
     cautions: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when its owner removed a custom stretch that sessions still name: it leaves
+    # the library and the log form, and history keeps showing it.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def builtin(self) -> bool:

@@ -122,6 +122,14 @@ class StretchCreateSchema(Schema):
     cautions = TextList()
 
 
+class StretchPatchSchema(StretchCreateSchema):
+    """A change to a custom stretch: its slug stays (sessions name it). The API loads
+    it partial; the page form posts every field but the cautions it does not show."""
+
+    class Meta:
+        exclude = ("slug",)
+
+
 class StretchSchema(Schema):
     slug = fields.String()
     name = fields.String()

@@ -17,15 +17,21 @@ from tracker.auth.models import User
 from tracker.catalog import DEFAULT_PLAN
 from tracker.domain import adherence, entries as entry_rules, plan, safety
 from tracker.domain.clock import local_date
-from tracker.errors import Conflict, Gone, Invalid, NotFound
+from tracker.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
 
 # ---------------------------------------------------------------- stretches
 
 
-def _visible(user: User) -> Select:
+def _own_or_builtin(user: User) -> Select:
+    """Every stretch of this user's, archived ones included (old sessions name them)."""
     return select(Stretch).where(or_(Stretch.owner_id.is_(None), Stretch.owner_id == user.id))
+
+
+def _visible(user: User) -> Select:
+    """The library this user chooses from: built-ins and their own, not archived."""
+    return _own_or_builtin(user).where(Stretch.archived_at.is_(None))
 
 
 def visible_stretches(user: User) -> list[Stretch]:
@@ -44,11 +50,19 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:60].strip("-")
 
 
+# Page addresses under /stretches/ that a stretch's slug would hide.
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def create_custom_stretch(user: User, data: dict) -> Stretch:
+    if data.get("slug") in RESERVED_SLUGS:
+        raise Invalid.field("slug", "This slug is reserved: choose another.")
     slug = data.get("slug") or slugify(data["name"])
+    if slug in RESERVED_SLUGS:
+        slug = f"{slug}-stretch"
     if not slug:
         raise Invalid.field("slug", "Give a slug: the name has no letters or digits.")
-    if db.session.scalar(_visible(user).where(Stretch.slug == slug)) is not None:
+    if db.session.scalar(_own_or_builtin(user).where(Stretch.slug == slug)) is not None:
         raise Conflict("That slug is taken.", {"slug": ["Already used by another stretch."]})
     stretch = Stretch(owner_id=user.id, **{**data, "slug": slug})
     db.session.add(stretch)
@@ -60,6 +74,40 @@ def create_custom_stretch(user: User, data: dict) -> Stretch:
         raise Conflict("That slug is taken.",
                        {"slug": ["Already used by another stretch."]}) from None
     return stretch
+
+
+def own_stretch(user: User, slug: str) -> Stretch:
+    """A custom stretch of this user's, to change or remove; built-ins are read-only."""
+    stretch = stretch_by_slug(user, slug)
+    if stretch.builtin:
+        raise Forbidden("Built-in stretches cannot be changed or removed.")
+    return stretch
+
+
+def update_custom_stretch(user: User, slug: str, data: dict) -> Stretch:
+    """Change a custom stretch; its slug stays, so logged sessions keep naming it."""
+    stretch = own_stretch(user, slug)
+    for field, value in data.items():
+        setattr(stretch, field, value)
+    db.session.flush()
+    return stretch
+
+
+def remove_custom_stretch(user: User, slug: str, now: dt.datetime) -> bool:
+    """Remove a custom stretch: deleted if no session names it, else archived (True).
+    An archived stretch gives its slug back so a new stretch may use the name again."""
+    stretch = own_stretch(user, slug)
+    used = db.session.scalar(select(SessionEntry.id).where(
+        SessionEntry.stretch_id == stretch.id).limit(1)) is not None
+    if not used:
+        db.session.delete(stretch)
+        db.session.flush()
+        return False
+    suffix = f"-archived-{stretch.id}"
+    stretch.slug = stretch.slug[:60 - len(suffix)].rstrip("-") + suffix
+    stretch.archived_at = now
+    db.session.flush()
+    return True
 
 
 def caution_slugs(user: User) -> frozenset[str]:
@@ -77,9 +125,14 @@ def caution_slugs(user: User) -> frozenset[str]:
 # ---------------------------------------------------------------- sessions
 
 
-def _build_entries(user: User, raw_entries: list[dict]) -> list[SessionEntry]:
+def _build_entries(user: User, raw_entries: list[dict],
+                   kept: frozenset[int] = frozenset()) -> list[SessionEntry]:
+    """Entries from their raw fields; an archived stretch is allowed only where the
+    session already had it (``kept`` stretch ids), so editing keeps what was logged."""
     slugs = {e["stretch"] for e in raw_entries}
-    by_slug = {s.slug: s for s in db.session.scalars(_visible(user).where(Stretch.slug.in_(slugs)))}
+    by_slug = {s.slug: s for s in db.session.scalars(
+        _own_or_builtin(user).where(Stretch.slug.in_(slugs)))
+        if s.archived_at is None or s.id in kept}
     problems: dict[str, list[str]] = {}
     built: list[SessionEntry] = []
     for i, raw in enumerate(raw_entries):
@@ -179,7 +232,8 @@ def update_session(user: User, session_id: int, data: dict, now: dt.datetime) ->
         if field in data:
             setattr(session, field, data[field])
     if "entries" in data:
-        session.entries = _build_entries(user, data["entries"])
+        kept = frozenset(e.stretch_id for e in session.entries)
+        session.entries = _build_entries(user, data["entries"], kept)
     db.session.flush()
     return session
 
@@ -194,6 +248,15 @@ def _in_range(query: Select, column, date_from: dt.date | None, date_to: dt.date
     if date_to:
         query = query.where(column <= date_to)
     return query
+
+
+def logged_before(user: User, day: dt.date) -> bool:
+    """Whether anything (a session or a check-in) was logged before ``day``."""
+    for model in (StretchSession, Checkin):
+        if db.session.scalar(select(model.id).where(
+                model.user_id == user.id, model.local_date < day).limit(1)) is not None:
+            return True
+    return False
 
 
 @dataclass
@@ -261,6 +324,8 @@ class Today:
     streak: int
     caution: frozenset[str]
     red_flags: safety.RedFlagOutcome
+    answered: bool = True  # the warning-signs check
+    first_run: bool = False  # nothing logged yet
 
 
 def plan_for(user: User, day: dt.date) -> list[Stretch]:
@@ -277,6 +342,10 @@ def plan_for(user: User, day: dt.date) -> list[Stretch]:
     return [stretches[s] for s in slugs if s in stretches]
 
 
+def red_flags_answered(user: User) -> bool:
+    return user.red_flags_answered_at is not None
+
+
 def red_flags(user: User) -> safety.RedFlagOutcome:
     return safety.red_flag_outcome(user.red_flags or [])
 
@@ -290,13 +359,18 @@ def today(user: User, now: dt.datetime) -> Today:
     days = db.session.scalars(select(StretchSession.local_date).distinct().where(
         StretchSession.user_id == user.id, StretchSession.local_date <= day)).all()
     return Today(day, plan_for(user, day), sessions, checkins,
-                 adherence.current_streak(days, day), caution_slugs(user), red_flags(user))
+                 adherence.current_streak(days, day), caution_slugs(user), red_flags(user),
+                 answered=red_flags_answered(user), first_run=not days)
 
 
-def record_red_flags(user: User, ticked: list[str], now: dt.datetime) -> safety.RedFlagOutcome:
+def record_red_flags(user: User, ticked: list[str], now: dt.datetime,
+                     none_apply: bool) -> safety.RedFlagOutcome:
     unknown = sorted(set(ticked) - safety.RED_FLAG_KEYS)
     if unknown:
         raise Invalid.field("red_flags", f"Unknown items: {', '.join(unknown)}.")
+    problem = safety.answer_problem(ticked, none_apply)
+    if problem:
+        raise Invalid.field("red_flags", problem)
     user.red_flags = sorted(set(ticked))
     user.red_flags_answered_at = now
     return safety.red_flag_outcome(user.red_flags)

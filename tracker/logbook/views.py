@@ -1,7 +1,10 @@
-"""Log book pages: today, the log form, history, stretch pages, the red-flag check."""
+"""Log book pages: today, the log form, history, stretch pages (and your own
+stretches), the red-flag check. Errors are shown in people's words (labels, not
+field keys) with a summary that links to each field."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -15,7 +18,7 @@ from tracker.domain.entries import EARLIEST
 from tracker.domain.safety import RED_FLAGS
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
-from tracker.forms import blank_to_none, load_form
+from tracker.forms import blank_to_none, load_form, readable
 from tracker.logbook import forms, schemas, service
 
 bp = Blueprint("logbook_pages", __name__)
@@ -27,26 +30,61 @@ def _signed_in():
     """Every page here needs a signed-in user."""
 
 
+@bp.context_processor
+def _page_helpers() -> dict:
+    return {"context_words": forms.CONTEXT_WORDS, "error_target": forms.error_target,
+            "stretch_phrases": forms.stretch_phrases}
+
+
 @bp.get("/")
 def today():
     summary = service.today(current_user, utcnow())
     return render_template("logbook/today.html", t=summary, new_client_id=str(uuid.uuid4()))
 
 
-def _log_context(session=None, cards=None, errors=None, client_id=None):  # noqa: ANN001
-    """Everything the log form needs: plan stretches first, then the rest."""
+def _card_errors(raw: dict[str, list[str]], posted: dict[int, str],
+                 index_of: dict[str, int]) -> dict[str, list[str]]:
+    """Posted card numbers to the numbers of the re-rendered form (matched by slug)."""
+    out: dict[str, list[str]] = {}
+    for key, messages in raw.items():
+        m = re.match(r"^entries-(\d+)-(\w+)$", key)
+        if m and posted.get(int(m.group(1))) in index_of:
+            key = f"entries-{index_of[posted[int(m.group(1))]]}-{m.group(2)}"
+        out.setdefault(key, []).extend(messages)
+    return out
+
+
+def _posted_cards(form) -> dict[int, str]:  # noqa: ANN001
+    return {int(m.group(1)): form[key] for key in form.keys()
+            if (m := re.match(r"^entries-(\d+)-stretch$", key))}
+
+
+def _log_context(session=None, cards=None, errors=None, client_id=None,  # noqa: ANN001
+                 posted=None):
+    """Everything the log form needs: plan stretches first, then the rest; ``errors``
+    keyed by the posted form's names (``posted`` maps its card numbers to slugs)."""
     now = utcnow()
     plan_slugs = [s.slug for s in service.plan_for(current_user, local_date(now, current_user.timezone))]
     stretches = service.visible_stretches(current_user)
-    used = set((cards or {}).keys())
+    if session:  # an archived stretch stays on the sessions that have it
+        stretches += list({e.stretch.slug: e.stretch for e in session.entries
+                           if e.stretch.archived_at is not None}.values())
+    used = {slug for slug, card in (cards or {}).items() if card.get("done")}
     wanted = request.args.getlist("stretch")
     ordered = sorted(stretches, key=lambda s: (
         s.slug not in wanted, s.slug not in plan_slugs and s.slug not in used,
         plan_slugs.index(s.slug) if s.slug in plan_slugs else 99))
     primary = [s for s in ordered if s.slug in plan_slugs or s.slug in used or s.slug in wanted]
     more = [s for s in ordered if s not in primary]
+    index_of = {s.slug: i for i, s in enumerate(primary + more)}
+    errors = _card_errors(errors or {}, posted or {}, index_of)
+    error_cards = {int(m.group(1)) for key in errors
+                   if (m := re.match(r"^entries-(\d+)-", key))}
     return {
-        "primary": primary, "more": more, "cards": cards or {}, "errors": errors or {},
+        "error_cards": error_cards, "notes_max": schemas.NOTES_MAX,
+        "primary": primary, "more": more, "cards": cards or {},
+        "errors": forms.readable_errors(errors, [s.name for s in primary + more]),
+        "answered": service.red_flags_answered(current_user),
         "caution": service.caution_slugs(current_user), "session": session,
         "client_id": client_id or (session.client_id if session else str(uuid.uuid4())),
         "performed_local": _local_minute(session.performed_at if session else now),
@@ -70,7 +108,7 @@ def _save(form, session=None):  # noqa: ANN001
             del payload["performed_at"]  # unchanged: keep the stored seconds
     data, errors = load_form(schema, payload)
     if errors:
-        return None, forms.form_errors(errors, card_of)
+        return None, forms.form_errors(errors, card_of, payload["entries"])
     try:
         if session:
             saved = service.update_session(current_user, session.id, data, now)
@@ -80,7 +118,8 @@ def _save(form, session=None):  # noqa: ANN001
         if isinstance(err, NotFound):
             raise
         db.session.rollback()
-        return None, forms.form_errors(err.fields or {"_schema": [err.message]}, card_of)
+        return None, forms.form_errors(err.fields or {"_schema": [err.message]}, card_of,
+                                       payload["entries"])
     db.session.commit()
     return saved, {}
 
@@ -92,7 +131,8 @@ def log_session():
         if saved:
             return redirect(url_for(".session_detail", session_id=saved.id, saved=1))
         ctx = _log_context(cards=forms.cards_from_form(request.form), errors=errors,
-                           client_id=request.form.get("client_id"))
+                           client_id=request.form.get("client_id"),
+                           posted=_posted_cards(request.form))
         return render_template("logbook/log.html", **ctx), 422
     return render_template("logbook/log.html", **_log_context())
 
@@ -112,39 +152,59 @@ def edit_session(session_id: int):
         saved, errors = _save(request.form, session)
         if saved:
             return redirect(url_for(".session_detail", session_id=saved.id, saved=1))
-        ctx = _log_context(session, forms.cards_from_form(request.form), errors)
+        ctx = _log_context(session, forms.cards_from_form(request.form), errors,
+                           posted=_posted_cards(request.form))
         return render_template("logbook/log.html", **ctx), 422
     return render_template("logbook/log.html",
                            **_log_context(session, forms.cards_from_session(session)))
 
 
-@bp.post("/sessions/<int:session_id>/delete")
+@bp.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
 def delete_session(session_id: int):
-    service.delete_session(current_user, session_id)
+    """GET asks first (works without JavaScript); POST deletes."""
+    session = service.get_session(current_user, session_id)
+    if request.method == "GET":
+        return render_template("logbook/confirm_delete.html", what="session", s=session,
+                               back=url_for(".session_detail", session_id=session_id))
+    service.delete_session(current_user, session.id)
     db.session.commit()
-    return redirect(url_for(".history"))
+    return redirect(url_for(".history", deleted="session"))
+
+
+CHECKIN_LABELS = {"score": ("Pain right now", "choose a number from 0 to 10."),
+                  "context": ("When", "choose one of the answers."),
+                  "recorded_at": "Time", "client_id": ("Form", "reload the page and try again.")}
 
 
 @bp.post("/checkins")
+@bp.post("/", endpoint="today_checkin")
 def add_checkin():
+    """The check-in on Today. Its form posts to / (and /checkins still works), so a
+    refused check-in is shown on Today's own address, scrolled to the form."""
     payload = blank_to_none(request.form.to_dict())
     payload["score"] = forms.number(payload.get("score"))
     payload.setdefault("recorded_at", utcnow().isoformat())
     data, errors = load_form(schemas.CheckinCreateSchema(), blank_to_none(payload))
     if errors:
         summary = service.today(current_user, utcnow())
-        return render_template("logbook/today.html", t=summary, checkin_errors=errors,
-                               new_client_id=request.form.get("client_id") or str(uuid.uuid4())), 422
+        return render_template(
+            "logbook/today.html", t=summary,
+            checkin_errors=readable(errors, CHECKIN_LABELS, ["score", "context"]),
+            new_client_id=request.form.get("client_id") or str(uuid.uuid4())), 422
     service.create_checkin(current_user, data, utcnow())
     db.session.commit()
     return redirect(url_for(".today", checked_in=1))
 
 
-@bp.post("/checkins/<int:checkin_id>/delete")
+@bp.route("/checkins/<int:checkin_id>/delete", methods=["GET", "POST"])
 def delete_checkin(checkin_id: int):
-    service.delete_checkin(current_user, checkin_id)
+    checkin = service.get_checkin(current_user, checkin_id)
+    if request.method == "GET":
+        return render_template("logbook/confirm_delete.html", what="check-in", c=checkin,
+                               back=url_for(".history", to=checkin.local_date.isoformat()))
+    service.delete_checkin(current_user, checkin.id)
     db.session.commit()
-    return redirect(url_for(".history"))
+    return redirect(url_for(".history", deleted="check-in"))
 
 
 HISTORY_DAYS = 30
@@ -168,7 +228,8 @@ def history():
     days = [(day, list(group)) for day, group in groupby(items, key=lambda x: x[1])]
     tz = ZoneInfo(current_user.timezone)
     return render_template("logbook/history.html", days=days, tz=tz, date_from=date_from,
-                           date_to=date_to, earlier=date_from - dt.timedelta(days=1))
+                           date_to=date_to, earlier=date_from - dt.timedelta(days=1),
+                           any_earlier=service.logged_before(current_user, date_from))
 
 
 @bp.get("/stretches")
@@ -183,17 +244,94 @@ def stretch(slug: str):
                            caution=service.caution_slugs(current_user))
 
 
+STRETCH_FIELDS = ["name", "spine", "hold_seconds", "reps", "per_side", "measures_angle",
+                  "needs_helper", "instructions"]
+_STRETCH = schemas.StretchCreateSchema().fields
+STRETCH_LABELS = {
+    "name": ("Name", "write 1 to 80 characters."), "slug": "Name",
+    "spine": ("Direction", "choose flexion, neutral or extension."),
+    "hold_seconds": ("Hold", forms.range_rule(_STRETCH["hold_seconds"], " seconds")),
+    "reps": ("Repetitions", forms.range_rule(_STRETCH["reps"])),
+    "instructions": ("Instructions", "write at most 20 steps, one per line."),
+}
+
+
+def _stretch_form(stretch=None):  # noqa: ANN001
+    """Show (GET) or save (POST) the add/edit form of a custom stretch."""
+    errors: dict = {}
+    if request.method == "POST":
+        payload = forms.stretch_payload(request.form)
+        data, errors = load_form(schemas.StretchPatchSchema(partial=("cautions",)), payload)
+        if not errors:
+            try:
+                if stretch:
+                    saved = service.update_custom_stretch(current_user, stretch.slug, data)
+                else:
+                    saved = service.create_custom_stretch(current_user, data)
+            except DomainError as err:
+                if err.status in (403, 404):
+                    raise
+                db.session.rollback()
+                errors = err.fields or {"_schema": [err.message]}
+            else:
+                db.session.commit()
+                return redirect(url_for(".stretch", slug=saved.slug, saved=1))
+        errors = {("slug" if k == "slug" else re.sub(r"\.\d+$", "", k)): v for k, v in errors.items()}
+        if "slug" in errors:  # the slug comes from the name on this form
+            errors["name"] = ["another stretch of yours already has this name."]
+            del errors["slug"]
+            labels = {**STRETCH_LABELS, "name": "Name"}
+        else:
+            labels = STRETCH_LABELS
+        errors = readable(errors, labels, STRETCH_FIELDS)
+    values = request.form if request.method == "POST" else forms.stretch_values(stretch)
+    return render_template("logbook/stretch_form.html", s=stretch, v=values, errors=errors), \
+        (422 if errors else 200)
+
+
+@bp.route("/stretches/new", methods=["GET", "POST"])
+def new_stretch():
+    return _stretch_form()
+
+
+@bp.route("/stretches/<slug>/edit", methods=["GET", "POST"])
+def edit_stretch(slug: str):
+    return _stretch_form(service.own_stretch(current_user, slug))
+
+
+@bp.route("/stretches/<slug>/remove", methods=["GET", "POST"])
+def remove_stretch(slug: str):
+    """GET asks first; POST removes (archives it when sessions name it)."""
+    stretch = service.own_stretch(current_user, slug)
+    if request.method == "GET":
+        return render_template("logbook/confirm_delete.html", what="stretch", st=stretch,
+                               back=url_for(".stretch", slug=slug))
+    archived = service.remove_custom_stretch(current_user, slug, utcnow())
+    db.session.commit()
+    return redirect(url_for(".stretches", removed="archived" if archived else "deleted"))
+
+
 @bp.route("/safety", methods=["GET", "POST"])
 def safety_check():
     outcome = None
     if request.method == "POST":
         try:
-            outcome = service.record_red_flags(current_user, request.form.getlist("red_flags"), utcnow())
+            outcome = service.record_red_flags(current_user, request.form.getlist("red_flags"),
+                                               utcnow(), bool(request.form.get("none_apply")))
         except DomainError as err:
-            return render_template("logbook/safety.html", flags=RED_FLAGS, errors=err.fields,
-                                   outcome=None, first=False), 422
+            db.session.rollback()
+            errors = readable(err.fields, {"red_flags": "Warning signs"})
+            return render_template("logbook/safety.html", flags=RED_FLAGS, errors=errors,
+                                   outcome=None, first=bool(request.args.get("first")),
+                                   ticked=request.form.getlist("red_flags"),
+                                   none_apply=bool(request.form.get("none_apply"))), 422
         db.session.commit()
         if outcome.level == "none":
-            return redirect(url_for(".today"))
+            # Sent here by the log form's "answer the check first": go back to it.
+            back = ".log_session" if request.args.get("next") == "log" else ".today"
+            return redirect(url_for(back))
+    answered = service.red_flags_answered(current_user)
     return render_template("logbook/safety.html", flags=RED_FLAGS, errors={}, outcome=outcome,
-                           first=bool(request.args.get("first")))
+                           first=bool(request.args.get("first")),
+                           ticked=current_user.red_flags or [],
+                           none_apply=answered and not current_user.red_flags)

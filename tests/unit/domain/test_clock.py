@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tracker.domain.clock import is_valid_timezone, local_date, local_today
+from tracker.domain.clock import (is_valid_timezone, local_date, local_today, offered_timezones,
+                                  timezone_groups)
 
 UTC = dt.timezone.utc
 
@@ -71,3 +72,31 @@ def test_local_date_refuses_a_naive_instant(zone):
 def test_local_today(zone, day):
     now = dt.datetime(2027, 12, 31, 20, 0, tzinfo=UTC)
     assert local_today(now, zone) == day
+
+
+# ------------------------------------------------------------------ the time-zone select
+
+
+def test_zones_are_grouped_by_region_in_order_then_other():
+    groups = timezone_groups(["Europe/Berlin", "America/New_York", "Europe/Athens", "UTC",
+                              "US/Eastern", "EST5EDT", "Etc/GMT+5", "America/Argentina/Salta"])
+    assert groups == [("America", ["America/Argentina/Salta", "America/New_York"]),
+                      ("Europe", ["Europe/Athens", "Europe/Berlin"]),
+                      ("Other", ["UTC"])]
+
+
+@pytest.mark.parametrize(("current", "other"), [
+    (None, ["UTC"]), ("UTC", ["UTC"]), ("Europe/Berlin", ["UTC"]),
+    # a stored legacy alias (or anything else) is still shown, so it stays chosen
+    ("US/Eastern", ["UTC", "US/Eastern"]),
+])
+def test_the_current_choice_is_always_offered(current, other):
+    assert timezone_groups(["Europe/Berlin"], current)[-1] == ("Other", other)
+
+
+def test_every_offered_zone_is_valid_and_the_regions_are_all_there():
+    groups = offered_timezones()
+    offered = [zone for _region, zones in groups for zone in zones]
+    assert all(is_valid_timezone(z) for z in offered)
+    assert [r for r, _z in groups][:3] == ["Africa", "America", "Antarctica"]
+    assert "Europe/Berlin" in offered and "Asia/Tokyo" in offered and len(offered) > 300

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tracker.domain import safety
-from tracker.domain.safety import (PAIN_RISE_THRESHOLD, RED_FLAG_KEYS, RED_FLAGS,
+from tracker.domain.safety import (PAIN_RISE_THRESHOLD, RED_FLAG_KEYS, RED_FLAGS, answer_problem,
                                    WORSE_WARNING_COUNT, Flag, red_flag_outcome,
                                    session_flags, stretches_to_caution)
 
@@ -158,3 +158,13 @@ def test_domain_modules_import_no_framework(path):
                         "marshmallow", "jinja2"}, imported
     assert all(name.startswith("tracker.domain") for name in imported
                if name.split(".")[0] == "tracker"), imported
+
+
+@pytest.mark.parametrize(("ticked", "none_apply", "ok"), [
+    ([], True, True),                 # "None of these apply to me"
+    (["fever"], False, True),         # some signs
+    ([], False, False),               # nothing said: not an answer
+    (["fever"], True, False),         # both at once contradict each other
+])
+def test_the_check_is_answered_explicitly(ticked, none_apply, ok):
+    assert (answer_problem(ticked, none_apply) is None) is ok
