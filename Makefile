@@ -46,7 +46,7 @@ run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev-deps $(VENDOR_STAMP)
-	node --test static/js/tests/
+	node --test tests/js/*.test.mjs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-deps

@@ -1,5 +1,6 @@
 // Page glue loaded on every page: time-zone preselect, confirm-before-submit, the error
-// summary, the log form's cards and notes counter, "Guide me" hold timers.
+// summary, the log form's cards and notes counter, "Guide me" hold timers, and the
+// phone's angle measuring where a form has angle fields.
 
 function deviceTimeZone() {
   try {
@@ -118,4 +119,11 @@ if (shown || guides.length) {
       }).catch((error) => console.error("hold timer failed to load", error));
     });
   }
+}
+
+// Measuring an angle with the phone's motion sensors, where a form has angle fields.
+if (document.querySelector("input[data-measure]")) {
+  import("./measure.js")
+    .then((measure) => measure.initMeasure(document))
+    .catch((error) => console.error("angle measuring failed to load", error));
 }

@@ -74,3 +74,14 @@ def shot(page, name: str) -> None:
     """Keep a phone-sized screenshot in test-artifacts/ for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, user) -> None:
+    """Sign in through the form and land on Today."""
+    from playwright.sync_api import expect
+
+    page.goto("/login")
+    page.fill("#email", user["email"])
+    page.fill("#password", user["password"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()

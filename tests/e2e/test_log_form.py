@@ -8,21 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 SCREEN_H = 844
 # The whole form before ticking, with the usual plan of four stretches.
 MAX_FORM_SCREENS = 1.5
-
-
-def sign_in(page, user):
-    page.goto("/login")
-    page.fill("#email", user["email"])
-    page.fill("#password", user["password"])
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
 
 
 def test_log_form_before_ticking_fits_in_one_and_a_half_screens(page, user):

@@ -10,8 +10,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from tracker.logbook.forms import (cards_from_form, cards_from_session, form_errors, number,
-                                   readable_errors,
-                                   session_payload)
+                                   readable_errors, session_payload, stretch_phrases)
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2027, 6, 15, 12, 0, tzinfo=UTC)
@@ -205,20 +204,21 @@ def test_cards_from_form():
     assert cards["double-knee-to-chest"]["angles"] == {}
 
 
+def _entry(slug, side, angle=None, worse=False, method=None):
+    return SimpleNamespace(stretch=SimpleNamespace(slug=slug), side=side, reps=5,
+                           hold_seconds=10, angle_deg=angle, angle_method=method, worse=worse)
+
+
 def test_cards_from_session_merges_sides_of_one_stretch():
-    def entry(slug, side, angle=None, worse=False):
-        return SimpleNamespace(stretch=SimpleNamespace(slug=slug), side=side, reps=5,
-                               hold_seconds=10, angle_deg=angle, worse=worse,
-                               angle_method=None if angle is None else "phone")
     session = SimpleNamespace(entries=[
-        entry("slr-strap", "left", 40.0), entry("slr-strap", "right", 55.5, worse=True),
-        entry("double-knee-to-chest", "both"),
+        _entry("slr-strap", "left", 40.0), _entry("slr-strap", "right", 55.5, worse=True),
+        _entry("double-knee-to-chest", "both"),
     ])
     cards = cards_from_session(session)
     assert cards["slr-strap"] == {"done": True, "reps": 5, "hold_seconds": 10, "worse": True,
                                   "sides": ["left", "right"],
                                   "angles": {"left": 40.0, "right": 55.5},
-                                  "methods": {"left": "phone", "right": "phone"}}
+                                  "methods": {"left": "manual", "right": "manual"}}
     assert cards["double-knee-to-chest"]["sides"] == []
     assert cards["double-knee-to-chest"]["worse"] is False
 
@@ -237,6 +237,17 @@ def test_cards_from_session_merges_sides_of_one_stretch():
     # no angle: the method is not sent (the API would refuse a method without an angle)
     ([("entries-0-sides", "left"), ("entries-0-angle_method_left", "manual")],
      [("left", None, None)]),
+    ([("entries-0-sides", "left"), ("entries-0-sides", "right"),
+      ("entries-0-angle_method_left", "phone"), ("entries-0-angle_right", "60"),
+      ("entries-0-angle_method_right", "phone")], [("left", None, None), ("right", 60, "phone")]),
+    # no method posted (a page without the hidden fields): the service defaults it
+    ([("entries-0-sides", "left"), ("entries-0-angle_left", "45")], [("left", 45, None)]),
+    # a blank method is no method
+    ([("entries-0-sides", "left"), ("entries-0-angle_left", "45"),
+      ("entries-0-angle_method_left", " ")], [("left", 45, None)]),
+    # anything else is passed on for the schema to name
+    ([("entries-0-sides", "left"), ("entries-0-angle_left", "45"),
+      ("entries-0-angle_method_left", "laser")], [("left", 45, "laser")]),
     # a whole-body angle stretch: entries-i-angle_method
     ([("entries-0-angle_deg", "30"), ("entries-0-angle_method", "phone")], [(None, 30, "phone")]),
 ])
@@ -255,6 +266,33 @@ def test_a_per_side_angle_error_lands_on_that_legs_input():
     errors = {"entries.1.angle_deg": ["too big"], "entries.1.angle_method": ["bad"]}
     assert form_errors(errors, card_of, body["entries"]) == {
         "entries-3-angle_right": ["too big"], "entries-3-angle_method_right": ["bad"]}
+
+
+def _slr(*extra):
+    return [("entries-2-stretch", "slr-assisted"), ("entries-2-done", "1"),
+            ("entries-2-sides", "left"), ("entries-2-sides", "right"), *extra]
+
+
+def test_cards_from_form_keeps_the_methods():
+    cards = cards_from_form(MultiDict(_slr(
+        ("entries-2-angle_left", "45"), ("entries-2-angle_method_left", "phone"),
+        ("entries-2-angle_right", "60"), ("entries-2-angle_method_right", "manual"))
+        + [("entries-5-stretch", "custom"), ("entries-5-angle_deg", "20"),
+           ("entries-5-angle_method", "phone")]))
+    assert cards["slr-assisted"]["methods"] == {"left": "phone", "right": "manual"}
+    assert cards["custom"]["methods"] == {"both": "phone"}
+
+
+def test_cards_from_session_keeps_the_methods():
+    cards = cards_from_session(SimpleNamespace(entries=[
+        _entry("slr-assisted", "left", 45.0, method="phone"),
+        _entry("slr-assisted", "right", 60.0, method="manual"),
+        _entry("custom", "both", 20.0, method="phone"),
+        _entry("slr-strap", "left", None, method=None),
+    ]))
+    assert cards["slr-assisted"]["methods"] == {"left": "phone", "right": "manual"}
+    assert cards["custom"]["methods"] == {"both": "phone"}
+    assert cards["slr-strap"]["methods"] == {}
 
 
 @pytest.mark.parametrize(("errors", "shown"), [
@@ -278,3 +316,19 @@ def test_readable_errors_use_labels_not_keys(errors, shown):
         assert list(result) == shown
     else:
         assert result == shown
+
+
+def test_stretch_phrases_keep_sides_angles_and_methods_of_one_stretch_together():
+    def entry(stretch_id, name, side, angle=None, method=None):
+        return SimpleNamespace(stretch_id=stretch_id, stretch=SimpleNamespace(name=name),
+                               side=side, angle_deg=angle, angle_method=method)
+    phrases = stretch_phrases([
+        entry(4, "Lying hamstring stretch", "left", 42.5, "phone"),
+        entry(1, "Cat stretch", "both"),
+        entry(4, "Lying hamstring stretch", "right", 40.0, "manual"),
+        entry(7, "Wall angle", "both", 30.0, "phone"),
+        entry(8, "Straight-leg raise with a strap", "left"),
+    ])
+    assert phrases == [("Lying hamstring stretch", [("L", 42.5, "phone"), ("R", 40.0, "manual")]),
+                       ("Cat stretch", []), ("Wall angle", [(None, 30.0, "phone")]),
+                       ("Straight-leg raise with a strap", [("L", None, None)])]

@@ -83,25 +83,26 @@ def session_payload(form: MultiDict, timezone: str, now: dt.datetime) -> tuple[d
         if sides:
             for side in sides:
                 entry = {**base, "side": side}
-                angle = number(form.get(f"{prefix}angle_{side}"))
-                if angle is not None:
-                    entry["angle_deg"] = angle
-                    _method(entry, form.get(f"{prefix}angle_method_{side}"))
+                _add_angle(entry, form, f"{prefix}angle_{side}", f"{prefix}angle_method_{side}")
                 card_of[len(entries)] = i
                 entries.append(entry)
         else:
-            angle = number(form.get(prefix + "angle_deg"))
-            if angle is not None:
-                base["angle_deg"] = angle
-                _method(base, form.get(prefix + "angle_method"))
+            _add_angle(base, form, prefix + "angle_deg", prefix + "angle_method")
             card_of[len(entries)] = i
             entries.append(base)
     payload["entries"] = entries
     return payload, card_of
 
 
-def _method(entry: dict, method: str | None) -> None:
-    """The hidden angle-method field, when sent, says how the angle was measured."""
+def _add_angle(entry: dict, form: MultiDict, angle_name: str, method_name: str) -> None:
+    """A card's angle (one leg's, or the whole stretch's) and how it was measured, from
+    its hidden method field; a method without an angle is dropped (the angle is what it
+    qualifies), a blank one left to the service's default."""
+    angle = number(form.get(angle_name))
+    if angle is None:
+        return
+    entry["angle_deg"] = angle
+    method = (form.get(method_name) or "").strip()
     if method:
         entry["angle_method"] = method
 
@@ -143,7 +144,7 @@ def cards_from_session(session) -> dict[str, dict]:  # noqa: ANN001
             card["sides"].append(e.side)
         if e.angle_deg is not None:
             card["angles"][e.side] = e.angle_deg
-            card["methods"][e.side] = e.angle_method
+            card["methods"][e.side] = e.angle_method or "manual"
     return cards
 
 
@@ -231,19 +232,18 @@ CONTEXT_WORDS = {"waking": "Just woke up", "after_sitting": "After sitting",
                  "evening": "Evening", "other": "Other"}
 
 
-def stretch_line(entries) -> list[str]:  # noqa: ANN001
-    """One phrase per stretch of a session, in order: "Lying hamstring stretch L 42.5° R 40°"
-    (sides and angles of one stretch together)."""
-    phrases: dict[int, list[str]] = {}
-    names: dict[int, str] = {}
+def stretch_phrases(entries) -> list[tuple[str, list[tuple[str | None, float | None, str | None]]]]:  # noqa: ANN001
+    """A session's stretches in order, one phrase each (sides and angles of one stretch
+    together): its name and, per entry, the side's letter (None for both sides), the
+    angle and how it was measured. The ``stretch_line`` macro (templates/_macros.html)
+    reads it as "Lying hamstring stretch L 42.5° R 40°", marking phone-measured angles."""
+    phrases: dict[int, tuple[str, list]] = {}
     for e in entries:
-        parts = phrases.setdefault(e.stretch_id, [])
-        names[e.stretch_id] = e.stretch.name
-        if e.side in ("left", "right"):
-            parts.append(e.side[0].upper() + (f" {e.angle_deg:g}°" if e.angle_deg is not None else ""))
-        elif e.angle_deg is not None:
-            parts.append(f"{e.angle_deg:g}°")
-    return [" ".join([names[k], *v]) for k, v in phrases.items()]
+        _, marks = phrases.setdefault(e.stretch_id, (e.stretch.name, []))
+        side = e.side[0].upper() if e.side in ("left", "right") else None
+        if side or e.angle_deg is not None:
+            marks.append((side, e.angle_deg, e.angle_method))
+    return list(phrases.values())
 
 
 def stretch_payload(form: MultiDict) -> dict:

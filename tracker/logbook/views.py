@@ -33,7 +33,7 @@ def _signed_in():
 @bp.context_processor
 def _page_helpers() -> dict:
     return {"context_words": forms.CONTEXT_WORDS, "error_target": forms.error_target,
-            "stretch_line": forms.stretch_line}
+            "stretch_phrases": forms.stretch_phrases}
 
 
 @bp.get("/")

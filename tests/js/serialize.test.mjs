@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import {
   checkinErrors, checkinPayload, localToIso, number, sessionErrors, sessionPayload,
-} from "../serialize.js";
+} from "../../static/js/serialize.js";
 
 const NOW = Date.UTC(2026, 10, 26, 9, 30, 0); // 2026-11-26 09:30Z
 
