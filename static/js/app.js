@@ -27,6 +27,7 @@ for (const form of document.querySelectorAll("form[data-confirm]")) {
 
 // The error summary: the page opens on it, and its links move focus to their field
 // (a plain #link only scrolls; a field inside a closed <details> is opened first).
+// Delegated, so the summary outbox.js draws for a form checked offline works alike.
 const summary = document.querySelector("[data-error-summary]");
 if (summary) {
   summary.focus();
@@ -34,16 +35,16 @@ if (summary) {
   window.addEventListener("load", () => requestAnimationFrame(() => {
     if (!document.activeElement || document.activeElement === document.body) summary.focus();
   }));
-  summary.addEventListener("click", (event) => {
-    const link = event.target.closest?.("a[href^='#']");
-    const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
-    if (!field) return;
-    event.preventDefault();
-    for (let d = field.closest("details"); d; d = d.parentElement?.closest("details")) d.open = true;
-    field.scrollIntoView({ block: "center" });
-    field.focus();
-  });
 }
+document.addEventListener("click", (event) => {
+  const link = event.target.closest?.("[data-error-summary] a[href^='#']");
+  const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  if (!field) return;
+  event.preventDefault();
+  for (let d = field.closest("details"); d; d = d.parentElement?.closest("details")) d.open = true;
+  field.scrollIntoView({ block: "center" });
+  field.focus();
+});
 
 // Log form cards: ticking a card opens its fields and ticks both sides if none are;
 // with JavaScript the "Reps, hold…" summary of an unticked card is not needed.
@@ -65,6 +66,15 @@ for (const card of document.querySelectorAll("[data-card]")) syncCard(card, fals
 document.addEventListener("change", (event) => {
   const card = event.target.closest?.("[data-card]");
   if (card && /-done$/.test(event.target.name || "")) syncCard(card, true);
+});
+// outbox.js reset the form after saving it offline, or filled it with a draft to fix:
+// ticked cards open, the others close again.
+document.addEventListener("tracker:form-filled", (event) => {
+  for (const card of event.target.querySelectorAll("[data-card]")) {
+    const fields = card.querySelector("[data-card-fields]");
+    if (fields) fields.open = Boolean(card.querySelector("input[name$='-done']")?.checked);
+    syncCard(card, false);
+  }
 });
 
 // Typing an angle or marking "made it worse" means the stretch was done: tick its card.

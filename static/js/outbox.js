@@ -18,7 +18,8 @@ const FORMS = {
 const LABELS = {
   entries: "Stretches", pain_before: "Pain before", pain_after: "Pain after",
   performed_at: "When", notes: "Notes", score: "Pain score", context: "When", note: "Note",
-  reps: "reps", hold_seconds: "hold", angle_deg: "angle", stretch: "stretch",
+  reps: "reps", hold_seconds: "hold", angle_deg: "angle", angle_method: "angle",
+  stretch: "stretch", side: "sides",
 };
 
 function el(tag, attrs = {}, ...children) {
@@ -45,28 +46,75 @@ function label(key, body) {
   if (m) {
     const slug = body?.entries?.[+m[1]]?.stretch || "";
     const card = slug && document.getElementById(`card-${slug}`);
-    const name = card?.querySelector("legend")?.textContent.trim() || slug;
+    const name = card?.querySelector(".card-name, legend")?.textContent.trim() || slug;
     return `${name} ${LABELS[m[2]] || m[2]}`;
   }
   return LABELS[key] || key;
 }
 
-function errorList(fields, body) {
-  // Both sides of one stretch fail alike: say it once.
-  const lines = new Map();
-  for (const [key, messages] of Object.entries(fields)) {
-    const name = label(key, body);
-    const text = [].concat(messages).join(" ");
-    lines.set(`${name}\n${text}`, [name, text]);
-  }
-  return el("ul", {}, ...[...lines.values()].map(([name, text]) => el("li", {}, el("b", {}, `${name}: `), text)));
+/** The id of the input an error is about (the error summary links to it), as
+ * tracker/logbook/forms.py error_target does for the server's summary. */
+function target(key, body) {
+  if (["pain_before", "pain_after", "score"].includes(key)) return `${key}-0`;
+  if (key === "entries") return "entries-0-done";
+  const m = /^entries\.(\d+)\.(\w+)$/.exec(key);
+  if (!m) return key;
+  const entry = body?.entries?.[+m[1]] || {};
+  const card = entry.stretch && document.getElementById(`card-${entry.stretch}`);
+  if (!card) return "";
+  const sided = ["left", "right"].includes(entry.side);
+  const suffix = { side: "sides", angle_deg: sided ? `angle_${entry.side}` : "angle_deg",
+    angle_method: sided ? `angle_${entry.side}` : "angle_deg" }[m[2]] || m[2];
+  return card.querySelector(`[name$='-${suffix}']`)?.id || card.querySelector("input[name$='-done']")?.id || "";
 }
 
-function notice(form, kind, ...content) {
-  form.querySelector(".offline-notice")?.remove();
-  const box = el("div", { class: `alert ${kind} offline-notice`, role: kind === "error" ? "alert" : "status", tabindex: "-1" }, ...content);
-  form.prepend(box);
+function lines(fields, body) {
+  // Both sides of one stretch fail alike: say it once.
+  const out = new Map();
+  for (const [key, messages] of Object.entries(fields)) {
+    const name = key === "_schema" ? "" : label(key, body);
+    const text = [].concat(messages).join(" ");
+    out.set(`${name}\n${text}`, { key, name, text });
+  }
+  return [...out.values()];
+}
+
+/** The form's error summary, as templates/_macros.html form_errors draws it: each
+ * line links to its field (app.js opens a closed card and focuses the field). */
+function errorSummary(fields, body, kind) {
+  const title = `offline-error-title-${kind}`;
+  return el("div", { class: "error-summary offline-notice", role: "alert", tabindex: "-1",
+    "aria-labelledby": title, "data-error-summary": "" },
+  el("h2", { id: title }, "There is a problem"),
+  el("ul", {}, ...lines(fields, body).map(({ key, name, text }) => {
+    const said = name ? `${name}: ${text}` : text;
+    const id = key === "_schema" ? "" : target(key, body);
+    return el("li", {}, id ? el("a", { href: `#${id}` }, said) : said);
+  })));
+}
+
+function errorList(fields, body) {
+  return el("ul", {}, ...lines(fields, body).map(({ name, text }) => el("li", {}, name ? el("b", {}, `${name}: `) : "", text)));
+}
+
+/** A refused item's field errors, or its message when the server named no field. */
+function fixable(item) {
+  const fields = item.error?.fields || {};
+  return Object.keys(fields).length ? fields : { _schema: [item.error?.message || "It was not accepted."] };
+}
+
+/** Show `box` above the form in place of what was said before (an earlier notice,
+ * or the server's error summary from the last post). */
+function notice(form, box) {
+  for (const old of form.parentElement.querySelectorAll(".offline-notice, [data-error-summary]")) old.remove();
+  form.before(box);
   box.focus();
+}
+
+/** Cards were ticked or unticked by code (a reset, a restored draft): app.js opens
+ * and marks them again. */
+function refilled(form) {
+  form.dispatchEvent(new Event("tracker:form-filled", { bubbles: true }));
 }
 
 async function queue(form, kind) {
@@ -74,9 +122,13 @@ async function queue(form, kind) {
   const zone = form.dataset.timezone || "UTC";
   const entries = [...new FormData(form).entries()].filter(([key]) => key !== "csrf_token");
   const body = spec.payload(entries, zone, Date.now());
-  const errors = spec.errors(body);
+  // Cards with Left/Right ticks are per-side stretches: they need a side.
+  const perSide = new Set([...form.querySelectorAll("[data-card]")]
+    .filter((card) => card.querySelector("input[name$='-sides']"))
+    .map((card) => card.querySelector("input[name$='-stretch']")?.value));
+  const errors = spec.errors(body, perSide);
   if (Object.keys(errors).length) {
-    notice(form, "error", el("strong", {}, "Please fix:"), errorList(errors, body));
+    notice(form, errorSummary(errors, body, kind));
     return;
   }
   const db = await dbReady;
@@ -85,8 +137,10 @@ async function queue(form, kind) {
     summary: summary(kind, body), created: Date.now(), status: "pending", error: null,
   });
   form.reset();
+  refilled(form);
   form.querySelector("input[name='client_id']").value = crypto.randomUUID();
-  notice(form, "ok", `Saved on this phone; it will sync when you are back online.`);
+  notice(form, el("div", { class: "alert ok offline-notice", role: "status", tabindex: "-1" },
+    "Saved on this phone; it will sync when you are back online."));
   requestSync();
   render();
 }
@@ -110,7 +164,11 @@ async function submit(event) {
   if (response.redirected && response.ok) {
     const clientId = form.querySelector("input[name='client_id']")?.value;
     if (clientId) await (await dbReady).delete(outbox.STORE, clientId); // a fixed draft
-    location.assign(response.url);
+    // As a browser does on a redirect: keep the form's #fragment (the check-in posts
+    // to /#checkin and comes back to "Check-in saved." by the form).
+    const next = new URL(response.url);
+    if (!next.hash) next.hash = new URL(form.action, location.href).hash;
+    location.assign(next.href);
   } else {
     HTMLFormElement.prototype.submit.call(form); // let the server's page show its errors
   }
@@ -197,8 +255,9 @@ async function restoreDraft() {
       }
     }
   }
+  refilled(form);
   // The item stays until the form is saved again under the same client_id.
-  notice(form, "error", el("strong", {}, "Fix and save again:"), errorList(item.error?.fields || {}, item.body));
+  notice(form, errorSummary(fixable(item), item.body, "session"));
 }
 
 if (user) {

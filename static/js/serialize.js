@@ -98,17 +98,21 @@ export function sessionPayload(entries, timeZone, nowMs) {
       if (value !== null) base[name] = value;
     }
     const sides = form.getAll(`${p}sides`);
-    const withAngle = (entry, key) => {
-      const angle = number(form.get(`${p}angle_${key}`));
+    // entries-N-angle_left + entries-N-angle_method_left per side, or
+    // entries-N-angle_deg + entries-N-angle_method for the whole body.
+    const withAngle = (entry, angleName, methodName) => {
+      const angle = number(form.get(p + angleName));
       if (angle !== null) entry.angle_deg = angle;
-      const method = form.get(`${p}angle_method_${key}`);
+      const method = form.get(p + methodName);
       if (angle !== null && method) entry.angle_method = method;
       return entry;
     };
     if (sides.length) {
-      for (const side of sides) payload.entries.push(withAngle({ ...base, side }, side));
+      for (const side of sides) {
+        payload.entries.push(withAngle({ ...base, side }, `angle_${side}`, `angle_method_${side}`));
+      }
     } else {
-      payload.entries.push(withAngle(base, "deg"));
+      payload.entries.push(withAngle(base, "angle_deg", "angle_method"));
     }
   }
   return payload;
@@ -138,8 +142,9 @@ function checkRange(errors, key, value, [low, high], integer = true) {
 }
 
 /** The form rules, checked before a session is queued: {"dotted.field": [messages]},
- * empty when the server would accept it. */
-export function sessionErrors(payload) {
+ * empty when the server would accept it. `perSide`: the slugs of the form's per-side
+ * stretches (cards with Left/Right ticks), which need a side ticked. */
+export function sessionErrors(payload, perSide = new Set()) {
   const errors = {};
   if (!payload.entries.length) errors.entries = ["Tick at least one stretch you did."];
   if (payload.entries.length > LIMITS.entries) errors.entries = [`At most ${LIMITS.entries} stretches.`];
@@ -149,6 +154,7 @@ export function sessionErrors(payload) {
   }
   if (payload.notes.length > LIMITS.notes) errors.notes = [`At most ${LIMITS.notes} characters.`];
   payload.entries.forEach((entry, i) => {
+    if (perSide.has(entry.stretch) && !entry.side) errors[`entries.${i}.side`] = ["Tick left, right or both."];
     checkRange(errors, `entries.${i}.reps`, entry.reps, LIMITS.reps);
     checkRange(errors, `entries.${i}.hold_seconds`, entry.hold_seconds, LIMITS.hold_seconds);
     checkRange(errors, `entries.${i}.angle_deg`, entry.angle_deg, LIMITS.angle_deg, false);

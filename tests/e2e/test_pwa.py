@@ -82,12 +82,25 @@ def sessions_on_server(app) -> int:
         return count
 
 
+def tick_and_measure(page, degrees: str) -> None:
+    """Tick the strap stretch's card (its fields open and both sides get ticked), then
+    type the left leg's angle."""
+    card = page.locator("#card-slr-strap")
+    card.locator("input[name$='-done']").check()
+    expect(card.locator("input[name$='-sides'][value=left]")).to_be_checked()
+    card.locator("input[name$='-angle_left']").fill(degrees)
+
+
 def log_offline(page) -> None:
     page.goto("/log")
     page.locator("fieldset.pain-scale").first.locator("label.pain-5").click()
-    page.locator("#card-slr-strap input[name$='-angle_left']").fill("42")
+    tick_and_measure(page, "42")
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_text("Saved on this phone; it will sync")).to_be_visible()
+    # The emptied form looks empty: the card is unticked and closed again.
+    card = page.locator("#card-slr-strap")
+    expect(card.locator("input[name$='-done']")).not_to_be_checked()
+    expect(card.locator("[data-card-fields]")).not_to_have_attribute("open", "")
 
 
 def _record_errors(page, problems: list[str], expected: tuple[str, ...]) -> None:
@@ -240,12 +253,37 @@ def test_form_rules_are_checked_before_queuing(page, app, account):
     for box in page.locator("input[name$='-done']").all():
         box.uncheck(force=True)
     page.get_by_role("button", name="Save session").click()
-    expect(page.get_by_role("alert")).to_contain_text("Tick at least one stretch you did.")
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text("Tick at least one stretch you did.")
+    # A per-side stretch ticked with both sides unticked: the server would refuse it,
+    # so it is not queued; the summary's link opens the card at its sides.
+    card = page.locator("#card-slr-strap")
+    card.locator("input[name$='-done']").check()
+    for side in card.locator("input[name$='-sides']").all():
+        side.uncheck()
+    card.locator("[data-card-fields]").evaluate("fields => { fields.open = false; }")
+    page.get_by_role("button", name="Save session").click()
+    expect(summary).to_have_count(1)
+    link = summary.get_by_role("link", name=re.compile("sides: Tick left, right or both"))
+    link.click()
+    expect(card.locator("input[name$='-sides'][value=left]")).to_be_focused()
     count = page.evaluate("""new Promise(ok => { const r = indexedDB.open("backstretch");
         r.onsuccess = () => { const q = r.result.transaction("outbox").objectStore("outbox").count();
         q.onsuccess = () => ok(q.result); }; })""")
     assert count == 0
     page.context.set_offline(False)
+
+
+def test_an_online_check_in_comes_back_to_the_form(page, account):
+    # Online, outbox.js posts the form itself and follows the redirect: like the
+    # browser would, it keeps the form's #checkin, so "Check-in saved." is in view.
+    sign_in(page, account)
+    wait_for_control(page)
+    page.locator("fieldset.pain-scale label.pain-2").click()
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_text("Check-in saved.")).to_be_in_viewport()
+    assert page.url.endswith("/?checked_in=1#checkin"), page.url
 
 
 def deleted_session_client_id(app, account) -> str:
@@ -279,7 +317,7 @@ def test_a_refused_replay_is_shown_with_the_reason_and_can_be_discarded(
     else:
         page.evaluate("id => { document.querySelector(\"input[name='client_id']\").value = id; }",
                       deleted_session_client_id(app, account))
-    page.locator("#card-slr-strap input[name$='-angle_left']").fill("42")
+    tick_and_measure(page, "42")
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_text("Saved on this phone; it will sync")).to_be_visible()
     page.context.set_offline(False)
@@ -348,7 +386,7 @@ def test_every_page_passes_axe_without_console_errors(page, account, scheme):
         check_axe(page, axe, tags, path)
     sign_in(page, account)
     page.goto("/log")  # a session to show on its own page
-    page.locator("#card-slr-strap input[name$='-angle_left']").fill("40")
+    tick_and_measure(page, "40")
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_text("Session saved.")).to_be_visible()
     check_axe(page, axe, tags, "session")

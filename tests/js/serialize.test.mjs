@@ -58,6 +58,28 @@ test("sessionPayload mirrors tracker/logbook/forms.py session_payload", () => {
   });
 });
 
+test("sessionPayload: a whole-body angle sends entries-N-angle_method; a ticked card without sides, no side", () => {
+  const form = [
+    ["client_id", "c"],
+    ["entries-0-stretch", "custom-reach"], ["entries-0-done", "1"],
+    ["entries-0-angle_deg", "35"], ["entries-0-angle_method", "phone"],
+    // the polished log form: sides start unticked, angle inputs are sent blank
+    ["entries-1-stretch", "slr-strap"], ["entries-1-done", "1"],
+    ["entries-1-angle_left", ""], ["entries-1-angle_method_left", "manual"],
+    ["entries-1-angle_right", ""], ["entries-1-angle_method_right", "manual"],
+  ];
+  const body = sessionPayload(form, "UTC", NOW);
+  assert.deepEqual(body.entries, [
+    { stretch: "custom-reach", worse: false, angle_deg: 35, angle_method: "phone" },
+    { stretch: "slr-strap", worse: false },
+  ]);
+  // The server wants a side for a per-side stretch: say so before queuing.
+  assert.deepEqual(sessionErrors(body, new Set(["slr-strap"])), {
+    "entries.1.side": ["Tick left, right or both."],
+  });
+  assert.deepEqual(sessionErrors(body), {});
+});
+
 test("sessionPayload: no time given means now, in the person's zone", () => {
   const body = sessionPayload([["client_id", "c"], ["performed_at", ""]], "Europe/Berlin", NOW);
   assert.equal(body.performed_at, "2026-11-26T10:30:00+01:00");
