@@ -15,8 +15,8 @@ from tracker.pwa.assets import Assets
 
 # The app shell: what every page needs, kept in the versioned precache.
 SHELL = ("css/app.css", "js/app.js", "js/pwa.js", "js/outbox.js", "js/serialize.js",
-         "js/replay.js", "js/timer.js", "vendor/idb/index.js", "icons/icon.svg",
-         "icons/icon-192.png")
+         "js/replay.js", "js/timer.js", "js/measure.js", "js/inclinometer.js",
+         "vendor/idb/index.js", "icons/icon.svg", "icons/icon-192.png")
 PUSH_HANDLERS = "sw-push.js"
 WORKER_IDB = "vendor/idb/umd.js"
 REPLAY = "js/replay.js"
