@@ -24,6 +24,8 @@ $(VENV)/.dev-deps: requirements-dev.txt requirements.txt | $(BIN)/python
 setup: $(VENV)/.run-deps
 	$(FLASK) db upgrade
 
+# One process. With several (gunicorn -w N), share the rate-limit counters:
+# TRACKER_RATELIMIT_STORAGE_URI=redis://localhost:6379/0 (see README, Scaling out).
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

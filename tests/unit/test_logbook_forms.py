@@ -218,3 +218,13 @@ def test_cards_from_session_merges_sides_of_one_stretch():
                                   "angles": {"left": 40.0, "right": 55.5}}
     assert cards["double-knee-to-chest"]["sides"] == []
     assert cards["double-knee-to-chest"]["worse"] is False
+
+
+@pytest.mark.parametrize("digits", ["9" * 5, "9" * 4301, "0" * 40])
+def test_absurd_card_numbers_are_a_client_error(digits):
+    from tracker.errors import DomainError
+
+    with pytest.raises(DomainError) as caught:
+        payload([("client_id", CID), (f"entries-{digits}-stretch", "cat-camel"),
+                 (f"entries-{digits}-done", "1")])
+    assert caught.value.status == 400 and "entries" in caught.value.fields

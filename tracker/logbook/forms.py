@@ -15,10 +15,15 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
 
+from tracker.errors import DomainError
+
 # Bounded lengths: a longer run of digits is no answer to any field here (and int()
 # refuses over 4300 digits); it stays text for the schema to refuse.
 _INT = re.compile(r"^-?\d{1,30}$")
 _NUM = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$")
+_CARD = re.compile(r"^entries-(\d+)-stretch$")
+# The page has a card per stretch in the library; no real form numbers past this.
+CARD_DIGITS = 4
 
 
 def number(value: str | None):  # noqa: ANN202
@@ -59,8 +64,7 @@ def session_payload(form: MultiDict, timezone: str, now: dt.datetime) -> tuple[d
     payload["notes"] = form.get("notes", "")
     entries: list[dict] = []
     card_of: dict[int, int] = {}
-    cards = sorted({int(m.group(1)) for key in form.keys()
-                    if (m := re.match(r"^entries-(\d+)-stretch$", key))})
+    cards = sorted({_card_number(m.group(1)) for key in form.keys() if (m := _CARD.match(key))})
     for i in cards:
         prefix = f"entries-{i}-"
         if not form.get(prefix + "done"):
@@ -87,6 +91,15 @@ def session_payload(form: MultiDict, timezone: str, now: dt.datetime) -> tuple[d
             entries.append(base)
     payload["entries"] = entries
     return payload, card_of
+
+
+def _card_number(digits: str) -> int:
+    """A card number from a field name; an absurd one (int() refuses more than 4300
+    digits) is a client error naming the field, not a crash."""
+    if len(digits) > CARD_DIGITS:
+        raise DomainError("The form names a stretch card that does not exist.",
+                          {"entries": ["Unknown stretch card."]})
+    return int(digits)
 
 
 def form_errors(errors: dict[str, list[str]], card_of: dict[int, int]) -> dict[str, list[str]]:
