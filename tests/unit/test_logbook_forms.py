@@ -278,3 +278,11 @@ def test_readable_errors_use_labels_not_keys(errors, shown):
         assert list(result) == shown
     else:
         assert result == shown
+@pytest.mark.parametrize("digits", ["9" * 5, "9" * 4301, "0" * 40])
+def test_absurd_card_numbers_are_a_client_error(digits):
+    from tracker.errors import DomainError
+
+    with pytest.raises(DomainError) as caught:
+        payload([("client_id", CID), (f"entries-{digits}-stretch", "cat-camel"),
+                 (f"entries-{digits}-done", "1")])
+    assert caught.value.status == 400 and "entries" in caught.value.fields
