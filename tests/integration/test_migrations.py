@@ -216,3 +216,25 @@ def test_sqlite_0004_keeps_data_and_never_reuses_ids(tmp_path):
 
 def test_postgres_0004_keeps_data(empty_postgres):
     _migrate_with_data(_app(empty_postgres))
+
+
+def test_sqlite_later_migrations_keep_autoincrement(tmp_path):
+    """0005 and later run after 0004's rebuild: every table that holds a person's data
+    still says AUTOINCREMENT at head, and after stepping back to 0004 and up again."""
+    app = _app(f"sqlite:///{tmp_path / 'later.db'}")
+
+    def plain_tables() -> list[str]:
+        rows = db.session.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT IN ('alembic_version', 'sqlite_sequence')")).all()
+        db.session.remove()
+        return sorted(name for name, sql in rows if "AUTOINCREMENT" not in sql.upper())
+
+    with app.app_context():
+        upgrade()
+        assert plain_tables() == []
+        downgrade(revision="0004")
+        assert plain_tables() == []
+        upgrade()
+        assert plain_tables() == []
+        db.engine.dispose()
