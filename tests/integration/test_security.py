@@ -7,6 +7,7 @@ Also the health check."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from zoneinfo import ZoneInfo
@@ -384,6 +385,24 @@ def test_chunked_body_under_the_limit_is_read(live_server, users, user):
     response = requests.post(f"{live_server.url}/api/v1/checkins", data=chunks, timeout=10,
                              headers={**bearer(raw), "Content-Type": "application/json"})
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize(("notes", "status"), [(3, 200), (12, 413)])
+def test_chunked_import_keeps_the_import_limit(live_server, app, users, user, notes, status):
+    """The import route's own, larger limit holds for chunked bodies too: over the
+    ordinary limit but under IMPORT_MAX_BYTES imports, over it is a 413."""
+    app.config.update(MAX_CONTENT_LENGTH=1000, IMPORT_MAX_BYTES=4000)
+    raw = users.token(user)
+    body = json.dumps({"format_version": 1, "checkins": [
+        {"client_id": str(uuid.uuid4()), "recorded_at": recently(), "score": 3,
+         "note": "n" * 300} for _ in range(notes)]}).encode()
+    assert 1000 < len(body) and (len(body) > 4000) == (status == 413)
+    chunks = (body[i:i + 300] for i in range(0, len(body), 300))
+    response = requests.post(f"{live_server.url}/api/v1/import", data=chunks, timeout=10,
+                             headers={**bearer(raw), "Content-Type": "application/json"})
+    assert response.status_code == status, response.text
+    listed = requests.get(f"{live_server.url}/api/v1/checkins", headers=bearer(raw), timeout=10)
+    assert len(listed.json()["items"]) == (notes if status == 200 else 0)
 
 
 # --- error answers -----------------------------------------------------------------------
