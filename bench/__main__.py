@@ -11,14 +11,19 @@ session list cost grow with 30, 365 and 1,825 days of history, and times
     BENCH_DURATION=15 BENCH_REPEAT=3 make bench # the issue's method: medians of 3
     BENCH_PG_URL= make bench                    # SQLite only
     BENCH_LOADGEN=python make bench             # without wrk
+    BENCH_BASELINE=/tmp/old make bench          # also an older checkout, row by row
 
 Knobs: BENCH_DURATION (s per row, 5), BENCH_GROWTH_DURATION (s per growth row, 3),
 BENCH_REPEAT (runs per row, median taken, 1), BENCH_CONNECTIONS (32),
 BENCH_PG_URL (a PostgreSQL server URL whose user may CREATE DATABASE; the bench makes
-and drops its own database there; default postgres@127.0.0.1:5432).
+and drops its own database there; default postgres@127.0.0.1:5432),
+BENCH_BASELINE (the folder of another checkout, e.g. from ``git archive``: each row
+is measured for it right after this checkout, on the same database and under the same
+load from elsewhere on the machine, so "before" and "after" compare fairly).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import importlib.util
@@ -47,6 +52,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 HISTORIES = (30, 365, 1825)
 SECRET = "bench-secret-not-for-production"
+BASELINE = os.environ.get("BENCH_BASELINE", "")
 
 
 @dataclass
@@ -66,13 +72,13 @@ def free_port() -> int:
 class Gunicorn:
     """``gunicorn -w 2`` serving ``target`` until the with-block ends."""
 
-    def __init__(self, target: str, env: dict[str, str] | None = None):
+    def __init__(self, target: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "--no-control-socket", target],
-            cwd=ROOT, env={**os.environ, **(env or {})})
+            cwd=cwd, env={**os.environ, **(env or {})})
 
     def __enter__(self) -> "Gunicorn":
         deadline = time.monotonic() + 30
@@ -121,14 +127,17 @@ def measure(name: str, server: Gunicorn, path: str, headers: dict[str, str],
     return runs[len(runs) // 2]
 
 
-def print_table(title: str, rows: list[Row], floor: float) -> None:
+def print_table(title: str, rows: list[Row], floor: Row) -> None:
+    """``ratio``: req/s over hello-world's req/s. ``CPU ratio``: hello-world's worker
+    CPU per request over this row's, which other load on the machine disturbs less."""
     print(f"\n{title}")
     print(f"  {'request':52} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-          f"{'CPU ms/req':>10} {'DB ms/req':>9} {'ratio':>7}")
+          f"{'CPU ms/req':>10} {'DB ms/req':>9} {'ratio':>7} {'CPU ratio':>9}")
     for r in rows:
         db_ms = f"{r.db_ms:9.2f}" if r.db_ms is not None else f"{'':9}"
         print(f"  {r.name:52} {r.load.rate:7.0f} {r.load.p50_ms:7.1f} {r.load.p99_ms:7.1f} "
-              f"{r.load.errors:6d} {r.cpu_ms:10.2f} {db_ms} {r.load.rate / floor:6.3f}x")
+              f"{r.load.errors:6d} {r.cpu_ms:10.2f} {db_ms} {r.load.rate / floor.load.rate:6.3f}x "
+              f"{floor.cpu_ms / max(r.cpu_ms, 1e-9):8.3f}x")
 
 
 # ---------------------------------------------------------------- data
@@ -213,7 +222,7 @@ def check_writes(url: str, prefix: str, ids_file: Path) -> str:
 # ---------------------------------------------------------------- runs
 
 
-def bench_database(label: str, url: str, floor: float, pg_name: str | None) -> None:
+def bench_database(label: str, url: str, floor: Row, pg_name: str | None) -> None:
     people = prepare(url)
     env = {"TRACKER_ENV": "production", "TRACKER_DATABASE_URL": url,
            "TRACKER_SECRET_KEY": SECRET, "TRACKER_SCHEDULER": "off",
@@ -221,7 +230,14 @@ def bench_database(label: str, url: str, floor: float, pg_name: str | None) -> N
     pg = (lambda: pg_backends(url, pg_name)) if pg_name else None
     year, writer = people[365], people[0]
     rows: list[Row] = []
-    with Gunicorn("tracker:create_app()", env) as app:
+    growth: list[Row] = []
+    servers = [("", Gunicorn("tracker:create_app()", env))]
+    if BASELINE:
+        servers.append((" [baseline]", Gunicorn("tracker:create_app()", env, Path(BASELINE))))
+    with contextlib.ExitStack() as stack:
+        for _, server in servers:
+            stack.enter_context(server)
+        app = servers[0][1]
         has_progress = False
         try:
             warm(app.url + "/api/v1/progress?days=365", year["bearer"], n=1)
@@ -239,10 +255,10 @@ def bench_database(label: str, url: str, floor: float, pg_name: str | None) -> N
             cases.append(("GET /api/v1/progress?days=365 (a year)", "/api/v1/progress?days=365",
                           year["bearer"]))
         for name, path, headers in cases:
-            warm(app.url + path, headers)
-            rows.append(measure(name, app, path, headers, pg=pg))
+            for tag, server in servers:
+                warm(server.url + path, headers)
+                rows.append(measure(name + tag, server, path, headers, pg=pg))
         # Growth with history: reads only, before the writes below add to today.
-        growth: list[Row] = []
         for days in HISTORIES:
             person = people[days]
             for name, path, headers in [
@@ -251,18 +267,25 @@ def bench_database(label: str, url: str, floor: float, pg_name: str | None) -> N
                      person["bearer"])] + ([(f"GET /api/v1/progress?days=365, {days} days",
                                              "/api/v1/progress?days=365", person["bearer"])]
                                            if has_progress else []):
-                warm(app.url + path, headers, n=10)
-                growth.append(measure(name, app, path, headers, GROWTH_DURATION, pg=pg))
-        warm(app.url + "/api/v1/sessions", writer["bearer"], body_of=post_body)
+                for tag, server in servers:
+                    warm(server.url + path, headers, n=10)
+                    growth.append(measure(name + tag, server, path, headers, GROWTH_DURATION,
+                                          pg=pg))
+        verdicts = []
         with tempfile.TemporaryDirectory() as tmp:
-            prefix = uuid.uuid4().hex[:8]
-            ids = Path(tmp) / "ids"
-            rows.insert(1, measure("POST /api/v1/sessions (bearer, 3 entries)", app,
-                                   "/api/v1/sessions", writer["bearer"], pg=pg,
-                                   post={"prefix": prefix, "now": now_iso(), "ids": str(ids)}))
-            verdict = check_writes(url, prefix, ids)
-    print_table(f"{label}: ratio = req/s / hello-world req/s ({floor:.0f})", rows, floor)
-    print(f"  writes: {verdict}")
+            for i, (tag, server) in enumerate(servers):
+                warm(server.url + "/api/v1/sessions", writer["bearer"], body_of=post_body)
+                prefix = uuid.uuid4().hex[:8]
+                ids = Path(tmp) / f"ids{i}"
+                rows.insert(len(servers) + i, measure(
+                    "POST /api/v1/sessions (bearer, 3 entries)" + tag, server,
+                    "/api/v1/sessions", writer["bearer"], pg=pg,
+                    post={"prefix": prefix, "now": now_iso(), "ids": str(ids)}))
+                verdicts.append(f"{tag.strip() or 'this checkout'}: " + check_writes(url, prefix, ids))
+    print_table(f"{label} (hello-world: {floor.load.rate:.0f} req/s, {floor.cpu_ms:.2f} ms CPU/req)",
+                rows, floor)
+    for verdict in verdicts:
+        print(f"  writes, {verdict}")
     print_table(f"{label}: cost with history length", growth, floor)
 
 
@@ -272,19 +295,22 @@ def bench_hello() -> Row:
         return measure("bare Flask hello-world", hello, "/", {})
 
 
-def create_app_time(runs: int = 5) -> list[float]:
-    """Milliseconds from the first import to a built app, each in a fresh process."""
-    code = ("import time; t = time.perf_counter(); from tracker import create_app; "
-            "create_app(); print((time.perf_counter() - t) * 1000)")
+def create_app_time(cwd: Path = ROOT, runs: int = 5) -> list[tuple[float, float]]:
+    """(wall, CPU) milliseconds from the first import to a built app, each in a fresh
+    process."""
+    code = ("import time; t, c = time.perf_counter(), time.process_time(); "
+            "from tracker import create_app; create_app(); "
+            "print((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000)")
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "TRACKER_ENV": "production", "TRACKER_SCHEDULER": "off",
                "TRACKER_SECRET_KEY": SECRET,
                "TRACKER_DATABASE_URL": f"sqlite:///{Path(tmp) / 'app.db'}"}
         for _ in range(runs):
-            out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
+            out = subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, check=True,
                                  capture_output=True, text=True).stdout
-            times.append(float(out.strip().splitlines()[-1]))
+            wall, cpu = out.strip().splitlines()[-1].split()
+            times.append((float(wall), float(cpu)))
     return times
 
 
@@ -331,9 +357,8 @@ def main() -> int:
           f"Python {platform.python_version()}, gunicorn -w 2 (sync), load by "
           f"{load.generator()} with {CONNECTIONS} connections, {DURATION:g} s per row, "
           f"median of {REPEAT}")
-    hello = bench_hello()
-    floor = hello.load.rate
-    print(f"\nbare Flask hello-world: {floor:.0f} req/s, p50 {hello.load.p50_ms:.1f} ms, "
+    hello = floor = bench_hello()
+    print(f"\nbare Flask hello-world: {floor.load.rate:.0f} req/s, p50 {hello.load.p50_ms:.1f} ms, "
           f"p99 {hello.load.p99_ms:.1f} ms, {hello.load.errors} errors, "
           f"worker CPU {hello.cpu_ms:.2f} ms/req")
     with tempfile.TemporaryDirectory() as tmp:
@@ -345,9 +370,11 @@ def main() -> int:
             bench_database("PostgreSQL", url, floor, name)
         finally:
             drop_pg(PG_URL, name)
-    times = create_app_time()
-    print(f"\ncreate_app() in a fresh process (imports included): median "
-          f"{statistics.median(times):.0f} ms of {len(times)} ({', '.join(f'{t:.0f}' for t in times)})")
+    for tag, folder in [("", ROOT)] + ([(" [baseline]", Path(BASELINE))] if BASELINE else []):
+        times = create_app_time(folder)
+        print(f"\ncreate_app(){tag} in a fresh process (imports included), median of "
+              f"{len(times)}: {statistics.median(w for w, _ in times):.0f} ms wall, "
+              f"{statistics.median(c for _, c in times):.0f} ms CPU")
     others()
     print(f"\nbench took {time.monotonic() - started:.0f} s")
     return 0
