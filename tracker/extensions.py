@@ -1,5 +1,9 @@
 """Flask extensions: created here unbound, bound to an app in ``register_extensions``.
 
+Flask-Migrate (which imports Alembic) and APScheduler are imported on first use, not
+here: every process builds the app, few run ``flask db`` or the scheduler, and the
+imports are most of ``create_app()``'s time.
+
 Also holds the SQLite connection tuning (WAL, foreign keys, busy timeout, immediate
 write transactions) so that the web server, the scheduler and CLI commands can write
 to one SQLite file at the same time.
@@ -13,14 +17,12 @@ import sys
 from collections.abc import Mapping, Sequence
 
 import click
-from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mailman import Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
@@ -43,18 +45,73 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
+# Objects keep their loaded values after commit: routes commit, then serialize what
+# they just wrote; expiring would reload every row (and on SQLite take the write lock
+# again) only to read back the same values. Each request has its own session.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 compress = Compress()
 api = TrackerApi()
 mail = Mail()
-scheduler = BackgroundScheduler(
-    timezone=dt.timezone.utc,
-    job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
-)
+
+
+class LazyScheduler:
+    """The process's APScheduler ``BackgroundScheduler``, made on first use. Use it as
+    the scheduler itself (``scheduler.add_job(...)``, ``scheduler.start()``): every
+    attribute is the real scheduler's; only ``running`` answers False without making
+    one, so asking (``/healthz``) costs no import."""
+
+    def __init__(self) -> None:
+        self._scheduler = None
+
+    @property
+    def scheduler(self):  # noqa: ANN201 - apscheduler is not imported at module level
+        if self._scheduler is None:
+            from apscheduler.schedulers.background import BackgroundScheduler
+
+            self._scheduler = BackgroundScheduler(
+                timezone=dt.timezone.utc,
+                job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+            )
+        return self._scheduler
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and self._scheduler.running
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.scheduler, name)
+
+
+scheduler = LazyScheduler()
+
+
+class _LazyMigrateConfig:
+    """Stands in ``app.extensions["migrate"]`` until Flask-Migrate is needed (``flask db``,
+    ``flask_migrate.upgrade()``); then sets Flask-Migrate up for the app and hands over."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        from flask_migrate import Migrate
+
+        app = self._app
+        Migrate(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True,
+                compare_type=True)  # replaces this object in app.extensions
+        return getattr(app.extensions["migrate"], name)
+
+
+class _MigrateCommands(click.Group):
+    """``flask db ...``: hands over to Flask-Migrate's command group, imported only
+    when a ``db`` command runs (the help listing shows this group's one line)."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:  # noqa: ANN001
+        from flask_migrate.cli import db as group
+
+        return group.make_context(info_name, args, parent=parent, **extra)
 
 
 def register_extensions(app: Flask) -> None:
@@ -65,8 +122,8 @@ def register_extensions(app: Flask) -> None:
                 _tune_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT"])
     import tracker.models  # noqa: F401 - complete metadata for Alembic
 
-    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"],
-                     render_as_batch=True, compare_type=True)
+    app.extensions["migrate"] = _LazyMigrateConfig(app)
+    app.cli.add_command(_MigrateCommands("db", help="Perform database migrations."))
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (JSON, CheckConstraint, Date, ForeignKey, Index, SmallInteger,
-                        String, Text, UniqueConstraint)
+                        String, Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
@@ -89,6 +89,9 @@ class SessionEntry(db.Model):
         CheckConstraint("angle_method IS NULL OR angle_method IN ('manual', 'phone')",
                         name="angle_method"),
         CheckConstraint("assisted IS NULL OR assisted IN ('helper', 'strap')", name="assisted"),
+        # Only the entries marked "made it worse": what the caution query reads.
+        Index("ix_session_entry_worse", "session_id", "stretch_id",
+              sqlite_where=text("worse = 1"), postgresql_where=text("worse")),
         {"sqlite_autoincrement": True},
     )
 
