@@ -42,6 +42,8 @@ vendor: $(VENDOR_STAMP)
 setup: $(VENV)/.run-deps $(VENDOR_STAMP)
 	$(FLASK) db upgrade
 
+# One process. With several (gunicorn -w N), share the rate-limit counters:
+# TRACKER_RATELIMIT_STORAGE_URI=redis://localhost:6379/0 (see README, Scaling out).
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

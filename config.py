@@ -60,6 +60,29 @@ class Config:
     # for it, gzip otherwise; small bodies are not worth it.
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 500
+    # --- Accounts (issue 6) ---
+    # Failed guesses at one account (by email, or by user for password-confirmed
+    # actions), counted across every client address; on top of AUTH_RATE_LIMIT.
+    ACCOUNT_RATE_LIMIT = "10 per 15 minutes;50 per day"
+    # Seconds a password-reset link stays valid.
+    PASSWORD_RESET_MAX_AGE = 3600
+    # Where links in emails point (e.g. https://stretch.example.org); None: the
+    # address the request came in on (set it when behind a proxy you do not trust
+    # with the Host header).
+    PUBLIC_URL: str | None = None
+    # SMTP for password-reset mail (Flask-Mailman); no server = no mail, and the
+    # reset page says to ask whoever runs the server.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Backstretch <no-reply@localhost>"
+    MAIL_TIMEOUT = 10
+    # Real SMTP in every mode (Flask-Mailman would keep mail in memory when testing;
+    # the tests talk to a real SMTP server instead).
+    MAIL_BACKEND = "smtp"
 
     # Pagination of list endpoints.
     PAGE_SIZE_DEFAULT = 50

@@ -1,190 +1,382 @@
-"""Request latency of the log book, in-process through the whole Flask stack, and
-concurrent session writes over real HTTP, on SQLite and (when reachable) PostgreSQL.
+"""``make bench``: the app under gunicorn (2 sync workers) against a bare Flask
+hello-world served the same way, driven by wrk (or bench/pyload.py) from a second
+process, on SQLite and on a throwaway PostgreSQL database. One table per database:
+req/s, p50, p99, errors, worker CPU per request (from /proc/<pid>/stat of the
+workers, before and after) and the req/s ratio to hello-world. Afterwards it checks
+that every acknowledged write is in the database exactly once, shows how Today and the
+session list cost grow with 30, 365 and 1,825 days of history, and times
+``create_app()`` in fresh processes.
 
-Every figure is printed with its ratio to a baseline measured in the same run
-(``GET /healthz``: routing, the security headers and one database round trip), so
-numbers from different machines can be compared by their ratios.
+    make bench                                  # SQLite and PostgreSQL, 5 s per row
+    BENCH_DURATION=15 BENCH_REPEAT=3 make bench # the issue's method: medians of 3
+    BENCH_PG_URL= make bench                    # SQLite only
+    BENCH_LOADGEN=python make bench             # without wrk
+    BENCH_BASELINE=/tmp/old make bench          # also an older checkout, row by row
 
-    make bench                      # SQLite, plus PostgreSQL at 127.0.0.1:5432/test
-    BENCH_PG_URL= make bench        # SQLite only
+Knobs: BENCH_DURATION (s per row, 5), BENCH_GROWTH_DURATION (s per growth row, 3),
+BENCH_REPEAT (runs per row, median taken, 1), BENCH_CONNECTIONS (32),
+BENCH_PG_URL (a PostgreSQL server URL whose user may CREATE DATABASE; the bench makes
+and drops its own database there; default postgres@127.0.0.1:5432),
+BENCH_BASELINE (the folder of another checkout, e.g. from ``git archive``: each row
+is measured for it right after this checkout, on the same database and under the same
+load from elsewhere on the machine, so "before" and "after" compare fairly).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import importlib
+import importlib.util
 import os
+import platform
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
+import urllib.request
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from werkzeug.serving import make_server
+from bench import load
+from bench.procs import cpu_seconds, gunicorn_workers, pg_backends
 
-from tracker import create_app
-from tracker.auth import service as auth_service
-from tracker.db_types import utcnow
-from tracker.extensions import db
-from tracker.logbook.demo import seed
-
-PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-DAYS = int(os.environ.get("BENCH_DAYS", "180"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
-
-
-def session_body() -> dict:
-    return {"client_id": str(uuid.uuid4()), "performed_at": utcnow().isoformat(),
-            "pain_before": 5, "pain_after": 4,
-            "entries": [{"stretch": "double-knee-to-chest"},
-                        {"stretch": "slr-strap", "side": "left", "angle_deg": 45},
-                        {"stretch": "slr-strap", "side": "right", "angle_deg": 70},
-                        {"stretch": "supine-hamstring", "side": "left"},
-                        {"stretch": "supine-hamstring", "side": "right"}]}
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DURATION = float(os.environ.get("BENCH_DURATION", "5"))
+GROWTH_DURATION = float(os.environ.get("BENCH_GROWTH_DURATION", "3"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "1"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+HISTORIES = (30, 365, 1825)
+SECRET = "bench-secret-not-for-production"
+BASELINE = os.environ.get("BENCH_BASELINE", "")
 
 
-def timed(fn, rounds: int) -> list[float]:
-    for _ in range(min(10, rounds)):
-        fn()  # warm-up
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
+@dataclass
+class Row:
+    name: str
+    load: load.Load
+    cpu_ms: float  # gunicorn workers, per request
+    db_ms: float | None = None  # PostgreSQL backends, per request
 
 
-def prepare(url: str):
-    app = create_app({"ENV": "production", "DATABASE_URL": url, "SECRET_KEY": "bench",
-                      "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False})
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """``gunicorn -w 2`` serving ``target`` until the with-block ends."""
+
+    def __init__(self, target: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{self.port}",
+             "--log-level", "warning", "--no-control-socket", target],
+            cwd=cwd, env={**os.environ, **(env or {})})
+
+    def __enter__(self) -> "Gunicorn":
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    pass
+                if len(gunicorn_workers(self.proc.pid)) == 2:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc) -> None:  # noqa: ANN002
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def warm(url: str, headers: dict[str, str], body_of=None, n: int = 40) -> None:  # noqa: ANN001
+    """A few requests so both workers have imported and compiled everything."""
+    for _ in range(n):
+        data = body_of() if body_of else None
+        req = urllib.request.Request(url, data=data, headers={
+            "User-Agent": load.UA, **headers,
+            **({"Content-Type": "application/json"} if data else {})})
+        with urllib.request.urlopen(req, timeout=30) as response:
+            response.read()
+
+
+def measure(name: str, server: Gunicorn, path: str, headers: dict[str, str],
+            seconds: float = DURATION, post: dict | None = None, pg=None) -> Row:  # noqa: ANN001
+    """The median run of REPEAT (by req/s), with worker and database CPU per request."""
+    runs = []
+    for _ in range(REPEAT):
+        workers = gunicorn_workers(server.proc.pid)
+        backends = pg() if pg else []
+        before, db_before = cpu_seconds(workers), cpu_seconds(backends)
+        result = load.run(server.url + path, seconds, CONNECTIONS, headers, post)
+        cpu, db_cpu = cpu_seconds(workers) - before, cpu_seconds(backends) - db_before
+        per = 1000 / max(result.requests, 1)
+        runs.append(Row(name, result, cpu * per, db_cpu * per if pg else None))
+    runs.sort(key=lambda r: r.load.rate)
+    return runs[len(runs) // 2]
+
+
+def print_table(title: str, rows: list[Row], floor: Row) -> None:
+    """``ratio``: req/s over hello-world's req/s. ``CPU ratio``: hello-world's worker
+    CPU per request over this row's, which other load on the machine disturbs less."""
+    print(f"\n{title}")
+    print(f"  {'request':52} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+          f"{'CPU ms/req':>10} {'DB ms/req':>9} {'ratio':>7} {'CPU ratio':>9}")
+    for r in rows:
+        db_ms = f"{r.db_ms:9.2f}" if r.db_ms is not None else f"{'':9}"
+        print(f"  {r.name:52} {r.load.rate:7.0f} {r.load.p50_ms:7.1f} {r.load.p99_ms:7.1f} "
+              f"{r.load.errors:6d} {r.cpu_ms:10.2f} {db_ms} {r.load.rate / floor.load.rate:6.3f}x "
+              f"{floor.cpu_ms / max(r.cpu_ms, 1e-9):8.3f}x")
+
+
+# ---------------------------------------------------------------- data
+
+
+def prepare(url: str) -> dict:
+    """Migrate ``url`` and make the bench people: one per history length (with an API
+    token and a signed-in cookie) and a writer with no history for the POSTs."""
+    from flask import session
+    from flask_login import login_user
+    from flask_migrate import upgrade
+    from flask_wtf.csrf import generate_csrf
+
+    from tracker import create_app
+    from tracker.auth import service as auth_service
+    from tracker.db_types import utcnow
+    from tracker.extensions import db
+    from tracker.logbook.demo import seed
+
+    app = create_app({"ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET,
+                      "SCHEDULER": "off", "RATELIMIT_ENABLED": False})
+    people = {}
     with app.app_context():
         upgrade()
-        user = auth_service.register(f"bench-{uuid.uuid4().hex[:6]}@example.com",
-                                     "bench password 123", "Europe/Berlin")
-        db.session.commit()
-        seed(user, DAYS, utcnow())
-        db.session.commit()
-        _, token = auth_service.create_token(user, "bench")
-        db.session.commit()
-        login_id = user.get_id()
-    return app, token, login_id
+        for days in (*HISTORIES, 0):
+            user = auth_service.register(f"bench-{days}@example.com", "bench password 123",
+                                         "Europe/Berlin")
+            if days:
+                seed(user, days, utcnow())
+            _, token = auth_service.create_token(user, "bench")
+            db.session.commit()
+            # The cookie a browser would hold after signing in (with its CSRF token).
+            with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                          headers={"User-Agent": load.UA}):
+                login_user(user)
+                generate_csrf()
+                cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+            people[days] = {"bearer": {"Authorization": f"Bearer {token}"},
+                            "cookie": {"Cookie": f"session={cookie}"}}
+        db.session.remove()
+        db.engine.dispose()
+    return people
 
 
-def in_process(app, token: str, login_id: str) -> None:
-    api = app.test_client()
-    bearer = {"Authorization": f"Bearer {token}"}
-    pages = app.test_client()
-    with pages.session_transaction() as sess:
-        sess["_user_id"] = login_id
-    # Reads first: the writes below add hundreds of sessions to today, which would
-    # inflate the today and history pages far beyond a real person's day.
-    cases = {
-        "GET /healthz (baseline)": lambda: api.get("/healthz"),
-        "GET /api/v1/sessions (50 per page)": lambda: api.get("/api/v1/sessions?per_page=50", headers=bearer),
-        "GET /api/v1/checkins (50 per page)": lambda: api.get("/api/v1/checkins?per_page=50", headers=bearer),
-        "GET / (today page)": lambda: pages.get("/"),
-        "GET /log (log form)": lambda: pages.get("/log"),
-        "GET /history (30 days)": lambda: pages.get("/history"),
-        "POST /api/v1/sessions (5 entries)": lambda: api.post("/api/v1/sessions", json=session_body(), headers=bearer),
-        "POST /api/v1/sessions replay": (lambda body: lambda: api.post("/api/v1/sessions", json=body, headers=bearer))(session_body()),
-    }
-    results = {}
-    for name, fn in cases.items():
-        response = fn()
-        assert response.status_code < 300, (name, response.status_code, response.data[:300])
-        results[name] = timed(fn, ROUNDS)
-    base = statistics.median(results["GET /healthz (baseline)"])
-    print(f"  {'request':40} {'p50 ms':>8} {'p95 ms':>8} {'x baseline':>11}")
-    for name, samples in results.items():
-        p50 = statistics.median(samples)
-        p95 = statistics.quantiles(samples, n=20)[18]
-        print(f"  {name:40} {p50:8.2f} {p95:8.2f} {p50 / base:11.1f}")
+def post_body() -> bytes:
+    import json
+
+    return json.dumps({
+        "client_id": str(uuid.uuid4()), "performed_at": now_iso(),
+        "pain_before": 5, "pain_after": 4,
+        "entries": [{"stretch": "double-knee-to-chest"},
+                    {"stretch": "slr-strap", "side": "left", "angle_deg": 45},
+                    {"stretch": "slr-strap", "side": "right", "angle_deg": 70}]}).encode()
 
 
-def over_http(app, token: str, threads: int = 8, total: int = 400) -> None:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    worker = threading.Thread(target=server.serve_forever, daemon=True)
-    worker.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    http = requests.Session()
-    http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=threads))
-    bearer = {"Authorization": f"Bearer {token}"}
-
-    def run(fn) -> tuple[float, list[int]]:
-        start = time.perf_counter()
-        with ThreadPoolExecutor(threads) as pool:
-            codes = list(pool.map(lambda _i: fn().status_code, range(total)))
-        return total / (time.perf_counter() - start), codes
-
-    base_rate, _ = run(lambda: http.get(f"{url}/healthz"))
-    write_rate, codes = run(lambda: http.post(f"{url}/api/v1/sessions", json=session_body(), headers=bearer))
-    body = session_body()
-    replay_rate, replay_codes = run(lambda: http.post(f"{url}/api/v1/sessions", json=body, headers=bearer))
-    server.shutdown()
-    bad = [c for c in codes if c != 201]
-    print(f"  {threads} threads, {total} requests each, real HTTP:")
-    print(f"    GET /healthz (baseline)          {base_rate:8.0f} req/s")
-    print(f"    POST /api/v1/sessions            {write_rate:8.0f} req/s  ({write_rate / base_rate:.2f} x baseline; non-201: {len(bad)})")
-    print(f"    same client_id replayed          {replay_rate:8.0f} req/s  (201: {replay_codes.count(201)}, 200: {replay_codes.count(200)})")
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def pg_available(url: str) -> bool:
-    if not url:
-        return False
+def check_writes(url: str, prefix: str, ids_file: Path) -> str:
+    """Every client_id wrk saw acknowledged (2xx) is stored exactly once, with its three
+    entries; rows beyond those are requests still in flight when wrk stopped."""
+    from sqlalchemy import create_engine, text
+
+    acknowledged = ids_file.read_text().split()
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(text(
+            "SELECT s.client_id, count(DISTINCT s.id) * 10000 + count(e.id) "
+            "FROM stretch_session s JOIN session_entry e ON e.session_id = s.id "
+            "WHERE s.client_id LIKE :p GROUP BY s.client_id"), {"p": prefix + "%"}).all())
+    engine.dispose()
+    wrong = [i for i in acknowledged if stored.get(i) != 10003]
+    extra = len(set(stored) - set(acknowledged))
+    doubled = len(acknowledged) - len(set(acknowledged))
+    verdict = "OK" if not wrong and not doubled else "FAILED"
+    return (f"{verdict}: {len(acknowledged)} acknowledged writes, {len(wrong)} missing or "
+            f"not exactly once, {doubled} acknowledged twice; {extra} stored but "
+            f"unacknowledged (in flight when the load stopped, at most {CONNECTIONS})")
+
+
+# ---------------------------------------------------------------- runs
+
+
+def bench_database(label: str, url: str, floor: Row, pg_name: str | None) -> None:
+    people = prepare(url)
+    env = {"TRACKER_ENV": "production", "TRACKER_DATABASE_URL": url,
+           "TRACKER_SECRET_KEY": SECRET, "TRACKER_SCHEDULER": "off",
+           "TRACKER_RATELIMIT_ENABLED": "false", "TRACKER_SESSION_COOKIE_SECURE": "false"}
+    pg = (lambda: pg_backends(url, pg_name)) if pg_name else None
+    year, writer = people[365], people[0]
+    rows: list[Row] = []
+    growth: list[Row] = []
+    servers = [("", Gunicorn("tracker:create_app()", env))]
+    if BASELINE:
+        servers.append((" [baseline]", Gunicorn("tracker:create_app()", env, Path(BASELINE))))
+    with contextlib.ExitStack() as stack:
+        for _, server in servers:
+            stack.enter_context(server)
+        app = servers[0][1]
+        has_progress = False
+        try:
+            warm(app.url + "/api/v1/progress?days=365", year["bearer"], n=1)
+            has_progress = True
+        except OSError:
+            pass
+        cases = [
+            ("GET /healthz", "/healthz", {}),
+            ("GET /api/v1/sessions (first page of 50, a year)", "/api/v1/sessions?per_page=50",
+             year["bearer"]),
+            ("GET / (Today, signed in, a year)", "/", year["cookie"]),
+            ("GET /log (signed in, a year)", "/log", year["cookie"]),
+        ]
+        if has_progress:
+            cases.append(("GET /api/v1/progress?days=365 (a year)", "/api/v1/progress?days=365",
+                          year["bearer"]))
+        for name, path, headers in cases:
+            for tag, server in servers:
+                warm(server.url + path, headers)
+                rows.append(measure(name + tag, server, path, headers, pg=pg))
+        # Growth with history: reads only, before the writes below add to today.
+        for days in HISTORIES:
+            person = people[days]
+            for name, path, headers in [
+                    (f"GET / (Today), {days} days", "/", person["cookie"]),
+                    (f"GET /api/v1/sessions (50), {days} days", "/api/v1/sessions?per_page=50",
+                     person["bearer"])] + ([(f"GET /api/v1/progress?days=365, {days} days",
+                                             "/api/v1/progress?days=365", person["bearer"])]
+                                           if has_progress else []):
+                for tag, server in servers:
+                    warm(server.url + path, headers, n=10)
+                    growth.append(measure(name + tag, server, path, headers, GROWTH_DURATION,
+                                          pg=pg))
+        verdicts = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for i, (tag, server) in enumerate(servers):
+                warm(server.url + "/api/v1/sessions", writer["bearer"], body_of=post_body)
+                prefix = uuid.uuid4().hex[:8]
+                ids = Path(tmp) / f"ids{i}"
+                rows.insert(len(servers) + i, measure(
+                    "POST /api/v1/sessions (bearer, 3 entries)" + tag, server,
+                    "/api/v1/sessions", writer["bearer"], pg=pg,
+                    post={"prefix": prefix, "now": now_iso(), "ids": str(ids)}))
+                verdicts.append(f"{tag.strip() or 'this checkout'}: " + check_writes(url, prefix, ids))
+    print_table(f"{label} (hello-world: {floor.load.rate:.0f} req/s, {floor.cpu_ms:.2f} ms CPU/req)",
+                rows, floor)
+    for verdict in verdicts:
+        print(f"  writes, {verdict}")
+    print_table(f"{label}: cost with history length", growth, floor)
+
+
+def bench_hello() -> Row:
+    with Gunicorn("bench.hello:app") as hello:
+        warm(hello.url + "/", {})
+        return measure("bare Flask hello-world", hello, "/", {})
+
+
+def create_app_time(cwd: Path = ROOT, runs: int = 5) -> list[tuple[float, float]]:
+    """(wall, CPU) milliseconds from the first import to a built app, each in a fresh
+    process."""
+    code = ("import time; t, c = time.perf_counter(), time.process_time(); "
+            "from tracker import create_app; create_app(); "
+            "print((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000)")
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "TRACKER_ENV": "production", "TRACKER_SCHEDULER": "off",
+               "TRACKER_SECRET_KEY": SECRET,
+               "TRACKER_DATABASE_URL": f"sqlite:///{Path(tmp) / 'app.db'}"}
+        for _ in range(runs):
+            out = subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, check=True,
+                                 capture_output=True, text=True).stdout
+            wall, cpu = out.strip().splitlines()[-1].split()
+            times.append((float(wall), float(cpu)))
+    return times
+
+
+def pg_database(server_url: str) -> tuple[str, str] | None:
+    """A throwaway database on the PostgreSQL server (never an existing one)."""
+    from sqlalchemy import create_engine, text
+
+    if not server_url:
+        return None
+    name = f"backstretch_bench_{uuid.uuid4().hex[:8]}"
     try:
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("SELECT 1"))
-        return True
-    except Exception:  # noqa: BLE001
-        return False
+        admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except Exception as exc:  # noqa: BLE001 - report and go on with SQLite only
+        print(f"\nPostgreSQL at {server_url}: unavailable ({type(exc).__name__}), skipped")
+        return None
+    return server_url.rsplit("/", 1)[0] + "/" + name, name
 
 
-def fresh_pg(url: str) -> str:
-    """A throwaway database beside ``url``'s, so the bench never touches test data."""
-    name = f"tracker_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.rsplit("/", 1)[0] + "/" + name
+def drop_pg(server_url: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
 
-
-def drop_pg(url: str, bench_url: str) -> None:
-    name = bench_url.rsplit("/", 1)[1]
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
+def others() -> None:
+    """The feature benches other issues add (bench/progress.py, bench/reminders.py)."""
+    for name in ("progress", "reminders"):
+        if importlib.util.find_spec(f"bench.{name}") is not None:
+            module = importlib.import_module(f"bench.{name}")
+            if hasattr(module, "main"):
+                print(f"\n== bench/{name}.py")
+                module.main()
+
+
 def main() -> int:
-    print(f"Backstretch bench: {DAYS} days of demo data, {ROUNDS} rounds per request, "
-          f"python {sys.version.split()[0]}, {dt.date.today()}")
+    started = time.monotonic()
+    print(f"Backstretch bench {dt.date.today()}: {os.cpu_count()} cores, {platform.machine()}, "
+          f"Python {platform.python_version()}, gunicorn -w 2 (sync), load by "
+          f"{load.generator()} with {CONNECTIONS} connections, {DURATION:g} s per row, "
+          f"median of {REPEAT}")
+    hello = floor = bench_hello()
+    print(f"\nbare Flask hello-world: {floor.load.rate:.0f} req/s, p50 {hello.load.p50_ms:.1f} ms, "
+          f"p99 {hello.load.p99_ms:.1f} ms, {hello.load.errors} errors, "
+          f"worker CPU {hello.cpu_ms:.2f} ms/req")
     with tempfile.TemporaryDirectory() as tmp:
-        print("\nSQLite (WAL, file)")
-        app, token, login_id = prepare(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        in_process(app, token, login_id)
-        over_http(app, token)
-        with app.app_context():
-            db.engine.dispose()
-    if pg_available(PG_URL):
-        bench_url = fresh_pg(PG_URL)
+        bench_database("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", floor, None)
+    made = pg_database(PG_URL)
+    if made:
+        url, name = made
         try:
-            print("\nPostgreSQL")
-            app, token, login_id = prepare(bench_url)
-            in_process(app, token, login_id)
-            over_http(app, token)
-            with app.app_context():
-                db.engine.dispose()
+            bench_database("PostgreSQL", url, floor, name)
         finally:
-            drop_pg(PG_URL, bench_url)
-    else:
-        print("\nPostgreSQL: not reachable, skipped")
+            drop_pg(PG_URL, name)
+    for tag, folder in [("", ROOT)] + ([(" [baseline]", Path(BASELINE))] if BASELINE else []):
+        times = create_app_time(folder)
+        print(f"\ncreate_app(){tag} in a fresh process (imports included), median of "
+              f"{len(times)}: {statistics.median(w for w, _ in times):.0f} ms wall, "
+              f"{statistics.median(c for _, c in times):.0f} ms CPU")
+    others()
+    print(f"\nbench took {time.monotonic() - started:.0f} s")
     return 0
 
 

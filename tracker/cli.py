@@ -28,7 +28,7 @@ def demo_seed(days: int, email: str, password: str, tz: str, seed_value: int) ->
 
     if not is_valid_timezone(tz):
         raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--timezone")
-    user = db.session.scalar(select(User).where(User.email == auth_service.normalize_email(email)))
+    user = auth_service.find_user(email)
     if user is None:
         if len(password) < 10:
             raise click.BadParameter("at least 10 characters", param_hint="--password")
@@ -39,8 +39,29 @@ def demo_seed(days: int, email: str, password: str, tz: str, seed_value: int) ->
     click.echo(f"Seeded {sessions} sessions and {checkins} check-ins over {days} days for {user.email}.")
 
 
+users = AppGroup("users", help="Accounts.")
+
+
+@users.command("reset-password")
+@click.argument("email")
+def users_reset_password(email: str) -> None:
+    """Print a one-hour, single-use link that sets a new password for EMAIL (for
+    servers that cannot send mail; hand it to the person over a channel you trust)."""
+    from flask import current_app
+
+    from tracker.auth.mail import reset_link
+
+    user = auth_service.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account with the address {email!r}.")
+    base = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
+        click.echo(reset_link(user))
+
+
 def register_commands(app: Flask) -> None:
     from tracker.sharing.backup import backup_command
 
     app.cli.add_command(demo)
     app.cli.add_command(backup_command)
+    app.cli.add_command(users)

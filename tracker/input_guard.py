@@ -1,16 +1,21 @@
 """Input that no database can store is a client error (4xx), never a 500: ids too
 large for an INTEGER column, NUL characters, unpaired surrogates, JSON nested or
-numbered beyond what Python reads, and a non-JSON body sent to the JSON API."""
+numbered beyond what Python reads, a non-JSON body sent to the JSON API, and a
+chunked body larger than MAX_CONTENT_LENGTH (a 413, like the same bytes sent with a
+Content-Length)."""
 from __future__ import annotations
 
+import io
 import json
 
-from flask import Flask, request
-from werkzeug.exceptions import NotFound, UnsupportedMediaType
+from flask import Flask, Request, request
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import get_input_stream
 from werkzeug.routing import IntegerConverter
 
 from tracker.auth.security import UNSAFE_METHODS
-from tracker.errors import DomainError
+from tracker.errors import DomainError, Invalid
 
 
 class DatabaseIntConverter(IntegerConverter):
@@ -69,6 +74,9 @@ def refuse_unstorable_input() -> None:
         if has_body:
             raise UnsupportedMediaType("Send the request body as JSON "
                                        "(Content-Type: application/json).")
+        if request.method == "PATCH":  # every field is optional, but the body is not
+            raise Invalid("Send the changes as a JSON object.",
+                          {"json": ["A JSON body is required."]})
         return
     try:
         bad = _unstorable(json.loads(request.get_data(cache=True)))
@@ -85,6 +93,37 @@ def refuse_unstorable_input() -> None:
                           {bad: ["Contains a NUL character or an unpaired surrogate."]})
 
 
+class GuardedRequest(Request):
+    """A body sent without Content-Length (chunked) is read at most
+    MAX_CONTENT_LENGTH + 1 bytes far when first used: over the limit it is a 413, like
+    the same bytes with a Content-Length (Werkzeug alone would cut it at the limit and
+    hand the app the first part)."""
+
+    @cached_property
+    def stream(self):  # noqa: ANN201
+        limit = self.max_content_length
+        chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+        if limit is None or not chunked or self.content_length is not None:
+            return get_input_stream(self.environ, max_content_length=limit)
+        body = _read_at_most(self.environ["wsgi.input"], limit + 1)
+        if len(body) > limit:
+            raise RequestEntityTooLarge()
+        return io.BytesIO(body)
+
+
+def _read_at_most(stream, size: int) -> bytes:  # noqa: ANN001
+    parts: list[bytes] = []
+    left = size
+    while left > 0:
+        part = stream.read(min(left, 65536))
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
 def init_input_guard(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntConverter
+    app.request_class = GuardedRequest
     app.before_request(refuse_unstorable_input)

@@ -33,7 +33,9 @@ def test_demo_seed_makes_a_month_that_improves(app, runner):
     assert result.exit_code == 0, result.output
     assert "Created demo@example.com" in result.output
     sessions, checkins, angles, pain = _rows(app, "demo@example.com")
-    assert checkins == 30
+    # One waking check-in a day; today's only once its morning time (07:00-07:50 in
+    # London) has passed, so between midnight and then the run has 29.
+    assert checkins in (29, 30)
     assert 20 <= sessions <= 30  # a few missed days
     # Pain falls and the affected leg goes higher over the month.
     assert statistics.mean(pain[-7:]) < statistics.mean(pain[:3]) - 1

@@ -161,3 +161,80 @@ def empty_postgres():
 
 def test_postgres_upgrade_downgrade_and_models_match(empty_postgres):
     _check_upgrade_downgrade(_app(empty_postgres))
+
+
+def _migrate_with_data(app) -> None:  # noqa: ANN001
+    """0003 with a person's data in it, then 0004: nothing is lost (the SQLite rebuild
+    must not cascade-delete children when it drops the old tables), every user gets
+    a distinct session secret, and on SQLite ids are AUTOINCREMENT from then on."""
+    with app.app_context():
+        upgrade(revision="0003")
+        conn = db.session
+        for n in (1, 2):
+            conn.execute(text(
+                'INSERT INTO "user" (id, email, password_hash, timezone, created_at, '
+                "session_version, red_flags) VALUES (:id, :email, 'h', 'UTC', "
+                "'2026-01-01 00:00:00+00:00', 1, '[]')"), {"id": n, "email": f"u{n}@example.com"})
+            conn.execute(text(
+                "INSERT INTO checkin (user_id, client_id, recorded_at, local_date, score, "
+                "context, note, created_at) VALUES (:id, :cid, '2026-01-01 08:00:00+00:00', "
+                "'2026-01-01', 3, 'other', '', '2026-01-01 08:00:00+00:00')"),
+                {"id": n, "cid": str(uuid.uuid4())})
+            conn.execute(text(
+                "INSERT INTO api_token (user_id, name, token_hash, created_at) VALUES "
+                "(:id, 't', :h, '2026-01-01 00:00:00+00:00')"), {"id": n, "h": f"hash{n}"})
+        conn.commit()
+        upgrade()
+        assert conn.scalar(text('SELECT count(*) FROM "user"')) == 2
+        assert conn.scalar(text("SELECT count(*) FROM checkin")) == 2
+        assert conn.scalar(text("SELECT count(*) FROM api_token")) == 2
+        tokens = conn.scalars(text('SELECT session_token FROM "user"')).all()
+        assert len(set(tokens)) == 2 and all(len(t) >= 40 for t in tokens)
+        if db.engine.dialect.name == "sqlite":
+            sql = conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'user'"))
+            assert "AUTOINCREMENT" in sql.upper()
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            conn.execute(text('DELETE FROM "user" WHERE id = 2'))
+            conn.commit()
+            assert conn.scalar(text("SELECT count(*) FROM checkin")) == 1  # cascades again
+            conn.execute(text(
+                'INSERT INTO "user" (email, password_hash, timezone, created_at, '
+                "session_token, red_flags) VALUES ('new@example.com', 'h', 'UTC', "
+                "'2026-01-02 00:00:00+00:00', 'fresh-token', '[]')"))
+            conn.commit()
+            assert conn.scalar(text("SELECT id FROM \"user\" WHERE email = 'new@example.com'")) == 3
+        db.session.remove()  # its read transaction would block the downgrade's DDL
+        downgrade(revision="0003")
+        assert conn.scalar(text('SELECT count(*) FROM "user"')) >= 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_0004_keeps_data_and_never_reuses_ids(tmp_path):
+    _migrate_with_data(_app(f"sqlite:///{tmp_path / 'data.db'}"))
+
+
+def test_postgres_0004_keeps_data(empty_postgres):
+    _migrate_with_data(_app(empty_postgres))
+
+
+def test_sqlite_later_migrations_keep_autoincrement(tmp_path):
+    """0005 and later run after 0004's rebuild: every table that holds a person's data
+    still says AUTOINCREMENT at head, and after stepping back to 0004 and up again."""
+    app = _app(f"sqlite:///{tmp_path / 'later.db'}")
+
+    def plain_tables() -> list[str]:
+        rows = db.session.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT IN ('alembic_version', 'sqlite_sequence')")).all()
+        db.session.remove()
+        return sorted(name for name, sql in rows if "AUTOINCREMENT" not in sql.upper())
+
+    with app.app_context():
+        upgrade()
+        assert plain_tables() == []
+        downgrade(revision="0004")
+        assert plain_tables() == []
+        upgrade()
+        assert plain_tables() == []
+        db.engine.dispose()

@@ -787,3 +787,15 @@ def test_unknown_red_flag_is_422_and_changes_nothing(browser, ticked):
 def test_red_flags_are_per_user(browser, other):
     browser.post("/safety", data=form(browser, "/safety").untick_all("none_apply").tick("red_flags", "both_legs").data())
     assert LOG_BUTTON in text(other.get("/"))
+
+
+@pytest.mark.parametrize("digits", ["9" * 4301, "9" * 5])
+def test_absurd_card_number_in_the_log_form_is_400(browser, digits):
+    """A key like entries-<4,301 nines>-stretch was a 500 (int()'s digit limit)."""
+    data = filled_log_form(browser).data()
+    data[f"entries-{digits}-stretch"] = "cat-camel"
+    data[f"entries-{digits}-done"] = "1"
+    response = browser.post("/log", data=data)
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert "stretch card" in text(response)

@@ -7,6 +7,7 @@ Also the health check."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from zoneinfo import ZoneInfo
@@ -333,9 +334,8 @@ def test_register_body_over_the_limit_is_413(small_app):
 
 
 def test_chunked_body_over_the_limit_is_refused(live_server, app, users, user):
-    """Without a Content-Length (chunked transfer) the limit still holds: Werkzeug
-    stops reading at MAX_CONTENT_LENGTH, so the cut-off JSON is refused (400; a 413
-    when the read goes past the limit) and nothing is stored."""
+    """Without a Content-Length (chunked transfer) the limit still holds: the same
+    413 as with a Content-Length, and nothing is stored."""
     app.config["MAX_CONTENT_LENGTH"] = 1000
     raw = users.token(user)
     body = (b'{"client_id": "%s", "recorded_at": "%s", "score": 3, "note": "' % (
@@ -343,10 +343,38 @@ def test_chunked_body_over_the_limit_is_refused(live_server, app, users, user):
     chunks = (body[i:i + 500] for i in range(0, len(body), 500))
     response = requests.post(f"{live_server.url}/api/v1/checkins", data=chunks, timeout=10,
                              headers={**bearer(raw), "Content-Type": "application/json"})
-    assert response.status_code in (400, 413)
-    assert response.json()["status"] == response.status_code
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"
     listed = requests.get(f"{live_server.url}/api/v1/checkins", headers=bearer(raw), timeout=10)
     assert listed.json()["items"] == []
+
+
+@pytest.mark.parametrize(("path", "content_type", "mimetype"), [
+    ("/login", "application/x-www-form-urlencoded", "text/html"),
+    ("/api/v1/auth/login", "application/json", "application/json"),
+])
+def test_chunked_body_over_the_limit_is_413_like_content_length(live_server, app, path,
+                                                                 content_type, mimetype):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    body = b"email=a%40example.com&password=" + b"x" * 5000
+    chunks = (body[i:i + 300] for i in range(0, len(body), 300))
+    response = requests.post(f"{live_server.url}{path}", data=chunks, timeout=10,
+                             headers={"Content-Type": content_type})
+    assert response.status_code == 413
+    assert response.headers["Content-Type"].startswith(mimetype)
+
+
+def test_chunked_body_exactly_at_the_limit_is_read(live_server, app, users, user):
+    raw = users.token(user)
+    body = b'{"client_id": "%s", "recorded_at": "%s", "score": 3, "note": "' % (
+        str(uuid.uuid4()).encode(), recently().encode())
+    body += b"x" * (1000 - len(body) - 2) + b'"}'
+    assert len(body) == 1000
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    chunks = (body[i:i + 300] for i in range(0, len(body), 300))
+    response = requests.post(f"{live_server.url}/api/v1/checkins", data=chunks, timeout=10,
+                             headers={**bearer(raw), "Content-Type": "application/json"})
+    assert response.status_code == 201
 
 
 def test_chunked_body_under_the_limit_is_read(live_server, users, user):
@@ -357,6 +385,24 @@ def test_chunked_body_under_the_limit_is_read(live_server, users, user):
     response = requests.post(f"{live_server.url}/api/v1/checkins", data=chunks, timeout=10,
                              headers={**bearer(raw), "Content-Type": "application/json"})
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize(("notes", "status"), [(3, 200), (12, 413)])
+def test_chunked_import_keeps_the_import_limit(live_server, app, users, user, notes, status):
+    """The import route's own, larger limit holds for chunked bodies too: over the
+    ordinary limit but under IMPORT_MAX_BYTES imports, over it is a 413."""
+    app.config.update(MAX_CONTENT_LENGTH=1000, IMPORT_MAX_BYTES=4000)
+    raw = users.token(user)
+    body = json.dumps({"format_version": 1, "checkins": [
+        {"client_id": str(uuid.uuid4()), "recorded_at": recently(), "score": 3,
+         "note": "n" * 300} for _ in range(notes)]}).encode()
+    assert 1000 < len(body) and (len(body) > 4000) == (status == 413)
+    chunks = (body[i:i + 300] for i in range(0, len(body), 300))
+    response = requests.post(f"{live_server.url}/api/v1/import", data=chunks, timeout=10,
+                             headers={**bearer(raw), "Content-Type": "application/json"})
+    assert response.status_code == status, response.text
+    listed = requests.get(f"{live_server.url}/api/v1/checkins", headers=bearer(raw), timeout=10)
+    assert len(listed.json()["items"]) == (notes if status == 200 else 0)
 
 
 # --- error answers -----------------------------------------------------------------------

@@ -1,11 +1,19 @@
-"""Which processes run the in-process scheduler: only serving ones, once."""
+"""Which processes run the in-process scheduler: only serving ones, once; and what
+building the app leaves unimported until it is used."""
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import click
 import pytest
 from flask import Flask
 
-from tracker.extensions import scheduler_wanted
+from tracker.extensions import LazyScheduler, scheduler_wanted
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def make(setting: str, debug: bool = False) -> Flask:
@@ -37,3 +45,34 @@ def test_scheduler_runs_only_in_serving_processes(monkeypatch, setting, command,
     else:
         with click.Context(click.Command(command), info_name=command):
             assert scheduler_wanted(app) is wanted
+
+
+def test_building_the_app_imports_neither_migrations_nor_the_scheduler(tmp_path):
+    """Alembic and APScheduler cost most of create_app(); a fresh process that builds
+    the app and serves a request has imported neither."""
+    code = ("import sys; from tracker import create_app; "
+            "app = create_app(); app.test_client().get('/healthz'); "
+            "print(sorted(m for m in ('flask_migrate', 'alembic', 'apscheduler') "
+            "if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update(TRACKER_ENV="production", TRACKER_SECRET_KEY="unit",
+               TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}", PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_lazy_scheduler_is_the_real_one_once_used():
+    lazy = LazyScheduler()
+    assert lazy.running is False
+    assert lazy._scheduler is None  # asking made nothing
+    job = lazy.add_job(print, "interval", minutes=5, id="probe")
+    assert lazy.get_job("probe") is job
+    assert lazy.scheduler is lazy.scheduler  # one scheduler per process
+    lazy.start(paused=True)
+    try:
+        assert lazy.running is True
+    finally:
+        lazy.shutdown(wait=False)
+    assert lazy.running is False

@@ -332,3 +332,13 @@ def test_stretch_phrases_keep_sides_angles_and_methods_of_one_stretch_together()
     assert phrases == [("Lying hamstring stretch", [("L", 42.5, "phone"), ("R", 40.0, "manual")]),
                        ("Cat stretch", []), ("Wall angle", [(None, 30.0, "phone")]),
                        ("Straight-leg raise with a strap", [("L", None, None)])]
+
+
+@pytest.mark.parametrize("digits", ["9" * 5, "9" * 4301, "0" * 40])
+def test_absurd_card_numbers_are_a_client_error(digits):
+    from tracker.errors import DomainError
+
+    with pytest.raises(DomainError) as caught:
+        payload([("client_id", CID), (f"entries-{digits}-stretch", "cat-camel"),
+                 (f"entries-{digits}-done", "1")])
+    assert caught.value.status == 400 and "entries" in caught.value.fields

@@ -1,20 +1,24 @@
 """JSON routes for accounts: /api/v1/auth/* and /api/v1/me."""
 from __future__ import annotations
 
-from flask import current_app, session
+from flask import g, session
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from tracker.auth import schemas, service
-from tracker.extensions import db, limiter
+from tracker.auth.limits import auth_limit, confirmed_limit, login_account_limit
+from tracker.extensions import db, erase_traces
 from tracker.listing import envelope, listed
+from tracker.openapi import server_rules
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Accounts")
+PUBLIC = {"security": []}  # OpenAPI: no sign-in needed
+CONFIRMED = server_rules(
+    "The password must be the account's current one (else 422 naming the field). "
+    "Wrong passwords are limited per account (TRACKER_ACCOUNT_RATE_LIMIT, then 429).")
 
-# One budget for every way of guessing a password, HTML pages included.
-auth_limit = limiter.shared_limit(lambda: current_app.config["AUTH_RATE_LIMIT"],
-                                  scope="auth", methods=["POST"])
+__all__ = ["auth_limit", "blp", "end_session", "start_session"]
 
 
 def start_session(user) -> None:  # noqa: ANN001
@@ -22,13 +26,40 @@ def start_session(user) -> None:  # noqa: ANN001
     login_user(user)
 
 
+def cookie_session() -> bool:
+    """Whether this request was signed in by its cookie (not by a bearer token)."""
+    return current_user.is_authenticated and "bearer_token" not in g
+
+
+def end_session() -> None:
+    """Sign out this browser for good: the user's session secret is replaced, so
+    this cookie (and any copy of it) names no one any more."""
+    if cookie_session():
+        service.end_sessions(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def keep_this_session(user) -> None:  # noqa: ANN001
+    """After the session secret changed: sign this cookie in again with the new one
+    (other browsers stay signed out); the CSRF token stays valid."""
+    if cookie_session():
+        login_user(user)
+
+
 @blp.route("/auth/csrf", methods=["GET"])
+@blp.doc(**PUBLIC)
 @blp.response(200, schemas.CsrfSchema)
 def csrf_token():
     return {"csrf_token": generate_csrf()}
 
 
 @blp.route("/auth/register", methods=["POST"])
+@blp.doc(**PUBLIC, **server_rules(
+    "The email is checked more strictly than the `email` format: an address with a dotted "
+    "domain, no quoted parts, no invisible or control characters; it is stored NFKC-"
+    "normalized and case-folded, and one already registered in any spelling is a 409."))
 @auth_limit
 @blp.arguments(schemas.RegisterSchema)
 @blp.response(201, schemas.UserSchema)
@@ -40,7 +71,9 @@ def register(data):
 
 
 @blp.route("/auth/login", methods=["POST"])
+@blp.doc(**PUBLIC)
 @auth_limit
+@login_account_limit
 @blp.arguments(schemas.LoginSchema)
 @blp.response(200, schemas.UserSchema)
 def login(data):
@@ -50,10 +83,25 @@ def login(data):
 
 
 @blp.route("/auth/logout", methods=["POST"])
+@blp.doc(**PUBLIC)
 @blp.response(204)
 def logout():
-    logout_user()
-    session.clear()
+    """Ends this browser's session on the server: replaying its cookie is a 401.
+    (Every browser of the account shares one session secret, so they all sign out.)"""
+    end_session()
+
+
+@blp.route("/auth/logout-everywhere", methods=["POST"])
+@login_required
+@blp.response(204)
+def logout_everywhere():
+    """Ends every cookie session of the account, this one included. API tokens stay;
+    revoke them under /auth/tokens."""
+    service.end_sessions(current_user)
+    db.session.commit()
+    if "bearer_token" not in g:
+        logout_user()
+        session.clear()
 
 
 @blp.route("/auth/tokens", methods=["POST"])
@@ -99,12 +147,43 @@ def update_me(data):
     return user
 
 
-@blp.route("/me", methods=["DELETE"])
+@blp.route("/me/password", methods=["POST"])
+@blp.doc(**CONFIRMED)
 @login_required
+@confirmed_limit
+@blp.arguments(schemas.PasswordChangeSchema)
+@blp.response(204)
+def change_password(data):
+    """Every other session ends, and every API token except the one this request
+    was made with (from a browser session: every token). This session goes on."""
+    user = current_user._get_current_object()
+    service.change_password(user, data["current_password"], data["new_password"],
+                            keep_token=g.get("bearer_token"))
+    db.session.commit()
+    keep_this_session(user)
+
+
+@blp.route("/me/email", methods=["POST"])
+@blp.doc(**CONFIRMED)
+@login_required
+@confirmed_limit
+@blp.arguments(schemas.EmailChangeSchema)
+@blp.response(200, schemas.UserSchema)
+def change_email(data):
+    user = service.change_email(current_user, data["password"], data["email"])
+    db.session.commit()
+    return user
+
+
+@blp.route("/me", methods=["DELETE"])
+@blp.doc(**CONFIRMED)
+@login_required
+@confirmed_limit
 @blp.arguments(schemas.DeleteMeSchema)
 @blp.response(204)
 def delete_me(data):
     service.delete_user(current_user, data["password"])
     db.session.commit()
+    erase_traces()
     logout_user()
     session.clear()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String
@@ -11,16 +12,25 @@ from tracker.db_types import UTCDateTime, utcnow
 from tracker.extensions import db
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user"
+    # AUTOINCREMENT: SQLite never hands a deleted person's id to someone new.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Bumped on password change / logout-everywhere; cookie sessions carry it.
-    session_version: Mapped[int] = mapped_column(default=1)
+    # The random secret a cookie session names its user by (Flask-Login's user id).
+    # Replaced on sign-out, sign-out-everywhere and password changes, which ends every
+    # cookie session made with the old one.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True,
+                                               default=new_session_token)
     # Red-flag screen: the items ticked at the last answer (empty = none), and when.
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     red_flags_answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -30,11 +40,15 @@ class User(UserMixin, db.Model):
     )
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
 
 
 class ApiToken(db.Model):
     __tablename__ = "api_token"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

@@ -3,15 +3,20 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from tracker.domain.clock import is_valid_timezone
+from tracker.domain import emails
+from tracker.domain.clock import known_timezones
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 256
 
 
-def validate_timezone(value: str) -> None:
-    if not is_valid_timezone(value):
-        raise ValidationError("Not a known IANA time zone, e.g. Europe/Berlin.")
+class _TimezoneNames(validate.OneOf):
+    """Publishes the zone names as the field's enum in the OpenAPI document (the
+    same list that ``is_valid_timezone`` checks)."""
+
+    def __init__(self):
+        super().__init__(sorted(known_timezones()),
+                         error="Not a known IANA time zone, e.g. Europe/Berlin.")
 
 
 Password = lambda **kw: fields.String(  # noqa: E731 - a field factory
@@ -19,12 +24,27 @@ Password = lambda **kw: fields.String(  # noqa: E731 - a field factory
     validate=validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
                              error=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."),
     **kw)
+class EmailAddress(fields.Email):
+    """An address in its canonical spelling (tracker.domain.emails): full-width or
+    upper-case look-alikes become the same address; invisible characters are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001
+        if isinstance(value, str):
+            try:
+                value = emails.normalize_email(value)
+            except emails.UnsafeEmail as err:
+                raise ValidationError(f"The address {err}.") from None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+Email = lambda **kw: EmailAddress(  # noqa: E731
+    required=True, validate=validate.Length(max=254), **kw)
 Timezone = lambda **kw: fields.String(  # noqa: E731
-    validate=[validate.Length(max=64), validate_timezone], **kw)
+    validate=[validate.Length(max=64), _TimezoneNames()], **kw)
 
 
 class RegisterSchema(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = Email()
     password = Password()
     timezone = Timezone(load_default="UTC")
 
@@ -47,9 +67,30 @@ class MePatchSchema(Schema):
     timezone = Timezone()
 
 
+CurrentPassword = lambda **kw: fields.String(  # noqa: E731
+    required=True, load_only=True, validate=validate.Length(max=PASSWORD_MAX), **kw)
+
+
 class DeleteMeSchema(Schema):
-    password = fields.String(required=True, load_only=True,
-                             validate=validate.Length(max=PASSWORD_MAX))
+    password = CurrentPassword()
+
+
+class PasswordChangeSchema(Schema):
+    current_password = CurrentPassword()
+    new_password = Password()
+
+
+class EmailChangeSchema(Schema):
+    password = CurrentPassword()
+    email = Email()
+
+
+class ResetRequestSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+
+class ResetPasswordSchema(Schema):
+    new_password = Password()
 
 
 class TokenCreateSchema(Schema):

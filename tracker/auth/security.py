@@ -6,7 +6,8 @@ on its own). Every other unsafe request must carry the CSRF token.
 """
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, g, redirect, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.auth.models import User
@@ -25,19 +26,22 @@ def bearer_token() -> str | None:
 
 @login_manager.user_loader
 def _load_from_cookie(user_id: str) -> User | None:
-    if "Authorization" in request.headers:
+    """The cookie names its user by the user's current session secret, never by id:
+    a rotated secret (sign-out, password change) or a deleted account matches no one."""
+    if "Authorization" in request.headers or not user_id or len(user_id) > 64:
         return None
-    ident, _, version = user_id.partition(":")
-    if not ident.isdigit() or not version.isdigit():
-        return None
-    return db.session.scalar(
-        select(User).where(User.id == int(ident), User.session_version == int(version)))
+    return db.session.scalar(select(User).where(User.session_token == user_id))
 
 
 @login_manager.request_loader
 def _load_from_header(_request) -> User | None:  # noqa: ANN001
     raw = bearer_token()
-    return user_for_token(raw) if raw else None
+    if not raw:
+        return None
+    user = user_for_token(raw)
+    if user is not None:
+        g.bearer_token = raw  # a password change keeps this token alive
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -47,10 +51,33 @@ def _unauthorized():
     return redirect(url_for("auth_pages.login", next=request.full_path.rstrip("?")))
 
 
+# Writes that need the CSRF token even from someone not signed in (no login CSRF).
+SIGN_IN_ENDPOINTS = frozenset({"auth_api.register", "auth_api.login"})
+
+
 def _csrf_for_cookie_writes() -> None:
-    if request.method in UNSAFE_METHODS and "Authorization" not in request.headers:
-        csrf.protect()
+    if request.method not in UNSAFE_METHODS or "Authorization" in request.headers:
+        return
+    if request.path.startswith("/api/") and request.endpoint not in SIGN_IN_ENDPOINTS \
+            and not current_user.is_authenticated:
+        return  # nobody to act for: the route answers 401 (a forged request gains nothing)
+    csrf.protect()
+
+
+PRIVATE = "private, no-store"
+
+
+def _private_no_store(response):  # noqa: ANN001
+    """Health data stays out of shared and browser caches: every API answer and every
+    page shown to a signed-in person is ``private, no-store``. Static files and public
+    pages keep their own caching; an answer that set Cache-Control itself keeps it."""
+    if "Cache-Control" in response.headers or request.endpoint == "static":
+        return response
+    if request.path.startswith("/api/") or current_user.is_authenticated:
+        response.headers["Cache-Control"] = PRIVATE
+    return response
 
 
 def init_security(app: Flask) -> None:
     app.before_request(_csrf_for_cookie_writes)
+    app.after_request(_private_no_store)

@@ -1,5 +1,6 @@
-"""Account rules: create users, check passwords, issue and resolve API tokens,
-erase a user with everything they own. Callers commit."""
+"""Account rules: create users, check passwords, change password and email, end
+sessions, issue and resolve API tokens and password-reset links, erase a user with
+everything they own. Callers commit."""
 from __future__ import annotations
 
 import hashlib
@@ -7,13 +8,16 @@ import secrets
 from functools import cache
 
 from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.auth.models import ApiToken, User
 from tracker.db_types import utcnow
-from tracker.errors import Conflict, Invalid, NotFound, Unauthorized
+from tracker.domain import emails
+from tracker.errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
 from tracker.extensions import db
 
 TOKEN_PREFIX = "bst_"
@@ -27,17 +31,32 @@ def _dummy_hash(method: str) -> str:
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().casefold()
+    """The stored spelling of an address; refuses invisible characters (422)."""
+    try:
+        return emails.normalize_email(email)
+    except emails.UnsafeEmail as err:
+        raise Invalid.field("email", f"The address {err}.") from None
+
+
+def find_user(email: str) -> User | None:
+    canonical = emails.lookup_email(email)
+    if canonical is None:
+        return None
+    return db.session.scalar(select(User).where(User.email == canonical))
 
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def _email_taken() -> Conflict:
+    return Conflict("That email is already registered.", {"email": ["Already registered."]})
+
+
 def register(email: str, password: str, timezone: str) -> User:
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("That email is already registered.", {"email": ["Already registered."]})
+        raise _email_taken()
     user = User(email=email, password_hash=hash_password(password), timezone=timezone,
                 red_flags=[])
     db.session.add(user)
@@ -45,13 +64,13 @@ def register(email: str, password: str, timezone: str) -> User:
         db.session.flush()
     except IntegrityError:  # a concurrent registration won the race
         db.session.rollback()
-        raise Conflict("That email is already registered.", {"email": ["Already registered."]})
+        raise _email_taken() from None
     return user
 
 
 def authenticate(email: str, password: str) -> User:
     """The user with these credentials; one identical error for every failure."""
-    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    user = find_user(email)
     ok = check_password_hash(
         user.password_hash if user else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]),
         password)
@@ -60,9 +79,43 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def check_password(user: User, password: str) -> None:
+def check_password(user: User, password: str, field: str = "password") -> None:
     if not check_password_hash(user.password_hash, password):
-        raise Invalid.field("password", "Password is wrong.")
+        raise Invalid.field(field, "Password is wrong.")
+
+
+def end_sessions(user: User) -> None:
+    """Every cookie session of the user ends (they all carry the old secret); a
+    caller that keeps the current one signs it in again with the new secret."""
+    user.rotate_session_token()
+
+
+def change_password(user: User, current: str, new: str, keep_token: str | None = None) -> None:
+    """Set a new password; every session and every API token ends, except the token
+    the change was made with (``keep_token``, the raw bearer value) if any."""
+    check_password(user, current, field="current_password")
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    query = delete(ApiToken).where(ApiToken.user_id == user.id)
+    if keep_token is not None:
+        query = query.where(ApiToken.token_hash != _token_hash(keep_token))
+    db.session.execute(query)
+
+
+def change_email(user: User, password: str, email: str) -> User:
+    check_password(user, password)
+    email = normalize_email(email)
+    if email == user.email:
+        return user
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise _email_taken()
+    user.email = email
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise _email_taken() from None
+    return user
 
 
 def update_profile(user: User, changes: dict) -> User:
@@ -93,7 +146,9 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 def user_for_token(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+    # The token and its user in one query: every API request starts here.
+    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                              .where(ApiToken.token_hash == _token_hash(raw)))
     if token is None:
         return None
     now = utcnow()
@@ -114,3 +169,53 @@ def revoke_token(user: User, token_id: int) -> None:
         delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
     if result.rowcount == 0:
         raise NotFound("No such token.")
+
+
+# --- password reset links ----------------------------------------------------------
+
+RESET_SALT = "password-reset"
+
+
+def _reset_fingerprint(user: User) -> str:
+    """Changes whenever the password or the session secret does, so a link dies once
+    it is used (the password changes) or the person signs out everywhere."""
+    return hashlib.sha256(f"{user.password_hash}|{user.session_token}".encode()).hexdigest()[:32]
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def reset_token(user: User) -> str:
+    return _reset_serializer().dumps({"u": user.id, "f": _reset_fingerprint(user)})
+
+
+class ResetLinkInvalid(DomainError):
+    status = 400
+    code = "reset_link_invalid"
+    message = "This reset link has expired or was already used. Ask for a new one."
+
+
+def user_for_reset(token: str) -> User:
+    """The user a reset link was made for, while it is fresh and unused."""
+    max_age = int(current_app.config["PASSWORD_RESET_MAX_AGE"])
+    try:
+        data = _reset_serializer().loads(token, max_age=max_age)
+    except BadSignature:  # also SignatureExpired
+        raise ResetLinkInvalid() from None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) \
+            or not 0 < data["u"] < 2**31:
+        raise ResetLinkInvalid()
+    user = db.session.get(User, data["u"])
+    if user is None or not secrets.compare_digest(str(data.get("f")), _reset_fingerprint(user)):
+        raise ResetLinkInvalid()
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set the password through a reset link: every session and API token ends."""
+    user = user_for_reset(token)
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    return user

@@ -1,4 +1,5 @@
-"""Account pages: sign in, create an account, sign out, settings."""
+"""Account pages: sign in, create an account, sign out, settings (time zone,
+password, email, sign out everywhere, delete), and the forgotten-password flow."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -7,9 +8,12 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import current_user, login_required, logout_user
 
 from tracker.auth import schemas, service
-from tracker.auth.api import auth_limit, start_session
+from tracker.auth.api import end_session, keep_this_session, start_session
+from tracker.auth.limits import (auth_limit, confirmed_limit, login_account_limit,
+                                 reset_account_limit)
+from tracker.auth.mail import mail_configured, send_reset_link
 from tracker.errors import DomainError
-from tracker.extensions import db
+from tracker.extensions import db, erase_traces
 from tracker.forms import blank_to_none, load_form
 
 bp = Blueprint("auth_pages", __name__)
@@ -26,6 +30,7 @@ def _safe_next(default: str) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @auth_limit
+@login_account_limit
 def login():
     errors: dict = {}
     if request.method == "POST":
@@ -63,9 +68,19 @@ def register():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
-    session.clear()
+    end_session()
     return redirect(url_for("auth_pages.login"))
+
+
+def _settings(errors: dict | None = None, saved: bool = False, section: str = "",
+              account_errors: dict | None = None, notice: str = "", status: int = 200):
+    """The settings page; ``section`` names the account form that ``account_errors``
+    belong to (several forms there share field names such as ``password``)."""
+    return render_template("auth/settings.html", errors=errors or {}, saved=saved,
+                           section=section, account_errors=account_errors or {},
+                           notice=notice or request.args.get("notice", "")), status
+
+
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -79,12 +94,58 @@ def settings():
             service.update_profile(current_user, data)
             db.session.commit()
             saved = True
-    return render_template("auth/settings.html", errors=errors, saved=saved), \
-        (422 if errors else 200)
+    return _settings(errors, saved, status=422 if errors else 200)
+
+
+def _account_form(section: str, schema, action):  # noqa: ANN001
+    """Validate a settings account form, run ``action(data)``, and show the page
+    again with the errors of that one form, or go back with a notice."""
+    data, errors = load_form(schema, request.form.to_dict())
+    if not errors:
+        try:
+            action(data)
+        except DomainError as err:
+            errors = err.fields or {"_schema": [err.message]}
+        else:
+            db.session.commit()
+            return redirect(url_for("auth_pages.settings", notice=section))
+    return _settings(section=section, account_errors=errors, status=422)
+
+
+@bp.post("/settings/password")
+@login_required
+@confirmed_limit
+def change_password():
+    user = current_user._get_current_object()
+
+    def change(data: dict) -> None:
+        service.change_password(user, data["current_password"], data["new_password"])
+        keep_this_session(user)  # this browser goes on with the new session secret
+
+    return _account_form("password", schemas.PasswordChangeSchema(), change)
+
+
+@bp.post("/settings/email")
+@login_required
+@confirmed_limit
+def change_email():
+    return _account_form("email", schemas.EmailChangeSchema(), lambda data: service.change_email(
+        current_user, data["password"], data["email"]))
+
+
+@bp.post("/settings/logout-everywhere")
+@login_required
+def logout_everywhere():
+    service.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth_pages.login"))
 
 
 @bp.post("/settings/delete")
 @login_required
+@confirmed_limit
 def delete_account():
     data, errors = load_form(schemas.DeleteMeSchema(), request.form.to_dict())
     if not errors:
@@ -94,7 +155,49 @@ def delete_account():
             errors = err.fields
         else:
             db.session.commit()
+            erase_traces()
             logout_user()
             session.clear()
             return redirect(url_for("auth_pages.register"))
-    return render_template("auth/settings.html", errors=errors, saved=False), 422
+    return _settings(errors, status=422)
+
+
+# --- forgotten password --------------------------------------------------------------
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@auth_limit
+@reset_account_limit
+def reset_request():
+    """Always the same answer, whether or not the address has an account."""
+    errors: dict = {}
+    sent = False
+    if request.method == "POST":
+        data, errors = load_form(schemas.ResetRequestSchema(), request.form.to_dict())
+        if not errors:
+            user = service.find_user(data["email"])
+            if user is not None and mail_configured():
+                send_reset_link(user)
+            sent = True
+    return render_template("auth/reset_request.html", errors=errors, sent=sent,
+                           mail=mail_configured()), (422 if errors else 200)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@auth_limit
+def reset_with_token(token: str):
+    errors: dict = {}
+    try:
+        service.user_for_reset(token)
+    except DomainError as err:
+        return render_template("auth/reset_password.html", invalid=err.message,
+                               errors={}), 400
+    if request.method == "POST":
+        data, errors = load_form(schemas.ResetPasswordSchema(), request.form.to_dict())
+        if not errors:
+            service.reset_password(token, data["new_password"])
+            db.session.commit()
+            session.clear()
+            return redirect(url_for("auth_pages.login", reset=1))
+    return render_template("auth/reset_password.html", invalid="", errors=errors), \
+        (422 if errors else 200)

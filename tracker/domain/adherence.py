@@ -19,6 +19,13 @@ def current_streak(days: Iterable[dt.date], today: dt.date) -> int:
     return count
 
 
+def may_reach_past(streak: int, today: dt.date, window_start: dt.date) -> bool:
+    """Whether a streak counted from the days ``window_start``..``today`` alone could
+    go on before ``window_start``: it spans the window (counting back from today, or
+    from yesterday when today is not logged yet)."""
+    return streak > 0 and today - dt.timedelta(days=streak) <= window_start
+
+
 def longest_streak(days: Iterable[dt.date]) -> int:
     ordered = sorted(set(days))
     best = run = 0

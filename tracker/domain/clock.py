@@ -8,9 +8,18 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 
+# Files in the tz database that are not places: "localtime" is the host's own
+# setting, "Factory" means "zone not set", "posixrules" is a template for POSIX TZ
+# strings. ``available_timezones()`` lists them, depending on the installed data.
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules", "posix", "right",
+                       "leapseconds", "leap-seconds.list", "tzdata.zi", "zone.tab",
+                       "zone1970.tab", "zonenow.tab", "iso3166.tab"})
+
+
 @lru_cache(maxsize=1)
 def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    return frozenset(name for name in available_timezones()
+                     if name not in NOT_ZONES and not name.startswith(("posix/", "right/")))
 
 
 def is_valid_timezone(name: str) -> bool:
@@ -41,6 +50,9 @@ def timezone_groups(zones: Iterable[str], current: str | None = None) -> list[tu
 
 def offered_timezones(current: str | None = None) -> list[tuple[str, list[str]]]:
     return timezone_groups(_zones(), current)
+def known_timezones() -> frozenset[str]:
+    """Every IANA zone name a person may live in."""
+    return _zones()
 
 
 def local_date(instant: dt.datetime, timezone: str) -> dt.date:

@@ -9,8 +9,24 @@ from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.listing import envelope, listed, page_bounds
 from tracker.logbook import schemas, service
+from tracker.openapi import server_rules
 
 blp = Blueprint("logbook_api", __name__, url_prefix="/api/v1", description="Log book")
+
+
+# Where the server is stricter than the schema can say (see tracker.openapi).
+RANGE_RULES = server_rules("`from` must not be after `to` (else 422 naming `from`).")
+SESSION_RULES = server_rules(
+    "Each entry's `stretch` must be the slug of a built-in stretch or one of yours; its "
+    "`side` must fit the stretch (left/right for per-side stretches, both/none "
+    "otherwise); `angle_deg` only for stretches that measure an angle, `angle_method` "
+    "only with `angle_deg`. `performed_at` lies between 2000-01-01 and one day after "
+    "the server's clock. A `client_id` of a deleted session is a 410. Else 422 naming "
+    "the field.")
+CHECKIN_RULES = server_rules(
+    "`recorded_at` lies between 2000-01-01 and one day after the server's clock (else "
+    "422); a `client_id` of a deleted check-in is a 410.")
+STRETCH_RULES = server_rules("A slug you already use is a 409.")
 
 
 def page_out(page: service.Page) -> dict:
@@ -30,6 +46,7 @@ class Stretches(MethodView):
     def get(self):
         return listed(service.visible_stretches(current_user))
 
+    @blp.doc(**STRETCH_RULES)
     @blp.arguments(schemas.StretchCreateSchema)
     @blp.response(201, schemas.StretchSchema)
     def post(self, data):
@@ -66,11 +83,13 @@ class StretchItem(MethodView):
 class Sessions(MethodView):
     decorators = [login_required]
 
+    @blp.doc(**RANGE_RULES)
     @blp.arguments(schemas.DateRangeArgs, location="query")
     @blp.response(200, envelope(schemas.SessionSchema))
     def get(self, args):
         return page_out(service.list_sessions(current_user, *_page_args(args)))
 
+    @blp.doc(**SESSION_RULES)
     @blp.arguments(schemas.SessionCreateSchema)
     @blp.response(201, schemas.SessionSchema)
     @blp.alt_response(200, schema=schemas.SessionSchema, description="Replay of a known client_id")
@@ -88,6 +107,7 @@ class SessionItem(MethodView):
     def get(self, session_id: int):
         return service.get_session(current_user, session_id)
 
+    @blp.doc(**SESSION_RULES)
     @blp.arguments(schemas.SessionPatchSchema)
     @blp.response(200, schemas.SessionSchema)
     def patch(self, data, session_id: int):
@@ -105,11 +125,13 @@ class SessionItem(MethodView):
 class Checkins(MethodView):
     decorators = [login_required]
 
+    @blp.doc(**RANGE_RULES)
     @blp.arguments(schemas.DateRangeArgs, location="query")
     @blp.response(200, envelope(schemas.CheckinSchema))
     def get(self, args):
         return page_out(service.list_checkins(current_user, *_page_args(args)))
 
+    @blp.doc(**CHECKIN_RULES)
     @blp.arguments(schemas.CheckinCreateSchema)
     @blp.response(201, schemas.CheckinSchema)
     @blp.alt_response(200, schema=schemas.CheckinSchema, description="Replay of a known client_id")

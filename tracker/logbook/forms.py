@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
 
+from tracker.errors import DomainError
 from tracker.forms import range_rule, readable
 from tracker.logbook import schemas
 
@@ -28,6 +29,9 @@ from tracker.logbook import schemas
 # refuses over 4300 digits); it stays text for the schema to refuse.
 _INT = re.compile(r"^-?\d{1,30}$")
 _NUM = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$")
+_CARD = re.compile(r"^entries-(\d+)-stretch$")
+# The page has a card per stretch in the library; no real form numbers past this.
+CARD_DIGITS = 4
 
 
 def number(value: str | None):  # noqa: ANN202
@@ -68,8 +72,7 @@ def session_payload(form: MultiDict, timezone: str, now: dt.datetime) -> tuple[d
     payload["notes"] = form.get("notes", "")
     entries: list[dict] = []
     card_of: dict[int, int] = {}
-    cards = sorted({int(m.group(1)) for key in form.keys()
-                    if (m := re.match(r"^entries-(\d+)-stretch$", key))})
+    cards = sorted({_card_number(m.group(1)) for key in form.keys() if (m := _CARD.match(key))})
     for i in cards:
         prefix = f"entries-{i}-"
         if not form.get(prefix + "done"):
@@ -109,6 +112,15 @@ def _add_angle(entry: dict, form: MultiDict, angle_name: str, method_name: str) 
 
 # An entry's per-side field as the form names it: entries-i-angle_left, entries-i-sides.
 _SIDED = {"angle_deg": "angle_{side}", "angle_method": "angle_method_{side}"}
+
+
+def _card_number(digits: str) -> int:
+    """A card number from a field name; an absurd one (int() refuses more than 4300
+    digits) is a client error naming the field, not a crash."""
+    if len(digits) > CARD_DIGITS:
+        raise DomainError("The form names a stretch card that does not exist.",
+                          {"entries": ["Unknown stretch card."]})
+    return int(digits)
 
 
 def form_errors(errors: dict[str, list[str]], card_of: dict[int, int],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (JSON, CheckConstraint, Date, ForeignKey, Index, SmallInteger,
-                        String, Text, UniqueConstraint)
+                        String, Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
@@ -18,6 +18,7 @@ class Stretch(db.Model):
     __table_args__ = (
         UniqueConstraint("owner_id", "slug"),
         CheckConstraint("spine IN ('flexion', 'neutral', 'extension')", name="spine"),
+        {"sqlite_autoincrement": True},  # ids of people's rows are never reused
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +55,7 @@ class StretchSession(db.Model):
         Index("ix_stretch_session_user_day", "user_id", "local_date"),
         CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before"),
         CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,6 +89,10 @@ class SessionEntry(db.Model):
         CheckConstraint("angle_method IS NULL OR angle_method IN ('manual', 'phone')",
                         name="angle_method"),
         CheckConstraint("assisted IS NULL OR assisted IN ('helper', 'strap')", name="assisted"),
+        # Only the entries marked "made it worse": what the caution query reads.
+        Index("ix_session_entry_worse", "session_id", "stretch_id",
+              sqlite_where=text("worse = 1"), postgresql_where=text("worse")),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +122,7 @@ class Checkin(db.Model):
         CheckConstraint("score BETWEEN 0 AND 10", name="score"),
         CheckConstraint("context IN ('waking', 'after_sitting', 'evening', 'other')",
                         name="context"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,7 +141,8 @@ class DeletedRecord(db.Model):
     create later (an offline queue) is told it is gone instead of bringing it back."""
 
     __tablename__ = "deleted_record"
-    __table_args__ = (UniqueConstraint("user_id", "kind", "client_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "kind", "client_id"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

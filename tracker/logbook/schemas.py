@@ -36,8 +36,11 @@ class EntryOutSchema(EntrySchema):
     stretch_name = fields.Function(lambda e: e.stretch.name)
 
 
+WHEN = {"description": "From 2000-01-01 to one day after the server's clock."}
+
+
 class SessionPatchSchema(Schema):
-    performed_at = fields.AwareDateTime()
+    performed_at = fields.AwareDateTime(metadata=WHEN)
     pain_before = Pain(allow_none=True)
     pain_after = Pain(allow_none=True)
     notes = fields.String(validate=validate.Length(max=NOTES_MAX))
@@ -47,7 +50,7 @@ class SessionPatchSchema(Schema):
 
 class SessionCreateSchema(SessionPatchSchema):
     client_id = ClientId(required=True)
-    performed_at = fields.AwareDateTime(required=True)
+    performed_at = fields.AwareDateTime(required=True, metadata=WHEN)
     entries = fields.List(fields.Nested(EntrySchema), required=True,
                           validate=validate.Length(min=1, max=ENTRIES_MAX))
 
@@ -87,7 +90,7 @@ class DateRangeArgs(Schema):
 
 class CheckinCreateSchema(Schema):
     client_id = ClientId(required=True)
-    recorded_at = fields.AwareDateTime(required=True)
+    recorded_at = fields.AwareDateTime(required=True, metadata=WHEN)
     score = Pain(required=True)
     context = fields.String(load_default="other", validate=validate.OneOf(CONTEXTS))
     note = fields.String(load_default="", validate=validate.Length(max=NOTE_MAX))

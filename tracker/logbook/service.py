@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
@@ -112,14 +112,21 @@ def remove_custom_stretch(user: User, slug: str, now: dt.datetime) -> bool:
 
 def caution_slugs(user: User) -> frozenset[str]:
     """Stretches this person has marked as making pain worse in enough sessions to warn
-    (a session counts once, however many of its entries, e.g. both legs, were marked)."""
-    rows = db.session.execute(
-        select(Stretch.slug, func.count(StretchSession.id.distinct()))
-        .join(SessionEntry, SessionEntry.stretch_id == Stretch.id)
+    (a session counts once, however many of its entries, e.g. both legs, were marked).
+    ``worse == true()`` (not ``IS``) matches the partial index ix_session_entry_worse,
+    so the query reads the few marked entries, not every entry of the history."""
+    return safety.stretches_to_caution(dict(db.session.execute(worse_counts(user)).all()))
+
+
+def worse_counts(user: User) -> Select:
+    """(slug, sessions in which it was marked "made it worse") for ``user``."""
+    return (
+        select(Stretch.slug, func.count(SessionEntry.session_id.distinct()))
+        .select_from(SessionEntry)
         .join(StretchSession, StretchSession.id == SessionEntry.session_id)
-        .where(StretchSession.user_id == user.id, SessionEntry.worse.is_(True))
+        .join(Stretch, Stretch.id == SessionEntry.stretch_id)
+        .where(SessionEntry.worse == true(), StretchSession.user_id == user.id)
         .group_by(Stretch.slug))
-    return safety.stretches_to_caution(dict(rows.all()))
 
 
 # ---------------------------------------------------------------- sessions
@@ -175,12 +182,17 @@ def _create_once(user: User, model: type[StretchSession] | type[Checkin], client
     the loser rolls back and answers with the winner's row. A client_id whose row was
     deleted is gone for good, so an offline queue cannot bring it back."""
     query = select(model).where(model.user_id == user.id, model.client_id == client_id)
-    existing = db.session.scalar(query)
-    if existing is not None:
-        return existing, False
-    if db.session.scalar(select(DeletedRecord.id).where(
-            DeletedRecord.user_id == user.id, DeletedRecord.kind == model.__tablename__,
-            DeletedRecord.client_id == client_id)) is not None:
+    # "Sent before?" and "deleted before?" in one round trip; the row itself is only
+    # loaded on a replay.
+    seen = select(model.id).where(model.user_id == user.id, model.client_id == client_id)
+    gone = select(DeletedRecord.id).where(
+        DeletedRecord.user_id == user.id, DeletedRecord.kind == model.__tablename__,
+        DeletedRecord.client_id == client_id)
+    existing_id, deleted = db.session.execute(
+        select(seen.scalar_subquery(), gone.exists())).one()
+    if existing_id is not None:
+        return db.session.get(model, existing_id), False
+    if deleted:
         raise Gone("This was deleted; it is not created again.",
                    {"client_id": ["Belongs to a deleted record."]})
     row = build()
@@ -362,11 +374,30 @@ def today(user: User, now: dt.datetime) -> Today:
         StretchSession.local_date == day).order_by(StretchSession.performed_at)))
     checkins = list(db.session.scalars(_checkin_query(user).where(
         Checkin.local_date == day).order_by(Checkin.recorded_at)))
-    days = db.session.scalars(select(StretchSession.local_date).distinct().where(
-        StretchSession.user_id == user.id, StretchSession.local_date <= day)).all()
-    return Today(day, plan_for(user, day), sessions, checkins,
-                 adherence.current_streak(days, day), caution_slugs(user), red_flags(user),
-                 answered=red_flags_answered(user), first_run=not days)
+    streak = current_streak(user, day)
+    first_run = not streak and db.session.scalar(select(StretchSession.id).where(
+        StretchSession.user_id == user.id, StretchSession.local_date <= day).limit(1)) is None
+    return Today(day, plan_for(user, day), sessions, checkins, streak,
+                 caution_slugs(user), red_flags(user),
+                 answered=red_flags_answered(user), first_run=first_run)
+
+
+STREAK_WINDOW_DAYS = 64
+
+
+def current_streak(user: User, day: dt.date) -> int:
+    """The streak ending on ``day``, read from a window of recent days that widens only
+    while the streak reaches its far end: the cost follows the streak, not the history."""
+    window = STREAK_WINDOW_DAYS
+    while True:
+        start = day - dt.timedelta(days=window)
+        days = db.session.scalars(select(StretchSession.local_date).distinct().where(
+            StretchSession.user_id == user.id, StretchSession.local_date >= start,
+            StretchSession.local_date <= day)).all()
+        streak = adherence.current_streak(days, day)
+        if not adherence.may_reach_past(streak, day, start):
+            return streak
+        window *= 4
 
 
 def record_red_flags(user: User, ticked: list[str], now: dt.datetime,

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.listing import envelope, listed
+from tracker.openapi import server_rules
 from tracker.sharing import schemas, service
 
 blp = Blueprint("sharing_api", __name__, url_prefix="/api/v1", description="Export, import, share links")
@@ -53,8 +54,19 @@ def export_data(args):
     return export_response(args["format"])
 
 
+# Where the server is stricter than the schema can say (see tracker.openapi).
+IMPORT_RULES = server_rules(
+    "The file's records follow the log book's rules: an entry's `stretch` is the slug of "
+    "a built-in stretch, of one of yours or of one in the file's `stretches`; its `side` "
+    "fits the stretch; `angle_deg` only for stretches that measure an angle; "
+    "`performed_at` and `recorded_at` lie between 2000-01-01 and one day after the "
+    "server's clock. Else 422 naming the field (`sessions.3.entries.0.stretch`), and "
+    "nothing is imported.")
+
+
 @blp.route("/import", methods=["POST"])
 @login_required
+@blp.doc(**IMPORT_RULES)
 @blp.arguments(schemas.import_schema())
 @blp.response(200, schemas.ImportSummarySchema)
 def import_data(data):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tracker.domain.adherence import current_streak, longest_streak
+from tracker.domain.adherence import current_streak, longest_streak, may_reach_past
 
 TODAY = dt.date(2027, 3, 10)
 
@@ -64,3 +64,14 @@ def test_longest_streak(logged, expected):
 def test_longest_streak_is_never_shorter_than_current():
     logged = days_ago(0, 1, 2, 10, 11)
     assert longest_streak(logged) >= current_streak(logged, TODAY)
+
+
+@pytest.mark.parametrize(("streak", "window_days", "reaches"), [
+    (0, 64, False),     # nothing logged: nothing to extend
+    (10, 64, False),    # ends well inside the window
+    (63, 64, False),    # today back to window start + 1: the start itself was missed
+    (64, 64, True),     # reaches the window's first day: may go on before it
+    (65, 64, True),
+])
+def test_may_reach_past_the_window(streak, window_days, reaches):
+    assert may_reach_past(streak, TODAY, TODAY - dt.timedelta(days=window_days)) is reaches

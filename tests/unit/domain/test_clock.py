@@ -24,6 +24,14 @@ UTC = dt.timezone.utc
     ("+02:00", False),
     ("../../etc/passwd", False),
     ("Europe/Berlin ", False),
+    # tz database files that are not places
+    ("localtime", False),
+    ("Factory", False),
+    ("posixrules", False),
+    ("posix/Europe/Berlin", False),
+    ("right/UTC", False),
+    ("Mars/Olympus", False),
+    ("Etc/GMT+5", True),
 ])
 def test_is_valid_timezone(name, valid):
     assert is_valid_timezone(name) is valid
