@@ -2,3 +2,4 @@
 from tracker.auth.models import ApiToken, User  # noqa: F401
 from tracker.logbook.models import (  # noqa: F401
     Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession)
+from tracker.programs.models import Program  # noqa: F401

@@ -60,6 +60,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.security import init_security
     from tracker.logbook import api as logbook_api
     from tracker.logbook import views as logbook_views
+    from tracker.programs import api as programs_api
+    from tracker.programs import views as programs_views
+    from tracker.progress import api as progress_api
+    from tracker.progress import views as progress_views
 
     init_input_guard(app)  # before any route uses its <int:> converter
     init_security(app)
@@ -68,6 +72,10 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(logbook_api.blp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(logbook_views.bp)
+    api.register_blueprint(programs_api.blp)
+    api.register_blueprint(progress_api.blp)
+    app.register_blueprint(programs_views.bp)
+    app.register_blueprint(progress_views.bp)
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
     app.add_template_filter(_number, "number")
