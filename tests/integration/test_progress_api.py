@@ -162,3 +162,79 @@ def test_bearer_token(shared_users):
     client = shared_users.app.test_client()
     response = client.get("/api/v1/progress?days=7", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("with_data", [True, False])
+def test_hand_written_json_is_the_schemas_dump(shared_app, member, with_data):
+    """The route writes the long lists by hand for speed; ProgressSchema stays the
+    contract (and the OpenAPI document): both must give the same JSON."""
+    from tracker.auth.models import User
+    from tracker.db_types import utcnow
+    from tracker.extensions import db
+    from tracker.progress import schemas, service
+
+    if with_data:
+        log_month(member)
+        member.post("/api/v1/sessions", json={
+            "client_id": str(uuid.uuid4()), "performed_at": at_noon(2, ZONE),
+            "pain_before": 2, "pain_after": 5, "entries": [{"stretch": "slr-strap", "side": "left",
+                                                            "angle_deg": 44.5, "worse": True}]})
+        member.post("/api/v1/programs", json={"affected_leg": "left",
+                                              "start_date": local_day(3, ZONE).isoformat()})
+    with shared_app.app_context():
+        user = db.session.get(User, member.user["id"])
+        for days in (7, 30, 365):
+            figures = service.progress(user, days, utcnow())
+            assert schemas.dump_progress(figures) == schemas.ProgressSchema().dump(figures)
+    assert member.get("/api/v1/progress").get_json() == progress(member)
+
+
+def fresh(app, client, days=30):  # noqa: ANN001
+    """The figures computed now, bypassing the answer cache."""
+    from tracker.auth.models import User
+    from tracker.db_types import utcnow
+    from tracker.extensions import db
+    from tracker.progress import schemas, service
+
+    with app.app_context():
+        user = db.session.get(User, client.user["id"])
+        return schemas.dump_progress(service.progress(user, days, utcnow()))
+
+
+def test_the_answer_cache_never_serves_stale_figures(shared_app, member):
+    """Every kind of write changes the next answer (the cache is checked against the
+    person's data on each request)."""
+    def session(offset, before, angle):  # noqa: ANN001, ANN202
+        return {"client_id": str(uuid.uuid4()), "performed_at": at_noon(offset, ZONE),
+                "pain_before": before, "pain_after": before - 1,
+                "entries": [{"stretch": "slr-strap", "side": "left", "angle_deg": angle}]}
+
+    log_month(member)
+    seen = [progress(member)]
+    created = member.post("/api/v1/sessions", json=session(0, 9, 33)).get_json()
+    writes = [
+        lambda: None,  # (the create above)
+        lambda: member.patch(f"/api/v1/sessions/{created['id']}", json={"pain_before": 2}),
+        lambda: member.patch(f"/api/v1/sessions/{created['id']}", json={
+            "entries": [{"stretch": "slr-strap", "side": "left", "angle_deg": 88}]}),
+        lambda: member.delete(f"/api/v1/sessions/{created['id']}"),
+        lambda: member.post("/api/v1/checkins", json={
+            "client_id": str(uuid.uuid4()), "recorded_at": at_noon(0, ZONE), "score": 10}),
+        lambda: member.delete(f"/api/v1/checkins/{member.get('/api/v1/checkins').get_json()['items'][0]['id']}"),
+        lambda: member.post("/api/v1/programs", json={"affected_leg": "left"}),
+        lambda: member.post("/api/v1/programs/current/end"),
+    ]
+    for write in writes:
+        response = write()
+        assert response is None or response.status_code < 300, response.get_data(as_text=True)
+        answer = progress(member)
+        assert answer == fresh(shared_app, member)
+        assert answer != seen[-1]
+        seen.append(answer)
+
+
+def test_time_zone_change_moves_the_window(shared_app, member):
+    log_month(member)
+    progress(member)
+    assert member.patch("/api/v1/me", json={"timezone": "Pacific/Kiritimati"}).status_code == 200
+    assert progress(member) == fresh(shared_app, member)

@@ -80,9 +80,13 @@ class ProgramView:
         return self.days[n - 1] if self.program.active and 1 <= n <= len(self.days) else None
 
 
-def view(user: User, program: Program, today: dt.date) -> ProgramView:
+def view(user: User, program: Program, today: dt.date,
+         best: dict[dt.date, tuple[float | None, float | None]] | None = None) -> ProgramView:
+    """``best``: the best angles per day when the caller has them already (covering
+    the programme's days up to today); else they are queried."""
     end = progression.end_date(program.start_date, program.length_days)
-    best = best_slr_angles(user, program.start_date, end)
+    if best is None:
+        best = best_slr_angles(user, program.start_date, end)
     days = progression.program_days(program.start_date, program.length_days,
                                     program.affected_leg, best)
     return ProgramView(program, days, today)

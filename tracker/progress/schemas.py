@@ -91,3 +91,42 @@ class ProgressSchema(Schema):
         return ReliefSchema(many=True).dump([
             {"stretch": r.stretch, "name": obj.stretch_names.get(r.stretch, r.stretch),
              "mean": r.mean, "count": r.count} for r in obj.relief])
+
+
+def _num(value):  # noqa: ANN001, ANN202
+    return None if value is None else float(value)
+
+
+def dump_progress(p) -> dict:  # noqa: ANN001
+    """``ProgressSchema().dump(p)``, written out by hand for the long per-day lists
+    (a year is ~1,500 small objects, where marshmallow's per-field machinery costs more
+    than the database). The schema stays the contract and the OpenAPI document; a test
+    proves the two give the same JSON."""
+    t = p.trend
+    program = p.program
+    return {
+        "days": p.days, "from": p.date_from.isoformat(), "to": p.date_to.isoformat(),
+        "pain": {
+            "daily": [{"date": d.date.isoformat(), "mean": float(d.mean), "min": d.min,
+                       "max": d.max, "count": d.count} for d in p.daily],
+            "rolling_7d": [{"date": r["date"].isoformat(), "value": float(r["value"])}
+                           for r in p.rolling_7d],
+            "baseline": _num(t.baseline), "current": _num(t.current), "change": _num(t.change),
+            "change_pct": _num(t.change_pct), "meaningful": t.meaningful,
+            "summary": p.pain["summary"],
+        },
+        "relief": ProgressSchema._relief(None, p),
+        "slr": {
+            "daily": [{"date": d["date"].isoformat(), "best_left": _num(d["best_left"]),
+                       "best_right": _num(d["best_right"])} for d in p.slr_daily],
+            "program": None if program is None else ProgramSchema().dump(program),
+        },
+        "adherence": {
+            "current_streak": p.adherence.current_streak,
+            "longest_streak": p.adherence.longest_streak,
+            "days_logged": p.adherence.days_logged, "sessions_7d": p.adherence.sessions_7d,
+            "calendar": [{"date": c["date"].isoformat(), "logged": c["logged"]}
+                         for c in p.adherence.calendar],
+        },
+        "flags": FlagInWindowSchema(many=True).dump(p.flags),
+    }

@@ -91,8 +91,8 @@ def _first_pain_days(user: User) -> list[dt.date]:
         select(days.c.day).order_by(days.c.day).limit(pain.BASELINE_DAYS)))
 
 
-def _relief(user: User, date_from: dt.date, date_to: dt.date) -> list[tuple[str, float, int]]:
-    """(stretch slug, mean of pain_before - pain_after, sessions) over the sessions in
+def _relief(user: User, date_from: dt.date, date_to: dt.date) -> list[tuple[str, str, float, int]]:
+    """(stretch slug, name, mean of pain_before - pain_after, sessions) over the sessions in
     range that included the stretch; a stretch done on both legs counts its session once."""
     included = (select(SessionEntry.session_id, SessionEntry.stretch_id).distinct()
                 .join(StretchSession, StretchSession.id == SessionEntry.session_id)
@@ -102,21 +102,21 @@ def _relief(user: User, date_from: dt.date, date_to: dt.date) -> list[tuple[str,
                        StretchSession.pain_after.is_not(None))).subquery()
     drop = StretchSession.pain_before - StretchSession.pain_after
     rows = db.session.execute(
-        select(Stretch.slug, func.avg(drop * literal(1.0)), func.count())
+        select(Stretch.slug, Stretch.name, func.avg(drop * literal(1.0)), func.count())
         .select_from(included)
         .join(StretchSession, StretchSession.id == included.c.session_id)
         .join(Stretch, Stretch.id == included.c.stretch_id)
-        .group_by(Stretch.slug))
-    return [(slug, float(mean), int(n)) for slug, mean, n in rows]
+        .group_by(Stretch.slug, Stretch.name))
+    return [(slug, name, float(mean), int(n)) for slug, name, mean, n in rows]
 
 
-def _session_days(user: User, date_to: dt.date) -> list[dt.date]:
-    """Every local day with a session up to ``date_to`` (one row a day: the streaks
+def _session_days(user: User, date_to: dt.date) -> dict[dt.date, int]:
+    """Sessions per local day with any, up to ``date_to`` (one row a day: the streaks
     need the whole history, not only the window)."""
-    return list(db.session.scalars(
-        select(StretchSession.local_date).where(
+    return dict(db.session.execute(
+        select(StretchSession.local_date, func.count()).where(
             StretchSession.user_id == user.id, StretchSession.local_date <= date_to)
-        .group_by(StretchSession.local_date)))
+        .group_by(StretchSession.local_date)).all())
 
 
 def _flags(user: User, date_from: dt.date, date_to: dt.date) -> list[dict]:
@@ -149,11 +149,11 @@ def progress(user: User, days: int, now: dt.datetime) -> Progress:
     slr_daily = [{"date": d, "best_left": best[d][0], "best_right": best[d][1]}
                  for d in sorted(best)]
 
-    session_days = _session_days(user, today)
+    per_day = _session_days(user, today)
+    session_days = list(per_day)
     in_window = [d for d in session_days if d >= date_from]
     week_from = pain.current_window(today)[0]
-    sessions_7d = db.session.scalar(select(func.count()).where(
-        StretchSession.user_id == user.id, StretchSession.local_date.between(week_from, today)))
+    sessions_7d = sum(n for d, n in per_day.items() if d >= week_from)
     adh = Adherence(
         current_streak=adherence.current_streak(session_days, today),
         longest_streak=adherence.longest_streak(session_days),
@@ -161,13 +161,12 @@ def progress(user: User, days: int, now: dt.datetime) -> Progress:
         calendar=[{"date": d, "logged": logged}
                   for d, logged in adherence.calendar(in_window, date_from, today)])
 
-    relief = pain.relief(_relief(user, date_from, today))
-    names = {slug: name for slug, name in db.session.execute(
-        select(Stretch.slug, Stretch.name).where(
-            Stretch.slug.in_([r.stretch for r in relief]),
-            Stretch.owner_id.is_(None) | (Stretch.owner_id == user.id)))}
+    relief_rows = _relief(user, date_from, today)
+    relief = pain.relief((slug, mean, n) for slug, _name, mean, n in relief_rows)
+    names = {slug: name for slug, name, _mean, _n in relief_rows}
     current = programs.current_program(user)
-    program = programs.view(user, current, today) if current else None
+    program = programs.view(user, current, today, best if current and
+                            current.start_date >= date_from else None) if current else None
     return Progress(days, date_from, today, daily, rolling, trend, relief, slr_daily, adh,
                     _flags(user, date_from, today), program, names)
 
