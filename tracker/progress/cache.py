@@ -6,7 +6,7 @@ changed costs one small query (``data_version``): the counts, highest ids and la
 edits of the person's sessions, entries, check-ins, tombstones and programmes. Any
 write changes one of them (a created row raises a count and an id; a deleted row
 lowers a count and leaves a tombstone; an edited session moves ``updated_at`` and
-its replaced entries get new ids; ending a programme sets ``ended_at``). The key also
+its replaced entries get new, higher ids; ending a programme sets ``ended_at``). The key also
 holds the range, the person's local "today" and time zone, so the window moves at
 their midnight. Each worker process keeps its own bounded LRU.
 """
@@ -37,7 +37,8 @@ def data_version(user_id: int) -> tuple:
         of(func.count(StretchSession.id), mine[StretchSession]),
         of(func.max(StretchSession.id), mine[StretchSession]),
         of(func.max(StretchSession.updated_at), mine[StretchSession]),
-        select(func.count(entries.c.id)).scalar_subquery(),
+        # Replacing a session's entries inserts new rows before deleting the old ones,
+        # so the highest entry id always moves; a count would add a second scan.
         select(func.max(entries.c.id)).scalar_subquery(),
         of(func.count(Checkin.id), mine[Checkin]),
         of(func.max(Checkin.id), mine[Checkin]),
