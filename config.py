@@ -65,6 +65,10 @@ class Config:
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 200
 
+    # Progress (issue 8): answers of GET /api/v1/progress kept per worker process,
+    # checked against the person's data on every request; 0 turns the cache off.
+    PROGRESS_CACHE_SIZE = 256
+
 
 class DevelopmentConfig(Config):
     SCHEDULER = "on"

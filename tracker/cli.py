@@ -37,6 +37,12 @@ def demo_seed(days: int, email: str, password: str, tz: str, seed_value: int) ->
     sessions, checkins = seed(user, days, utcnow(), seed=seed_value)
     db.session.commit()
     click.echo(f"Seeded {sessions} sessions and {checkins} check-ins over {days} days for {user.email}.")
+    from tracker.programs.service import current_program
+
+    program = current_program(user)
+    if program is not None:
+        click.echo(f"Straight-leg-raise programme: {program.affected_leg} leg, "
+                   f"{program.length_days} days from {program.start_date.isoformat()}.")
 
 
 def register_commands(app: Flask) -> None:

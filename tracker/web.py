@@ -63,6 +63,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.sharing import api as sharing_api
     from tracker.sharing import views as sharing_views
     from tracker.pwa.views import init_pwa
+    from tracker.programs import api as programs_api
+    from tracker.programs import views as programs_views
+    from tracker.progress import api as progress_api
+    from tracker.progress import views as progress_views
 
     init_input_guard(app)  # before any route uses its <int:> converter
     init_security(app)
@@ -75,6 +79,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sharing_views.bp)
     app.register_blueprint(sharing_views.shared)
     init_pwa(app)
+    api.register_blueprint(programs_api.blp)
+    api.register_blueprint(progress_api.blp)
+    app.register_blueprint(programs_views.bp)
+    app.register_blueprint(progress_views.bp)
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
     app.add_template_filter(_number, "number")

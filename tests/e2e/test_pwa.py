@@ -85,6 +85,7 @@ def sessions_on_server(app) -> int:
 def log_offline(page) -> None:
     page.goto("/log")
     page.locator("fieldset.pain-scale").first.locator("label.pain-5").click()
+    page.locator("#card-slr-strap input[name$='-done']").check()  # ticking opens the fields
     page.locator("#card-slr-strap input[name$='-angle_left']").fill("42")
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_text("Saved on this phone; it will sync")).to_be_visible()
@@ -279,6 +280,7 @@ def test_a_refused_replay_is_shown_with_the_reason_and_can_be_discarded(
     else:
         page.evaluate("id => { document.querySelector(\"input[name='client_id']\").value = id; }",
                       deleted_session_client_id(app, account))
+    page.locator("#card-slr-strap input[name$='-done']").check()  # ticking opens the fields
     page.locator("#card-slr-strap input[name$='-angle_left']").fill("42")
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_text("Saved on this phone; it will sync")).to_be_visible()
@@ -348,6 +350,7 @@ def test_every_page_passes_axe_without_console_errors(page, account, scheme):
         check_axe(page, axe, tags, path)
     sign_in(page, account)
     page.goto("/log")  # a session to show on its own page
+    page.locator("#card-slr-strap input[name$='-done']").check()  # ticking opens the fields
     page.locator("#card-slr-strap input[name$='-angle_left']").fill("40")
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_text("Session saved.")).to_be_visible()

@@ -108,6 +108,7 @@ COOKIE_WRITES = [
     ("post", "/api/v1/checkins", "checkin", 201),
     ("post", "/api/v1/stretches", {"name": "Cat cow", "spine": "flexion", "hold_seconds": 10},
      201),
+    ("post", "/api/v1/programs", {"affected_leg": "left"}, 201),
     ("post", "/api/v1/auth/logout", None, 204),
     ("delete", "/api/v1/me", {"password": "correct horse battery"}, 204),
 ]
