@@ -2,3 +2,5 @@
 from tracker.auth.models import ApiToken, User  # noqa: F401
 from tracker.logbook.models import (  # noqa: F401
     Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession)
+from tracker.reminders.models import (  # noqa: F401
+    PushSubscription, Reminder, ReminderDelivery, SchedulerHeartbeat)

@@ -1,0 +1,1 @@
+"""The installable app's plumbing: the service worker at /sw.js."""
