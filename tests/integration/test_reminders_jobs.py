@@ -42,17 +42,18 @@ def test_a_mismatched_public_key_is_refused(make_app):
 
 
 def test_instance_keys_are_made_once_and_kept(make_app, instance_path):
-    first = make_app()
+    first = make_app(VAPID_PRIVATE_KEY=None)
     key = service.vapid_keys(first).public_key
     stored = instance_path / "vapid_private_key"
     assert stored.exists() and stored.stat().st_mode & 0o777 == 0o600
-    assert service.vapid_keys(make_app()).public_key == key  # a restart keeps the pair
+    assert service.vapid_keys(make_app(VAPID_PRIVATE_KEY=None)).public_key == key  # a restart keeps it
 
 
 def test_concurrent_first_starts_agree_on_one_pair(tmp_path, database_url):
     script = (
         "import sys; from tracker import create_app; from tracker.reminders.service import vapid_keys\n"
-        "app = create_app({'ENV': 'testing', 'DATABASE_URL': sys.argv[2], 'SCHEDULER': 'off'})\n"
+        "app = create_app({'ENV': 'testing', 'DATABASE_URL': sys.argv[2], 'SCHEDULER': 'off',"
+        " 'VAPID_PRIVATE_KEY': None})\n"
         "app.instance_path = sys.argv[1]\n"
         "print(vapid_keys(app).public_key)\n")
     folder = tmp_path / "shared-instance"

@@ -205,15 +205,17 @@ class Sender:
         result = Result(message.target.subscription_id, host, "failed")
         headers = {"Topic": message.topic, "Urgency": message.urgency}
         ttl = max(policy.ttl, MIN_TTL)
+        timeout = aiohttp.ClientTimeout(total=policy.timeout)
         delay = policy.backoff
         while result.attempts < policy.max_attempts:
             result.attempts += 1
             headers["Authorization"] = self.jwt.authorization(origin_of(message.target.endpoint))
             try:
-                response = await asyncio.wait_for(webpush_async(
+                # total= bounds connect, send and the whole answer: a stalled service
+                # costs at most this, whoever else is waiting.
+                response = await webpush_async(
                     message.target.info, data=message.data, ttl=ttl, headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=policy.timeout),
-                    aiohttp_session=session), policy.timeout + 1)
+                    timeout=timeout, aiohttp_session=session)
             except WebPushException as exc:
                 status = exc.response.status if exc.response is not None else None
                 result.status, result.detail = status, str(exc)[:200]

@@ -12,7 +12,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
@@ -139,19 +139,23 @@ def targets_of(rows: list[PushSubscription]) -> list[Target]:
 
 
 def record_results(results, now: dt.datetime) -> None:  # noqa: ANN001 - list[push.Result]
-    """Keep each device's health: gone subscriptions are deleted, others counted."""
-    gone = [r.subscription_id for r in results if r.outcome == "gone"]
-    if gone:
-        db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
-    by_id = {r.subscription_id: r for r in results if r.outcome != "gone"}
-    if not by_id:
-        return
-    for sub in db.session.scalars(select(PushSubscription).where(PushSubscription.id.in_(list(by_id)))):
-        if by_id[sub.id].outcome == "sent":
-            sub.last_success_at, sub.consecutive_failures = now, 0
-        else:
-            sub.last_failure_at = now
-            sub.consecutive_failures += 1
+    """Keep each device's health: gone subscriptions are deleted, the others' success
+    or failure counted (a few set-based statements, however many devices)."""
+    groups: dict[str, list[int]] = {"gone": [], "sent": [], "failed": []}
+    for r in results:
+        groups["gone" if r.outcome == "gone" else "sent" if r.outcome == "sent" else "failed"] \
+            .append(r.subscription_id)
+    table = PushSubscription
+    for start in range(0, len(results), 500):
+        gone, sent, failed = (ids[start:start + 500] for ids in groups.values())
+        if gone:
+            db.session.execute(delete(table).where(table.id.in_(gone)))
+        if sent:
+            db.session.execute(update(table).where(table.id.in_(sent))
+                               .values(last_success_at=now, consecutive_failures=0))
+        if failed:
+            db.session.execute(update(table).where(table.id.in_(failed)).values(
+                last_failure_at=now, consecutive_failures=table.consecutive_failures + 1))
 
 
 def send_test(user: User, now: dt.datetime) -> list[dict]:
