@@ -1,13 +1,13 @@
 """Send the reminders that are due: claim → skip rules → send → record.
 
 ``dispatch_due(now)`` is what the scheduler's minute job and ``flask reminders
-dispatch`` run. Correctness across several dispatchers rests on two guards: each due
-reminder is advanced with an UPDATE that checks the values it read (a second
-dispatcher that read the same row updates nothing and moves on), and each occurrence
-is a ``reminder_delivery`` row with a UNIQUE (reminder, occurrence key), inserted and
-committed before anything is sent. On PostgreSQL the claim query also uses
-``FOR UPDATE SKIP LOCKED`` so dispatchers split the work instead of queueing; SQLite
-has no row locks and takes the write lock at BEGIN (see tracker/extensions.py).
+dispatch`` run. Correctness across several dispatchers rests on the ledger: each
+occurrence is a ``reminder_delivery`` row with a UNIQUE (reminder, occurrence key),
+inserted and committed before anything is sent, so a second claim of the same
+occurrence fails and is dropped. Due reminders are moved on with an UPDATE guarded by
+the values read, and are locked while claimed: on PostgreSQL by ``FOR UPDATE SKIP
+LOCKED`` (dispatchers split the work instead of queueing), on SQLite by the write
+lock every transaction takes at BEGIN (see tracker/extensions.py).
 
 A crash between claim and send leaves a ``pending`` row: that occurrence is lost
 rather than sent twice (at most once, by design).
@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, tuple_, update
+from sqlalchemy import bindparam, delete, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.domain import schedule
@@ -93,21 +93,28 @@ def _occurrences(reminder: Reminder, now: dt.datetime) -> list[tuple[dt.datetime
     return due
 
 
-def _advance(reminder: Reminder, now: dt.datetime) -> bool:
-    """Move the reminder past ``now``, only if nobody else did since we read it."""
+def _moved_on(reminder: Reminder, now: dt.datetime) -> dict:
+    """The guarded UPDATE's parameters that move ``reminder`` past ``now``."""
     old_next, old_snooze = reminder.next_fire_at, reminder.snoozed_until
     new_next = old_next
     if old_next is not None and old_next <= now:
         new_next = schedule.next_fire(now, reminder.rule) if reminder.enabled else None
     new_snooze = None if old_snooze is not None and old_snooze <= now else old_snooze
-    advanced = db.session.execute(
-        update(Reminder)
-        .where(Reminder.id == reminder.id,
-               Reminder.next_fire_at.is_not_distinct_from(old_next),
-               Reminder.snoozed_until.is_not_distinct_from(old_snooze))
-        .values(next_fire_at=new_next, snoozed_until=new_snooze)
-        .execution_options(synchronize_session=False))
-    return advanced.rowcount == 1
+    return {"rid": reminder.id, "old_next": old_next, "old_snooze": old_snooze,
+            "new_next": new_next, "new_snooze": new_snooze}
+
+
+def _advance(moves: list[dict]) -> None:
+    """One executemany: each row moves on only if nobody changed it since we read it.
+    Rows are locked (FOR UPDATE / SQLite's write lock) so a miss cannot happen in
+    practice; if one did, the UNIQUE delivery key still drops its duplicate."""
+    table = Reminder.__table__
+    stmt = (table.update()
+            .where(table.c.id == bindparam("rid"),
+                   table.c.next_fire_at.is_not_distinct_from(bindparam("old_next")),
+                   table.c.snoozed_until.is_not_distinct_from(bindparam("old_snooze")))
+            .values(next_fire_at=bindparam("new_next"), snoozed_until=bindparam("new_snooze")))
+    db.session.execute(stmt, moves)
 
 
 def _claim(now: dt.datetime, batch: int, report: Report) -> tuple[list[_Claim], int]:
@@ -115,11 +122,10 @@ def _claim(now: dt.datetime, batch: int, report: Report) -> tuple[list[_Claim], 
     (the claims that need a push, how many reminders were due)."""
     grace = dt.timedelta(minutes=float(current_app.config["REMINDER_GRACE_MINUTES"]))
     rows = _due(now, batch)
-    planned = []
-    for reminder in rows:
-        due = _occurrences(reminder, now)  # read before _advance moves the row on
-        if _advance(reminder, now):
-            planned.extend((reminder, *occurrence) for occurrence in due)
+    planned = [(reminder, *occurrence) for reminder in rows
+               for occurrence in _occurrences(reminder, now)]
+    if rows:
+        _advance([_moved_on(reminder, now) for reminder in rows])
     logged = _logged_days({(r.user_id, day) for r, _f, _k, day in planned if r.skip_if_logged})
     made: list[tuple[ReminderDelivery, Reminder, dt.date]] = []
     for reminder, fire_at, key, day in planned:
