@@ -71,6 +71,7 @@ def test_jobs_are_wired_as_designed(app):
     scheduler = BackgroundScheduler(timezone=dt.timezone.utc)
     jobs.add_jobs(scheduler, app)
     jobs.add_jobs(scheduler, app)  # idempotent
+    assert len(scheduler.get_jobs()) == 2
     found = {job.id: job for job in scheduler.get_jobs()}
     assert set(found) == {jobs.DISPATCH, jobs.MAINTENANCE}
     dispatch = found[jobs.DISPATCH]
@@ -109,3 +110,19 @@ def test_scheduler_run_is_a_dedicated_process(database_url, tmp_path):
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "Scheduler stopped" in out
+
+
+def test_a_serving_process_with_the_scheduler_on_gets_the_jobs(make_app, monkeypatch):
+    """TRACKER_SCHEDULER=on in a WSGI server: the process's one scheduler gets the jobs
+    (not started here, so the rest of the suite keeps a stopped scheduler)."""
+    from tracker import extensions
+
+    monkeypatch.setattr(extensions, "start_scheduler", lambda app: None)
+    try:
+        make_app(SCHEDULER="on")
+        assert {j.id for j in extensions.scheduler.get_jobs()} == {jobs.DISPATCH, jobs.MAINTENANCE}
+        make_app(SCHEDULER="on")  # a second app in the process does not add a second set
+        assert len(extensions.scheduler.get_jobs()) == 2
+    finally:
+        extensions.scheduler.remove_all_jobs()
+    assert not extensions.scheduler.running

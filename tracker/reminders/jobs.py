@@ -60,6 +60,11 @@ def run_maintenance(app: Flask) -> None:
 
 
 def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
+    """Add (or replace) our jobs. A scheduler not started yet keeps jobs pending and
+    would not replace them by id, so earlier copies are removed first."""
+    for job_id in (DISPATCH, MAINTENANCE):
+        if scheduler.get_job(job_id) is not None:
+            scheduler.remove_job(job_id)
     common = {"args": [app], "replace_existing": True, "coalesce": True,
               "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE}
     scheduler.add_job(run_dispatch, CronTrigger(second=5, timezone=dt.timezone.utc),
