@@ -1,7 +1,7 @@
 """share links to the clinician report
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-26 00:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

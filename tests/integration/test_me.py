@@ -16,6 +16,8 @@ from tracker.extensions import db
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
 from tracker.programs.models import Program
 from tracker.sharing.models import Share
+from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
+from tests.push_receiver import Device
 
 
 def bearer(token: str) -> dict:
@@ -139,6 +141,18 @@ def _fill_account(client, headers: dict | None = None) -> None:
     assert token.status_code == 201
     share = client.post("/api/v1/shares", headers=headers, json={"label": "Physio"})
     assert share.status_code == 201
+    device = Device().subscription(f"https://fcm.googleapis.com/fcm/send/{uuid.uuid4()}")
+    assert client.post("/api/v1/push/subscriptions", headers=headers, json=device).status_code == 201
+    reminder = client.post("/api/v1/reminders", headers=headers, json={"time": "07:30"})
+    assert reminder.status_code == 201
+    # A delivery row, as the dispatcher leaves one (no push is sent from this test).
+    with client.application.app_context():
+        data = reminder.get_json()
+        db.session.add(ReminderDelivery(
+            reminder_id=data["id"], user_id=db.session.get(Reminder, data["id"]).user_id,
+            occurrence_key="2027-01-01", fire_at=dt.datetime.now(dt.timezone.utc),
+            status="skipped", reason="logged"))
+        db.session.commit()
 
 
 def _owned_rows(user_id: int) -> dict[str, int]:
@@ -161,6 +175,10 @@ def _owned_rows(user_id: int) -> dict[str, int]:
         "deleted_record": count(select(DeletedRecord.id).where(DeletedRecord.user_id == user_id)),
         "program": count(select(Program.id).where(Program.user_id == user_id)),
         "share": count(select(Share.id).where(Share.user_id == user_id)),
+        "push_subscription": count(select(PushSubscription.id).where(PushSubscription.user_id == user_id)),
+        "reminder": count(select(Reminder.id).where(Reminder.user_id == user_id)),
+        "reminder_delivery": count(select(ReminderDelivery.id).where(
+            ReminderDelivery.user_id == user_id)),
     }
 
 
@@ -169,7 +187,9 @@ def test_every_user_table_is_counted():
     proves DELETE /me erases it too."""
     assert set(db.metadata.tables) == {"user", "api_token", "stretch", "stretch_session",
                                        "session_entry", "checkin", "deleted_record", "program",
-                                       "share"}
+                                       "share", "push_subscription", "reminder", "reminder_delivery",
+                                       # not a person's data: when the scheduler last ran
+                                       "scheduler_heartbeat"}
 
 
 def test_delete_erases_the_user_and_all_their_data(auth, app, users, user):
@@ -183,7 +203,7 @@ def test_delete_erases_the_user_and_all_their_data(auth, app, users, user):
         builtins = db.session.scalar(select(func.count()).where(Stretch.owner_id.is_(None)))
     assert before == {"user": 1, "api_token": 1, "stretch": 1, "stretch_session": 2,
                       "session_entry": 4, "checkin": 1, "deleted_record": 1, "program": 1,
-                      "share": 1}
+                      "share": 1, "push_subscription": 1, "reminder": 1, "reminder_delivery": 1}
     assert builtins == 5
 
     response = auth.delete("/api/v1/me", json={"password": user["password"]})

@@ -558,7 +558,8 @@ def test_odd_bodies_never_cause_a_5xx(make_app, path, body):
 def test_healthz_reports_database_and_scheduler(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "scheduler": "off"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "scheduler": "off",
+                                   "scheduler_last_tick": None}
     assert "Set-Cookie" not in response.headers
 
 
