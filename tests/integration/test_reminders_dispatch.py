@@ -25,7 +25,9 @@ from sqlalchemy import select
 from tests.push_receiver import Device, PushReceiver
 from tests.support import Accounts
 from tracker.auth.models import User
+from tracker.domain import progression
 from tracker.extensions import db
+from tracker.programs.service import start_program
 from tracker.reminders import service
 from tracker.reminders.dispatch import dispatch_due
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
@@ -161,6 +163,42 @@ def test_payload_headers_and_vapid(world, receiver, papp):
     assert push.headers["urgency"] == "normal"
     assert push.claims["aud"] == receiver.origin
     assert push.claims["sub"] == papp.config["VAPID_SUBJECT"]
+
+
+@pytest.mark.parametrize("start, length, sent_on, day", [
+    (dt.date(2027, 4, 28), 10, dt.date(2027, 5, 1), 4),   # "Day 4 of 10: aim for 38–53°"
+    (dt.date(2027, 5, 1), 7, dt.date(2027, 5, 1), 1),
+    (dt.date(2027, 4, 22), 10, dt.date(2027, 5, 1), 10),  # the last day
+])
+def test_a_reminder_during_a_programme_says_todays_target(world, receiver, start, length, sent_on, day):
+    user_id, (phone,) = world.person()
+    with world.app.app_context():
+        start_program(db.session.get(User, user_id), {"affected_leg": "left", "start_date": start,
+                                                      "length_days": length}, utc(2027, 4, 30))
+        db.session.commit()
+    world.reminder(user_id, utc(2027, 4, 30), time="08:00", message="Strap by the bed")
+    world.dispatch(dt.datetime.combine(sent_on, dt.time(6, 0, 5), UTC))  # 08:00 in Berlin
+    (push,) = receiver.for_device(phone)
+    band = progression.band_on(start, length, sent_on)
+    low, high = (int(v + 0.5) for v in (band.low, band.high))
+    assert push.payload["body"] == f"Day {day} of {length}: aim for {low}–{high}°. Strap by the bed"
+    if day == 4:
+        assert push.payload["body"].startswith("Day 4 of 10: aim for 38–53°")
+
+
+@pytest.mark.parametrize("offset", [-1, 10])  # the day before it starts, the day after it ends
+def test_no_target_outside_the_programme(world, receiver, offset):
+    user_id, (phone,) = world.person()
+    start = dt.date(2027, 5, 1) - dt.timedelta(days=offset)
+    with world.app.app_context():
+        start_program(db.session.get(User, user_id), {"affected_leg": "right", "start_date": start,
+                                                      "length_days": 10}, utc(2027, 4, 30))
+        db.session.commit()
+    world.reminder(user_id, utc(2027, 4, 30), time="08:00", message="Strap by the bed")
+    world.dispatch(utc(2027, 5, 1, 6, 0, 5))
+    (push,) = receiver.for_device(phone)
+    assert push.payload["body"] == "Strap by the bed"
+
 
 
 def test_jwt_is_signed_once_per_origin_and_reused(world, receiver, papp):

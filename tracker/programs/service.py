@@ -96,10 +96,12 @@ def _today(user: User, now: dt.datetime) -> dt.date:
     return local_date(now, user.timezone)
 
 
-def current_program(user: User) -> Program | None:
-    """The person's active programme, or None."""
+def current_program(user: User | int) -> Program | None:
+    """The person's active programme, or None. ``user`` may be the id alone (the
+    reminder dispatcher has ids, not loaded users)."""
+    user_id = user if isinstance(user, int) else user.id
     return db.session.scalar(select(Program).where(
-        Program.user_id == user.id, Program.status == "active"))
+        Program.user_id == user_id, Program.status == "active"))
 
 
 def current_view(user: User, now: dt.datetime) -> ProgramView:

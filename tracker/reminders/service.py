@@ -16,9 +16,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
-from tracker.domain import push_endpoints, schedule
+from tracker.domain import progression, push_endpoints, schedule
 from tracker.errors import Conflict, Invalid, NotFound, Unauthorized
 from tracker.extensions import db
+from tracker.programs.service import current_program
 from tracker.reminders import payload as texts
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
 from tracker.reminders.push import JwtCache, Message, Policy, Sender, Target, VapidKeys, load_keys
@@ -268,12 +269,14 @@ def snooze_by_token(token: str, minutes: int, now: dt.datetime) -> Reminder:
 
 
 def programme_target(user_id: int, day: dt.date) -> texts.Target | None:
-    """HOOK for the SLR programme (issue 8, built in parallel): today's target of the
-    user's running programme, or None. Wire it once ``tracker.programs`` exists: it
-    should return ``Target(day=n, length=…, low=…, high=…)`` for ``day``."""
-    try:
-        from tracker import programs  # noqa: F401 - absent on this branch
-    except ImportError:
+    """The target of the person's running SLR programme on their local ``day``
+    ("Day 4 of 10: aim for 38–53°" in the reminder), or None when no programme is
+    running or ``day`` is outside it."""
+    program = current_program(user_id)
+    if program is None:
         return None
-    lookup = getattr(programs, "reminder_target", None)
-    return lookup(user_id, day) if lookup else None
+    band = progression.band_on(program.start_date, program.length_days, day)
+    if band is None:
+        return None
+    return texts.Target(day=progression.day_number(program.start_date, day),
+                        length=program.length_days, low=band.low, high=band.high)
