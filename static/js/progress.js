@@ -1,10 +1,11 @@
 // The Progress page's charts: pain per day (points, the 7-day line, the start line and
 // the shaded "meaningful drop" zone) and the straight-leg raise per leg (with the
 // programme's target band shaded). The page already shows the same figures as text
-// and tables; this only draws them. Used by the Progress page and the report (which
-// embeds its figures in a JSON data block, since a shared report's reader is not
-// signed in). uPlot is imported by the fingerprinted URL the page names in
-// data-uplot, so it is cached like every other hashed static file (offline too).
+// and tables; this only draws them. Used by the Progress page and the report; the page
+// may name where the figures come from in data-figures (a shared report's reader is
+// not signed in: /s/<token>/progress.json). uPlot is imported by the fingerprinted
+// URL the page names in data-uplot, so it is cached like every other hashed static
+// file (offline too).
 let uPlot;
 
 const DAY = 86400;
@@ -153,10 +154,8 @@ function slrChart(el, slr) {
 }
 
 async function figures() {
-  const embedded = document.getElementById("progress-figures");
-  if (embedded) return JSON.parse(embedded.textContent);
-  const response = await fetch(`/api/v1/progress?days=${encodeURIComponent(root.dataset.days)}`,
-    { credentials: "same-origin", headers: { Accept: "application/json" } });
+  const url = root.dataset.figures || `/api/v1/progress?days=${encodeURIComponent(root.dataset.days)}`;
+  const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
   if (!response.ok) throw new Error(`progress figures: HTTP ${response.status}`);
   return response.json();
 }
