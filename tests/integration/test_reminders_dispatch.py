@@ -28,7 +28,7 @@ from tracker.auth.models import User
 from tracker.domain import progression
 from tracker.extensions import db
 from tracker.programs.service import start_program
-from tracker.reminders import service
+from tracker.reminders import payload, service
 from tracker.reminders.dispatch import dispatch_due
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
 
@@ -184,6 +184,12 @@ def test_a_reminder_during_a_programme_says_todays_target(world, receiver, start
     assert push.payload["body"] == f"Day {day} of {length}: aim for {low}–{high}°. Strap by the bed"
     if day == 4:
         assert push.payload["body"].startswith("Day 4 of 10: aim for 38–53°")
+    with world.app.app_context():
+        assert service.programme_target(user_id, sent_on) == payload.Target(
+            day, length, band.low, band.high)
+        assert service.programme_targets([(user_id, sent_on), (user_id, start - dt.timedelta(days=1))]) \
+            == {(user_id, sent_on): payload.Target(day, length, band.low, band.high),
+                (user_id, start - dt.timedelta(days=1)): None}
 
 
 @pytest.mark.parametrize("offset", [-1, 10])  # the day before it starts, the day after it ends

@@ -96,6 +96,15 @@ def _today(user: User, now: dt.datetime) -> dt.date:
     return local_date(now, user.timezone)
 
 
+def active_programs(user_ids: list[int]) -> dict[int, Program]:
+    """The active programme of each of these people that has one (one query per 500)."""
+    found: dict[int, Program] = {}
+    for start in range(0, len(user_ids), 500):
+        found.update((p.user_id, p) for p in db.session.scalars(select(Program).where(
+            Program.user_id.in_(user_ids[start:start + 500]), Program.status == "active")))
+    return found
+
+
 def current_program(user: User | int) -> Program | None:
     """The person's active programme, or None. ``user`` may be the id alone (the
     reminder dispatcher has ids, not loaded users)."""

@@ -196,8 +196,9 @@ def _send(claims: list[_Claim], now: dt.datetime, sender: Sender, report: Report
 
     messages: list[Message] = []
     owners: list[int] = []
+    targets = service.programme_targets([(c.user_id, c.day) for c in claims])
     for n, claim in enumerate(claims):
-        target = service.programme_target(claim.user_id, claim.day)
+        target = targets[(claim.user_id, claim.day)]
         data = texts.payload(
             reminder_id=claim.reminder_id, body=texts.body_text(claim.message, target),
             tag=f"reminder-{claim.reminder_id}",

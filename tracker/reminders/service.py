@@ -19,7 +19,7 @@ from tracker.auth.models import User
 from tracker.domain import progression, push_endpoints, schedule
 from tracker.errors import Conflict, Invalid, NotFound, Unauthorized
 from tracker.extensions import db
-from tracker.programs.service import current_program
+from tracker.programs.service import active_programs, current_program
 from tracker.reminders import payload as texts
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
 from tracker.reminders.push import JwtCache, Message, Policy, Sender, Target, VapidKeys, load_keys
@@ -268,15 +268,23 @@ def snooze_by_token(token: str, minutes: int, now: dt.datetime) -> Reminder:
 # ---------------------------------------------------------------- programme hook
 
 
+def _target(program, day: dt.date) -> texts.Target | None:  # noqa: ANN001 - Program | None
+    band = program and progression.band_on(program.start_date, program.length_days, day)
+    if not band:
+        return None
+    return texts.Target(day=progression.day_number(program.start_date, day),
+                        length=program.length_days, low=band.low, high=band.high)
+
+
 def programme_target(user_id: int, day: dt.date) -> texts.Target | None:
     """The target of the person's running SLR programme on their local ``day``
     ("Day 4 of 10: aim for 38–53°" in the reminder), or None when no programme is
     running or ``day`` is outside it."""
-    program = current_program(user_id)
-    if program is None:
-        return None
-    band = progression.band_on(program.start_date, program.length_days, day)
-    if band is None:
-        return None
-    return texts.Target(day=progression.day_number(program.start_date, day),
-                        length=program.length_days, low=band.low, high=band.high)
+    return _target(current_program(user_id), day)
+
+
+def programme_targets(wanted: list[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], texts.Target | None]:
+    """``programme_target`` for many (user_id, day) pairs with one query per 500
+    people (the dispatcher's batch)."""
+    programs = active_programs(sorted({user_id for user_id, _day in wanted}))
+    return {(user_id, day): _target(programs.get(user_id), day) for user_id, day in wanted}
