@@ -45,6 +45,27 @@ class Config:
     # "on" runs the APScheduler background scheduler inside this process.
     SCHEDULER = "off"
 
+    # --- Reminders and Web Push (tracker/reminders) ---
+    # VAPID keys: None means "generate once into instance/vapid_private_key".
+    VAPID_PRIVATE_KEY: str | None = None
+    VAPID_PUBLIC_KEY: str | None = None
+    # The contact push services see in the VAPID JWT (mailto: or https:).
+    VAPID_SUBJECT = "mailto:reminders@backstretch.example"
+    # Extra push endpoint hosts (comma list) beside the known push services; plain
+    # http only for loopback hosts named here (local test receivers).
+    PUSH_ENDPOINT_HOSTS = ""
+    PUSH_TIMEOUT = 10.0          # seconds per push request
+    PUSH_TTL = 3600              # seconds a push service keeps a push (at least 3600)
+    PUSH_MAX_ATTEMPTS = 3        # per device, for 429 / 5xx / network errors
+    PUSH_BACKOFF = 0.5           # seconds before the first retry, doubled each time
+    PUSH_RETRY_AFTER_MAX = 60    # a longer Retry-After is given up on, not waited for
+    PUSH_CONCURRENCY = 256       # pushes in flight at once
+    # Occurrences older than this after downtime are skipped, not sent late.
+    REMINDER_GRACE_MINUTES = 15
+    REMINDERS_MAX = 20           # per person
+    PUSH_SUBSCRIPTIONS_MAX = 20  # devices per person
+    DELIVERY_KEEP_DAYS = 90      # the maintenance job deletes older delivery rows
+
     # API documentation (flask-smorest).
     API_TITLE = "Backstretch API"
     API_VERSION = "v1"
@@ -87,6 +108,10 @@ class Config:
     # Pagination of list endpoints.
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 200
+
+    # Progress (issue 8): answers of GET /api/v1/progress kept per worker process,
+    # checked against the person's data on every request; 0 turns the cache off.
+    PROGRESS_CACHE_SIZE = 256
 
 
 class DevelopmentConfig(Config):

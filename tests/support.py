@@ -23,6 +23,7 @@ from tracker.auth import service as auth_service
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.logbook.models import SessionEntry, StretchSession
+from tracker.reminders.push import generate_keys
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
@@ -48,9 +49,14 @@ class CsrfClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+# One VAPID key pair per test run, so test apps never write one into instance/.
+VAPID_TEST_KEY = generate_keys().private_key
+
+
 def app_settings(url: str) -> dict:
     """The settings of every test app: testing mode on ``url``, no scheduler."""
-    return {"ENV": "testing", "DATABASE_URL": url, "SCHEDULER": "off"}
+    return {"ENV": "testing", "DATABASE_URL": url, "SCHEDULER": "off",
+            "VAPID_PRIVATE_KEY": VAPID_TEST_KEY}
 
 
 def build_app(url: str, **overrides) -> Flask:

@@ -68,13 +68,13 @@ def _finish_config(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
-def _instance_secret(path: Path) -> str:
-    """A random key made once per instance folder; the hard link is atomic, so
-    concurrent first starts (web server and scheduler) agree on one key."""
+def _instance_secret(path: Path, make=lambda: secrets.token_hex(32)) -> str:  # noqa: ANN001
+    """A random key (``make()``) made once per instance folder; the hard link is
+    atomic, so concurrent first starts (web server and scheduler) agree on one key."""
     if path.exists():
         return path.read_text().strip()
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(secrets.token_hex(32))
+    tmp.write_text(make())
     tmp.chmod(0o600)
     try:
         os.link(tmp, path)  # atomic; fails if another process got there first

@@ -37,6 +37,87 @@ def demo_seed(days: int, email: str, password: str, tz: str, seed_value: int) ->
     sessions, checkins = seed(user, days, utcnow(), seed=seed_value)
     db.session.commit()
     click.echo(f"Seeded {sessions} sessions and {checkins} check-ins over {days} days for {user.email}.")
+    from tracker.programs.service import current_program
+
+    program = current_program(user)
+    if program is not None:
+        click.echo(f"Straight-leg-raise programme: {program.affected_leg} leg, "
+                   f"{program.length_days} days from {program.start_date.isoformat()}.")
+
+
+# --- reminders and Web Push (tracker/reminders) ---------------------------------------
+
+vapid = AppGroup("vapid", help="VAPID keys for Web Push.")
+reminders_cli = AppGroup("reminders", help="Reminder delivery.")
+scheduler_cli = AppGroup("scheduler", help="The APScheduler process.")
+
+
+@vapid.command("generate")
+def vapid_generate() -> None:
+    """Print a new VAPID key pair (set them as TRACKER_VAPID_PRIVATE_KEY / _PUBLIC_KEY)."""
+    from tracker.reminders.push import generate_keys
+
+    keys = generate_keys()
+    click.echo(f"TRACKER_VAPID_PRIVATE_KEY={keys.private_key}")
+    click.echo(f"TRACKER_VAPID_PUBLIC_KEY={keys.public_key}")
+
+
+def _instant(_ctx, _param, value: str | None):  # noqa: ANN001, ANN202
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter("use ISO 8601, e.g. 2027-03-28T01:30:00Z") from None
+    if parsed.tzinfo is None:
+        raise click.BadParameter("give an offset or Z, e.g. 2027-03-28T01:30:00Z")
+    return parsed
+
+
+@reminders_cli.command("dispatch")
+@click.option("--now", callback=_instant, help="Dispatch as of this instant (ISO 8601 with offset).")
+def reminders_dispatch(now) -> None:  # noqa: ANN001
+    """Send the reminders due now (or at --now), each occurrence at most once."""
+    from tracker.reminders.dispatch import dispatch_due
+
+    click.echo(str(dispatch_due(now or utcnow())))
+
+
+@reminders_cli.command("prune")
+def reminders_prune() -> None:
+    """Delete old delivery rows and devices that keep failing."""
+    from tracker.reminders.dispatch import prune
+
+    deliveries, devices = prune(utcnow())
+    click.echo(f"Removed {deliveries} old deliveries and {devices} dead devices.")
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Run the scheduler in this process until interrupted (production: one or more of
+    these beside web workers running with TRACKER_SCHEDULER=off)."""
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from tracker.extensions import scheduler
+    from tracker.reminders.jobs import add_jobs
+
+    app = current_app._get_current_object()
+    if not scheduler.running:  # create_app may have started it (TRACKER_SCHEDULER=on)
+        add_jobs(scheduler, app)
+        scheduler.start()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo(f"Scheduler running: {', '.join(j.id for j in scheduler.get_jobs())}. Ctrl-C stops it.")
+    while not stop.wait(1):
+        pass
+    scheduler.shutdown(wait=True)
+    click.echo("Scheduler stopped.")
 
 
 users = AppGroup("users", help="Accounts.")
@@ -65,3 +146,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(backup_command)
     app.cli.add_command(users)
+    app.cli.add_command(vapid)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(scheduler_cli)

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from tracker.extensions import api, db, scheduler
 from tracker.input_guard import init_input_guard
+from tracker.reminders.jobs import last_tick
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -38,7 +39,8 @@ def healthz():
         database = "unavailable"
     state = "running" if scheduler.running else "off"
     body = {"status": "ok" if database == "ok" else "degraded",
-            "database": database, "scheduler": state}
+            "database": database, "scheduler": state,
+            "scheduler_last_tick": last_tick() if database == "ok" else None}
     return body, 200 if database == "ok" else 503
 
 
@@ -63,6 +65,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.sharing import api as sharing_api
     from tracker.sharing import views as sharing_views
     from tracker.pwa.views import init_pwa
+    from tracker.programs import api as programs_api
+    from tracker.programs import views as programs_views
+    from tracker.progress import api as progress_api
+    from tracker.progress import views as progress_views
+    from tracker.reminders import api as reminders_api
+    from tracker.reminders import jobs as reminders_jobs
+    from tracker.reminders import views as reminders_views
 
     init_input_guard(app)  # before any route uses its <int:> converter
     init_security(app)
@@ -75,6 +84,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sharing_views.bp)
     app.register_blueprint(sharing_views.shared)
     init_pwa(app)
+    api.register_blueprint(programs_api.blp)
+    api.register_blueprint(progress_api.blp)
+    app.register_blueprint(programs_views.bp)
+    app.register_blueprint(progress_views.bp)
+    api.register_blueprint(reminders_api.blp)
+    app.register_blueprint(reminders_views.bp)
+    reminders_jobs.init_app(app)
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
     app.add_template_filter(_number, "number")

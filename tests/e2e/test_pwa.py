@@ -24,7 +24,8 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["/", "/log", "/history", "/stretches", "/stretches/slr-strap", "/settings", "/safety", "/offline"]
+PAGES = ["/", "/log", "/history", "/stretches", "/stretches/slr-strap", "/settings", "/safety", "/offline",
+         "/progress", "/program", "/reminders", "/report"]
 
 
 @pytest.fixture(autouse=True)

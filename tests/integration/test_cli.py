@@ -61,3 +61,25 @@ def test_demo_seed_refuses_bad_options(runner, args, message):
     result = runner.invoke(args=["demo", "seed", "--email", "x@example.com", *args])
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_demo_seed_starts_a_programme_the_charts_tell(app, runner, users):
+    result = runner.invoke(args=["demo", "seed", "--days", "30", "--email", "story@example.com"])
+    assert result.exit_code == 0, result.output
+    assert "Straight-leg-raise programme: left leg, 10 days" in result.output
+    again = runner.invoke(args=["demo", "seed", "--days", "30", "--email", "story@example.com"])
+    assert again.exit_code == 0
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "story@example.com"))
+        login = {"login_id": user.get_id(), "id": user.id}
+    client = users.login(app.test_client(), login)
+    programs = client.get("/api/v1/programs").get_json()["items"]
+    assert len(programs) == 1 and programs[0]["state"] == "active"  # a re-run keeps it
+    program = programs[0]
+    logged = [d for d in program["days"] if d["best_left"] is not None]
+    assert len(logged) >= 5
+    assert logged[-1]["best_left"] > logged[0]["best_left"] + 15  # climbing into its band
+    assert program["status"] in ("on_track", "ahead", "behind")
+    assert sum(d["result"] == "in" for d in logged) >= len(logged) // 2
+    pain = client.get("/api/v1/progress?days=30").get_json()["pain"]
+    assert pain["current"] < pain["baseline"] and pain["meaningful"] is True

@@ -20,6 +20,8 @@ from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.logbook import demo
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
+from tracker.programs.models import Program
+from tracker.reminders.models import Reminder
 
 JSON = "application/json"
 
@@ -54,6 +56,17 @@ def fill(client, days: int = 10) -> None:  # noqa: ANN001
         "context": "evening", "note": "Better"}).get_json()
     assert client.delete(f"/api/v1/checkins/{checkin['id']}").status_code == 204
     assert client.post("/safety", data={"red_flags": ["night_pain"]}).status_code in (200, 302)
+    # The demo's programme ends when this one starts: one ended, one running.
+    start = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    program = client.post("/api/v1/programs", json={"affected_leg": "right", "start_date": start,
+                                                     "length_days": 7})
+    assert program.status_code == 201, program.get_data(as_text=True)
+    for reminder in (REMINDER, {"time": "19:15", "weekdays": [5, 6], "timezone": "Europe/Lisbon",
+                                "enabled": False, "skip_if_logged": False}):
+        assert client.post("/api/v1/reminders", json=reminder).status_code == 201
+
+
+REMINDER = {"time": "07:30", "weekdays": [0, 2, 4], "message": "Strap by the bed"}
 
 
 def export(client, fmt: str = "json"):  # noqa: ANN001
@@ -87,7 +100,14 @@ def test_json_export_holds_everything(member):
     assert sum(len(s["entries"]) for s in data["sessions"]) == stored(member, SessionEntry)
     assert {d["kind"] for d in data["deleted"]} == {"stretch_session", "checkin"}
     assert data["red_flags"]["items"] == ["night_pain"] and data["red_flags"]["answered_at"]
-    assert data["programs"] == [] and data["reminders"] == []
+    assert [p["state"] for p in data["programs"]] == ["ended", "active"]
+    assert set(data["programs"][0]) == {"affected_leg", "start_date", "length_days", "state",
+                                        "created_at", "ended_at"}
+    assert data["programs"][1]["affected_leg"] == "right" and data["programs"][1]["ended_at"] is None
+    assert data["reminders"] == [
+        {**REMINDER, "timezone": "Europe/Berlin", "enabled": True, "skip_if_logged": True},
+        {"time": "19:15", "weekdays": [5, 6], "timezone": "Europe/Lisbon", "enabled": False,
+         "skip_if_logged": False, "message": ""}]
     session = data["sessions"][-1]
     assert set(session) == {"client_id", "performed_at", "local_date", "pain_before",
                             "pain_after", "notes", "entries"}
@@ -106,6 +126,7 @@ def test_export_import_export_round_trip(member, shared_users):
     assert summary["created"]["stretches"] == 1
     assert summary["created"]["deleted"] == 2
     assert summary["created"]["red_flags"] == 1
+    assert summary["created"]["programs"] == 2 and summary["created"]["reminders"] == 2
     assert summary["skipped"] == []
     second = json.loads(export(fresh).data)
     assert comparable(second) == comparable(first)
@@ -124,7 +145,9 @@ def test_importing_twice_adds_nothing(member, shared_users):
     assert sum(summary["created"].values()) == 0
     assert summary["already_there"]["sessions"] == len(data["sessions"])
     assert summary["already_there"]["checkins"] == len(data["checkins"])
+    assert summary["already_there"]["programs"] == 2 and summary["already_there"]["reminders"] == 2
     assert [stored(fresh, m) for m in (StretchSession, Checkin, SessionEntry, DeletedRecord)] == counts
+    assert (stored(fresh, Program), stored(fresh, Reminder)) == (2, 2)
     # Importing into the account it came from is the same: all already there.
     assert sum(do_import(member, data).get_json()["created"].values()) == 0
 
@@ -180,11 +203,52 @@ def test_custom_stretches_are_matched_by_slug(member):
     assert mine["double-knee-to-chest"]["builtin"] and mine["pigeon"]["hold_seconds"] == 30
 
 
-def test_placeholder_sections_skip_with_a_reason(member):
-    summary = do_import(member, {"format_version": 1, "programs": [{"affected_leg": "left"}],
-                                 "reminders": [{"time": "08:00"}]}).get_json()
-    assert [s["section"] for s in summary["skipped"]] == ["programs", "reminders"]
-    assert all("does not keep" in s["reason"] for s in summary["skipped"])
+def test_programmes_are_matched_by_start_leg_and_length(member):
+    running = member.post("/api/v1/programs", json={"affected_leg": "left"}).get_json()
+    data = {"format_version": 1, "programs": [
+        # the running one again: already there, left as it is
+        {"affected_leg": "left", "start_date": running["start_date"], "length_days": 10,
+         "state": "ended", "ended_at": ago(days=1)},
+        # another active one: comes in ended, the account's own keeps running
+        {"affected_leg": "right", "start_date": "2026-01-05", "length_days": 7, "state": "active"},
+        {"affected_leg": "right", "start_date": "2025-06-01", "length_days": 8, "state": "ended",
+         "created_at": "2025-06-01T08:00:00+00:00", "ended_at": "2025-06-08T20:00:00+00:00"}]}
+    summary = do_import(member, data).get_json()
+    assert summary["created"]["programs"] == 2 and summary["already_there"]["programs"] == 1
+    assert member.get("/api/v1/programs/current").get_json()["id"] == running["id"]
+    programs = {p["start_date"]: p for p in json.loads(export(member).data)["programs"]}
+    assert programs["2026-01-05"]["state"] == "ended" and programs["2026-01-05"]["ended_at"]
+    assert programs["2025-06-01"]["ended_at"] == "2025-06-08T20:00:00+00:00"
+    assert programs[running["start_date"]]["state"] == "active"
+    assert sum(do_import(member, data).get_json()["created"].values()) == 0
+
+
+def test_reminders_are_matched_by_time_weekdays_and_zone(member, app):
+    member.post("/api/v1/reminders", json={"time": "07:30", "weekdays": [0, 2, 4],
+                                           "message": "mine"})
+    data = {"format_version": 1, "reminders": [
+        {"time": "07:30", "weekdays": [4, 2, 0], "timezone": "Europe/Berlin", "message": "theirs"},
+        {"time": "07:30", "weekdays": [0, 2, 4], "timezone": "Asia/Tokyo"},
+        {"time": "21:00"}]}  # no zone: the account's
+    summary = do_import(member, data).get_json()
+    assert summary["created"]["reminders"] == 2 and summary["already_there"]["reminders"] == 1
+    mine = member.get("/api/v1/reminders").get_json()["items"]
+    assert sorted((r["time"], r["timezone"], r["message"]) for r in mine) == [
+        ("07:30", "Asia/Tokyo", ""), ("07:30", "Europe/Berlin", "mine"),
+        ("21:00", "Europe/Berlin", "")]
+    assert all(r["next_fire_at"] for r in mine)
+    assert sum(do_import(member, data).get_json()["created"].values()) == 0
+
+
+def test_reminders_beyond_the_limit_are_skipped_with_the_reason(member, app):
+    limit = app.config["REMINDERS_MAX"]
+    data = {"format_version": 1, "reminders": [
+        {"time": f"{h:02d}:00", "timezone": "UTC"} for h in range(limit + 2)]}
+    summary = do_import(member, data).get_json()
+    assert summary["created"]["reminders"] == limit
+    assert [s["id"] for s in summary["skipped"]] == [f"{h:02d}:00 UTC" for h in (limit, limit + 1)]
+    assert all("most reminders" in s["reason"] for s in summary["skipped"])
+    assert stored(member, Reminder) == limit
 
 
 def _valid_file() -> dict:
@@ -229,12 +293,24 @@ def _broken(path: str, value) -> dict:  # noqa: ANN001
     ({"format_version": 1, "stretches": [{"name": "No slug", "spine": "flexion",
                                           "hold_seconds": 5}]}, "stretches.0.slug"),
     ({"format_version": 1, "whatever": []}, "whatever"),
+    ({"format_version": 1, "programs": [{"affected_leg": "left", "start_date": "2026-01-01",
+                                         "length_days": 11}]}, "programs.0.length_days"),
+    ({"format_version": 1, "programs": [{"affected_leg": "both", "start_date": "2026-01-01",
+                                         "length_days": 7}]}, "programs.0.affected_leg"),
+    ({"format_version": 1, "programs": [{"affected_leg": "left", "length_days": 7}]},
+     "programs.0.start_date"),
+    ({"format_version": 1, "reminders": [{"time": "25:00"}]}, "reminders.0.time"),
+    ({"format_version": 1, "reminders": [{"time": "08:00", "weekdays": [1, 1]}]},
+     "reminders.0.weekdays"),
+    ({"format_version": 1, "reminders": [{"time": "08:00", "timezone": "Mars/Base"}]},
+     "reminders.0.timezone"),
 ])
 def test_bad_files_name_what_is_wrong_and_change_nothing(member, data, field):
     response = do_import(member, data)
     assert response.status_code == 422, response.get_data(as_text=True)
     assert field in response.get_json()["fields"]
     assert stored(member, StretchSession) == stored(member, Checkin) == 0
+    assert stored(member, Program) == stored(member, Reminder) == 0
 
 
 @pytest.mark.parametrize("body, content_type, status", [
@@ -310,7 +386,8 @@ def test_csv_is_a_zip_of_one_table_per_file(member):
     response = export(member, "csv")
     assert response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    assert sorted(archive.namelist()) == ["checkins.csv", "entries.csv", "sessions.csv"]
+    assert sorted(archive.namelist()) == ["checkins.csv", "entries.csv", "programs.csv",
+                                          "sessions.csv"]
     tables = {}
     for name in archive.namelist():
         raw = archive.read(name)
@@ -326,6 +403,11 @@ def test_csv_is_a_zip_of_one_table_per_file(member):
     assert row["notes"] == "'=cmd| gardening, ünïcode ✓"
     assert {"session_client_id", "stretch", "stretch_name", "angle_deg", "worse"} <= set(
         tables["entries.csv"][0])
+    programs = tables["programs.csv"]
+    assert [(p["affected_leg"], p["length_days"], p["state"]) for p in programs][-1] == (
+        "right", "7", "active")
+    assert programs[-1]["end_date"] == (dt.date.fromisoformat(programs[-1]["start_date"])
+                                        + dt.timedelta(days=6)).isoformat()
 
 
 # ---------------------------------------------------------------- FHIR

@@ -14,7 +14,10 @@ import tracker.models  # noqa: F401 - every table, for the tripwire below
 from tracker.auth.models import ApiToken, User
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
+from tracker.programs.models import Program
 from tracker.sharing.models import Share
+from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
+from tests.push_receiver import Device
 
 
 def bearer(token: str) -> dict:
@@ -132,10 +135,24 @@ def _fill_account(client, headers: dict | None = None) -> None:
     # A deleted check-in leaves a tombstone row behind.
     deleted = client.delete(f"/api/v1/checkins/{checkin.get_json()['id']}", headers=headers)
     assert deleted.status_code == 204
+    program = client.post("/api/v1/programs", headers=headers, json={"affected_leg": "left"})
+    assert program.status_code == 201, program.get_data(as_text=True)
     token = client.post("/api/v1/auth/tokens", headers=headers, json={"name": "laptop"})
     assert token.status_code == 201
     share = client.post("/api/v1/shares", headers=headers, json={"label": "Physio"})
     assert share.status_code == 201
+    device = Device().subscription(f"https://fcm.googleapis.com/fcm/send/{uuid.uuid4()}")
+    assert client.post("/api/v1/push/subscriptions", headers=headers, json=device).status_code == 201
+    reminder = client.post("/api/v1/reminders", headers=headers, json={"time": "07:30"})
+    assert reminder.status_code == 201
+    # A delivery row, as the dispatcher leaves one (no push is sent from this test).
+    with client.application.app_context():
+        data = reminder.get_json()
+        db.session.add(ReminderDelivery(
+            reminder_id=data["id"], user_id=db.session.get(Reminder, data["id"]).user_id,
+            occurrence_key="2027-01-01", fire_at=dt.datetime.now(dt.timezone.utc),
+            status="skipped", reason="logged"))
+        db.session.commit()
 
 
 def _owned_rows(user_id: int) -> dict[str, int]:
@@ -156,7 +173,12 @@ def _owned_rows(user_id: int) -> dict[str, int]:
             | SessionEntry.stretch_id.in_(own_stretch_ids))),
         "checkin": count(select(Checkin.id).where(Checkin.user_id == user_id)),
         "deleted_record": count(select(DeletedRecord.id).where(DeletedRecord.user_id == user_id)),
+        "program": count(select(Program.id).where(Program.user_id == user_id)),
         "share": count(select(Share.id).where(Share.user_id == user_id)),
+        "push_subscription": count(select(PushSubscription.id).where(PushSubscription.user_id == user_id)),
+        "reminder": count(select(Reminder.id).where(Reminder.user_id == user_id)),
+        "reminder_delivery": count(select(ReminderDelivery.id).where(
+            ReminderDelivery.user_id == user_id)),
     }
 
 
@@ -164,7 +186,10 @@ def test_every_user_table_is_counted():
     """A tripwire: when a feature adds a table, add it to _owned_rows so this file
     proves DELETE /me erases it too."""
     assert set(db.metadata.tables) == {"user", "api_token", "stretch", "stretch_session",
-                                       "session_entry", "checkin", "deleted_record", "share"}
+                                       "session_entry", "checkin", "deleted_record", "program",
+                                       "share", "push_subscription", "reminder", "reminder_delivery",
+                                       # not a person's data: when the scheduler last ran
+                                       "scheduler_heartbeat"}
 
 
 def test_delete_erases_the_user_and_all_their_data(auth, app, users, user):
@@ -177,7 +202,8 @@ def test_delete_erases_the_user_and_all_their_data(auth, app, users, user):
         other_before = _owned_rows(other["id"])
         builtins = db.session.scalar(select(func.count()).where(Stretch.owner_id.is_(None)))
     assert before == {"user": 1, "api_token": 1, "stretch": 1, "stretch_session": 2,
-                      "session_entry": 4, "checkin": 1, "deleted_record": 1, "share": 1}
+                      "session_entry": 4, "checkin": 1, "deleted_record": 1, "program": 1,
+                      "share": 1, "push_subscription": 1, "reminder": 1, "reminder_delivery": 1}
     assert builtins == 5
 
     response = auth.delete("/api/v1/me", json={"password": user["password"]})

@@ -14,6 +14,8 @@ from tracker.db_types import utcnow
 from tracker.domain.clock import local_date
 from tracker.extensions import db
 from tracker.logbook import demo
+from tracker.domain import progression
+from tracker.progress import service as progress
 from tracker.sharing import service
 
 NOW = dt.datetime(2027, 3, 28, 18, 0, tzinfo=dt.timezone.utc)
@@ -57,6 +59,39 @@ def test_report_data_for_a_seeded_month(shared_app, month):
     assert any("went up 3 points" in f["message"] for f in r.flags)
     assert [n["text"] for n in r.notes] == ["Flared after moving boxes"]
     assert [i.key for i in r.red_flags.items] == ["night_pain"]
+    # progress's analytics of the same days
+    with shared_app.app_context():
+        figures = progress.progress(db.session.get(User, month["id"]), 30, NOW)
+    assert r.trend == figures.pain
+    assert r.trend["baseline"] is not None and r.trend["change"] < 0
+    assert r.program is not None and r.program.start_date <= r.last  # the demo's programme
+
+
+def test_report_shows_the_trend_and_the_programme_with_its_bands(shared_app, shared_users):
+    account = shared_users.create(timezone="Europe/London")
+    with shared_app.app_context():
+        user = db.session.get(User, account["id"])
+        demo.seed(user, 30, utcnow())
+        db.session.commit()
+        r = service.report_data(user, 30, utcnow())
+    client = shared_users.login(shared_app.test_client(), account)
+    html = client.get("/report?days=30").get_data(as_text=True)
+    t = r.trend
+    assert f"<dt>Pain at the start</dt><dd>{t['baseline']:.1f}</dd>" in html
+    assert f"<dt>Pain in the last 7 days</dt><dd>{t['current']:.1f}</dd>" in html
+    assert f"{t['change']:+.1f} <small>({t['change_pct']:+.1f}%)</small>" in html
+    assert f"<dt>Meaningful change</dt><dd>{'Yes' if t['meaningful'] else 'No'}</dd>" in html
+    assert t["summary"] in html
+    # the charts, drawn by progress.js from the signed-in person's progress figures
+    assert 'data-figures="/api/v1/progress?days=30"' in html
+    assert re.search(r'src="/static/js/progress\.[0-9a-f]{8}\.js"', html)
+    assert 'data-chart="pain"' in html and 'data-chart="slr"' in html
+    # the programme, a row a day with the band of the domain's rule
+    program = r.program
+    assert "Straight-leg-raise programme" in html
+    for d in program.days:
+        band = progression.band_on(program.start_date, program.length_days, d.date)
+        assert f"<td>{band.label}</td>" in html
 
 
 @pytest.mark.parametrize("days", [7, 30, 365])

@@ -109,6 +109,7 @@ COOKIE_WRITES = [
     ("post", "/api/v1/checkins", "checkin", 201),
     ("post", "/api/v1/stretches", {"name": "Cat cow", "spine": "flexion", "hold_seconds": 10},
      201),
+    ("post", "/api/v1/programs", {"affected_leg": "left"}, 201),
     ("post", "/api/v1/auth/logout", None, 204),
     ("delete", "/api/v1/me", {"password": "correct horse battery"}, 204),
 ]
@@ -603,7 +604,8 @@ def test_odd_bodies_never_cause_a_5xx(make_app, path, body):
 def test_healthz_reports_database_and_scheduler(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "scheduler": "off"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "scheduler": "off",
+                                   "scheduler_last_tick": None}
     assert "Set-Cookie" not in response.headers
 
 

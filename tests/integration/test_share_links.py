@@ -115,6 +115,21 @@ def test_the_link_shows_the_report_read_only_without_signing_in(member, shared_a
     assert stranger.get("/api/v1/me").status_code == 401
 
 
+def test_the_links_chart_figures_are_the_progress_figures_of_the_shared_days(member, shared_app):
+    log_session(member)
+    body = make_share(member, days=14)
+    stranger = shared_app.test_client()
+    html = stranger.get(path_of(body["url"])).get_data(as_text=True)
+    figures_url = f"{path_of(body['url'])}/progress.json"
+    assert f'data-figures="{figures_url}"' in html
+    response = stranger.get(figures_url)
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.get_json() == member.get("/api/v1/progress?days=14").get_json()
+    assert member.delete(f"/api/v1/shares/{body['id']}").status_code == 204
+    assert stranger.get(figures_url).status_code == 404
+
+
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_the_link_takes_no_writes(member, shared_app, method):
     body = make_share(member)

@@ -1,4 +1,6 @@
-"""Streaks: how many days in a row a person has logged."""
+"""Adherence: streaks of days in a row with a session, and the calendar of which days
+in a range were logged. Days are the person's local calendar days (see
+``clock.local_date``), so a DST change never splits or merges a day."""
 from __future__ import annotations
 
 import datetime as dt
@@ -35,3 +37,10 @@ def longest_streak(days: Iterable[dt.date]) -> int:
         best = max(best, run)
         previous = day
     return best
+
+
+def calendar(days: Iterable[dt.date], start: dt.date, end: dt.date) -> list[tuple[dt.date, bool]]:
+    """Every day from ``start`` to ``end`` (inclusive) and whether it was logged."""
+    logged = set(days)
+    span = (end - start).days + 1
+    return [(start + ONE_DAY * i, start + ONE_DAY * i in logged) for i in range(max(span, 0))]

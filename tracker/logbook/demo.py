@@ -1,6 +1,6 @@
 """A realistic month of data for one person, for trying the charts and for benchmarks:
-pain falling with day-to-day noise, the affected leg's straight-leg raise climbing,
-a few missed days. Deterministic for a given seed; replays are no-ops because the
+pain falling with day-to-day noise, a few missed days, and a straight-leg-raise
+programme over the last 10 days in which the affected leg climbs into its band. Deterministic for a given seed; replays are no-ops because the
 client_ids are derived from the user and the day."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from tracker.auth.models import User
+from tracker.domain import progression
 from tracker.logbook import service
 
 _NAMESPACE = uuid.UUID("6a1f8c2e-3b7d-4f0e-9c55-2d4b8e1a7f30")
@@ -21,11 +22,20 @@ def _client_id(user: User, kind: str, day: dt.date) -> str:
 
 def seed(user: User, days: int, now: dt.datetime, seed: int = 7,
          affected_leg: str = "left") -> tuple[int, int]:
-    """Create up to ``days`` days of sessions and check-ins ending today; returns
-    (sessions created, check-ins created)."""
+    """Create up to ``days`` days of sessions and check-ins ending today, and start a
+    programme over the last 10 of them (unless one with that start is running);
+    returns (sessions created, check-ins created)."""
+    from tracker.programs import service as programs
+
     rng = random.Random(seed)
     tz = ZoneInfo(user.timezone)
     today = now.astimezone(tz).date()
+    length = progression.LENGTH_DEFAULT
+    program_start = today - dt.timedelta(days=min(days, length) - 1)
+    running = programs.current_program(user)
+    if running is None or running.start_date != program_start:
+        programs.start_program(user, {"affected_leg": affected_leg, "start_date": program_start,
+                                      "length_days": length}, now)
     other_leg = "right" if affected_leg == "left" else "left"
     made_sessions = made_checkins = 0
     for offset in range(days - 1, -1, -1):
@@ -43,7 +53,11 @@ def seed(user: User, days: int, now: dt.datetime, seed: int = 7,
             continue  # a missed day
         when = dt.datetime.combine(day, dt.time(rng.choice([8, 12, 18, 20]), rng.randint(0, 59)), tz)
         when = min(when, now)
-        affected = min(85.0, 35 + 32 * progress + rng.gauss(0, 3))
+        band = progression.band_on(program_start, length, day)
+        if band is None:  # before the programme: stuck low
+            affected = 28 + 6 * progress + rng.gauss(0, 2)
+        else:  # climbing with the programme, mostly inside the band
+            affected = (band.low + band.high) / 2 - 1 + rng.gauss(0, 3)
         healthy = min(90.0, 76 + rng.gauss(0, 2))
         entries = [
             {"stretch": "double-knee-to-chest", "reps": 3, "hold_seconds": 20},

@@ -16,6 +16,8 @@ from typing import Any
 from marshmallow import fields
 
 from tracker.auth.models import User
+from tracker.programs import transfer as programs
+from tracker.reminders import transfer as reminders
 from tracker.sharing import export, importer, schemas
 
 
@@ -33,19 +35,6 @@ def _listed(schema: type) -> fields.Field:
                        validate=schemas.section_length())
 
 
-def _not_yet(key: str, what: str) -> Section:
-    """A placeholder: exports an empty list and skips, with a reason, whatever a file
-    from a fuller server holds under ``key``."""
-
-    def skip_all(run: importer.ImportRun, items: list) -> None:
-        for _item in items:
-            run.skip(key, None, f"This server does not keep {what} yet.")
-
-    return Section(key, fields.List(fields.Dict(), load_default=list,
-                                    validate=schemas.section_length()),
-                   lambda _user: [], skip_all)
-
-
 SECTIONS: tuple[Section, ...] = (
     Section("stretches", _listed(schemas.StretchImportSchema), export.custom_stretches,
             importer.stretches),
@@ -53,11 +42,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("sessions", _listed(schemas.SessionImportSchema), export.sessions, importer.sessions,
             export.csv_tables),
     Section("checkins", _listed(schemas.CheckinImportSchema), export.checkins, importer.checkins),
-    # PLACEHOLDERS until the programme (issue 8) and reminders (issue 9) branches are
-    # merged: replace each with that feature's Section (its schema, export, import and,
-    # for programmes, a programs.csv).
-    _not_yet("programs", "programmes"),
-    _not_yet("reminders", "reminders"),
+    Section("programs", _listed(programs.ProgramImportSchema), programs.export,
+            programs.import_, programs.csv_tables),
+    Section("reminders", _listed(reminders.ReminderImportSchema), reminders.export,
+            reminders.import_),
     Section("red_flags", fields.Nested(schemas.RedFlagsImportSchema, allow_none=True,
                                        load_default=None),
             export.red_flags, importer.red_flags),

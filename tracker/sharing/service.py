@@ -21,6 +21,8 @@ from tracker.errors import Conflict, NotFound
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, StretchSession
 from tracker.logbook.service import red_flags as red_flag_outcome
+from tracker.progress import service as progress_service
+from tracker.progress.service import Progress
 from tracker.sharing import export, fhir
 from tracker.sharing.importer import ImportRun
 from tracker.sharing.models import Share
@@ -122,8 +124,8 @@ def import_data(user: User, data: dict, now: dt.datetime) -> dict:
 
 @dataclass
 class Report:
-    """Everything the report page shows. The progress branch adds its analytics here
-    (baseline, current, change, charts, programme) for the same template."""
+    """Everything the report page shows: the period's days, adherence, relief, flags
+    and notes, and progress's analytics of the same days (``progress``)."""
 
     first: dt.date
     last: dt.date
@@ -138,6 +140,17 @@ class Report:
     red_flags_answered_at: dt.datetime | None
     notes: list[dict]            # {date, kind, text}
     relief: list[dict]           # {stretch, name, mean, count}
+    # progress's analytics over the same days: the pain trend (baseline, current,
+    # change, change_pct, meaningful), the chart figures and the running programme
+    progress: Progress
+
+    @property
+    def trend(self) -> dict:
+        return self.progress.pain
+
+    @property
+    def program(self):  # noqa: ANN201 - tracker.programs.service.ProgramView | None
+        return self.progress.program
 
 
 def report_data(user: User, days: int, now: dt.datetime) -> Report:
@@ -185,4 +198,5 @@ def report_data(user: User, days: int, now: dt.datetime) -> Report:
                    "current_streak": adherence.current_streak(logged, last),
                    "longest_streak": adherence.longest_streak(logged)},
         flags=flags, red_flags=red_flag_outcome(user),
-        red_flags_answered_at=user.red_flags_answered_at, notes=notes, relief=relief)
+        red_flags_answered_at=user.red_flags_answered_at, notes=notes, relief=relief,
+        progress=progress_service.progress(user, days, now))

@@ -18,6 +18,8 @@ from tracker.extensions import db
 from tracker.forms import blank_to_none, load_form
 from tracker.input_guard import _unstorable
 from tracker.logbook.forms import number
+from tracker.progress import service as progress_service
+from tracker.progress.schemas import dump_progress
 from tracker.sharing import schemas, service
 from tracker.sharing.api import share_out
 
@@ -47,7 +49,9 @@ def report():
     if errors:
         raise Invalid("Choose a report of 7 to 365 days.", {"Days": errors.get("days", [])})
     data = service.report_data(current_user, args["days"], utcnow())
-    return _private(make_response(render_template("sharing/report.html", r=data, shared=False)))
+    return _private(make_response(render_template(
+        "sharing/report.html", r=data, shared=False,
+        figures_url=url_for("progress_api.progress", days=data.days))))
 
 
 @shared.get("/s/<token>")
@@ -56,7 +60,19 @@ def shared_report(token: str):
     share = service.share_by_token(token, now)
     user = db.session.get(User, share.user_id)
     return render_template("sharing/report.html", r=service.report_data(user, share.days, now),
-                           shared=True, share=share)
+                           shared=True, share=share,
+                           figures_url=url_for(".shared_figures", token=token))
+
+
+@shared.get("/s/<token>/progress.json")
+def shared_figures(token: str):
+    """The report's chart figures for a share link's reader (not signed in): the same
+    JSON as GET /api/v1/progress for the shared days, under the link's rules (dead
+    link: 404; never cached)."""
+    now = utcnow()
+    share = service.share_by_token(token, now)
+    user = db.session.get(User, share.user_id)
+    return current_app.json.response(dump_progress(progress_service.progress(user, share.days, now)))
 
 
 shared.after_request(_private)  # also on the 404 of a dead link

@@ -1,12 +1,13 @@
-"""Streaks (tracker.domain.adherence): consecutive logged days, where today without a
-log yet does not break the streak."""
+"""Adherence (tracker.domain.adherence): consecutive logged days, where today without
+a log yet does not break the streak, and the calendar of a range."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from tracker.domain.adherence import current_streak, longest_streak, may_reach_past
+from tracker.domain.adherence import calendar, current_streak, longest_streak, may_reach_past
+from tracker.domain.clock import local_date
 
 TODAY = dt.date(2027, 3, 10)
 
@@ -75,3 +76,64 @@ def test_longest_streak_is_never_shorter_than_current():
 ])
 def test_may_reach_past_the_window(streak, window_days, reaches):
     assert may_reach_past(streak, TODAY, TODAY - dt.timedelta(days=window_days)) is reaches
+
+
+@pytest.mark.parametrize(("logged", "expected"), [
+    # across month ends, a year end and a leap day
+    ([dt.date(2027, 1, 30), dt.date(2027, 1, 31), dt.date(2027, 2, 1), dt.date(2027, 2, 2)], 4),
+    ([dt.date(2028, 2, 28), dt.date(2028, 2, 29), dt.date(2028, 3, 1)], 3),
+    ([dt.date(2027, 2, 28), dt.date(2027, 3, 1), dt.date(2027, 3, 3)], 2),
+    ([dt.date(2026, 12, 30), dt.date(2026, 12, 31), dt.date(2027, 1, 1)], 3),
+])
+def test_longest_streak_over_calendar_edges(logged, expected):
+    assert longest_streak(logged) == expected
+
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(("zone", "instants", "today", "streak"), [
+    # Berlin springs forward on 28 March 2027 (a 23-hour day): sessions late each
+    # evening, local time, are still one a day.
+    ("Europe/Berlin", [dt.datetime(2027, 3, 26, 22, 30, tzinfo=UTC),   # 23:30 CET, 26th
+                       dt.datetime(2027, 3, 27, 22, 30, tzinfo=UTC),   # 23:30 CET, 27th
+                       dt.datetime(2027, 3, 28, 21, 30, tzinfo=UTC),   # 23:30 CEST, 28th
+                       dt.datetime(2027, 3, 29, 21, 30, tzinfo=UTC)],  # 23:30 CEST, 29th
+     dt.date(2027, 3, 29), 4),
+    # ... and falls back on 31 October 2027 (a 25-hour day): 00:30 local each night.
+    ("Europe/Berlin", [dt.datetime(2027, 10, 29, 22, 30, tzinfo=UTC),  # 00:30 CEST, 30th
+                       dt.datetime(2027, 10, 30, 22, 30, tzinfo=UTC),  # 00:30 CEST, 31st
+                       dt.datetime(2027, 10, 31, 23, 30, tzinfo=UTC)],  # 00:30 CET, 1 Nov
+     dt.date(2027, 11, 1), 3),
+    # US spring-forward (14 March 2027), 00:15 local after the change.
+    ("America/New_York", [dt.datetime(2027, 3, 13, 5, 15, tzinfo=UTC),   # 00:15 EST, 13th
+                          dt.datetime(2027, 3, 14, 5, 15, tzinfo=UTC),   # 00:15 EST, 14th
+                          dt.datetime(2027, 3, 15, 4, 15, tzinfo=UTC)],  # 00:15 EDT, 15th
+     dt.date(2027, 3, 15), 3),
+    # The same UTC instants seen from another zone fall on other days: a gap.
+    ("Asia/Tokyo", [dt.datetime(2027, 3, 26, 14, 30, tzinfo=UTC),   # 23:30, 26th
+                    dt.datetime(2027, 3, 27, 15, 30, tzinfo=UTC)],  # 00:30, 28th
+     dt.date(2027, 3, 28), 1),
+])
+def test_streaks_across_dst_changes_in_the_persons_zone(zone, instants, today, streak):
+    days = [local_date(instant, zone) for instant in instants]
+    assert current_streak(days, today) == streak
+    assert longest_streak(days) == streak
+
+
+def test_calendar_marks_each_day_of_the_range():
+    start, end = dt.date(2027, 2, 26), dt.date(2027, 3, 2)
+    logged = [dt.date(2027, 2, 27), dt.date(2027, 3, 1), dt.date(2027, 3, 9)]
+    assert calendar(logged, start, end) == [
+        (dt.date(2027, 2, 26), False), (dt.date(2027, 2, 27), True), (dt.date(2027, 2, 28), False),
+        (dt.date(2027, 3, 1), True), (dt.date(2027, 3, 2), False)]
+
+
+@pytest.mark.parametrize(("start", "end", "length"), [
+    (dt.date(2027, 1, 1), dt.date(2027, 12, 31), 365),
+    (dt.date(2028, 1, 1), dt.date(2028, 12, 31), 366),
+    (dt.date(2027, 1, 1), dt.date(2027, 1, 1), 1),
+    (dt.date(2027, 1, 2), dt.date(2027, 1, 1), 0),
+])
+def test_calendar_length(start, end, length):
+    assert len(calendar([], start, end)) == length

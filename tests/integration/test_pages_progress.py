@@ -1,0 +1,133 @@
+"""The Progress and Programme pages without JavaScript: the text summaries and tables
+say what the figures say, the range choices, starting and ending a programme through
+the form (errors by their label), Today's two-line summary, and the tab bar link."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from tests.progress_data import DAYS, SKIPPED, local_day, log_month
+
+ZONE = "Europe/Berlin"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def text(response) -> str:  # noqa: ANN001
+    return unescape(re.sub(r"\s+", " ", response.get_data(as_text=True)))
+
+
+def csrf(client, path="/program") -> str:  # noqa: ANN001
+    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+def test_progress_page_tells_the_months_story(member):
+    log_month(member)
+    response = member.get("/progress")
+    assert response.status_code == 200
+    page = text(response)
+    assert "Pain this week 3.0, down 4.0 from 7.0 at the start: a meaningful drop." in page
+    # the pain table: one row a day, newest first, with its mean and 7-day mean
+    rows = re.findall(r"<tr><th scope=\"row\">[^<]+</th><td class=\"num\">([\d.]+)</td>", page)
+    assert len(rows) == DAYS and rows[0] == "3.0" and rows[-1] == "7.0"
+    assert f"Best raise on {local_day(0, ZONE).strftime('%-d %b')}: left 59°, right 75°." in page
+    assert "Straight-leg raise with a strap" in page and "fell 1.0 · 28 sessions" in page
+    logged = page.count('class="logged')
+    assert logged == DAYS - len(SKIPPED) and page.count('class="missed') == len(SKIPPED)
+    assert re.search(r'src="/static/js/progress\.[0-9a-f]{8}\.js"', page)
+    assert re.search(r'href="/static/vendor/uplot/uPlot\.min\.[0-9a-f]{8}\.css"', page)
+    assert re.search(r'data-uplot="/static/vendor/uplot/uPlot\.min\.[0-9a-f]{8}\.js"', page)
+
+
+@pytest.mark.parametrize("days", [30, 90, 365])
+def test_range_choices(member, days):
+    page = text(member.get(f"/progress?days={days}"))
+    assert f'href="/progress?days={days}" aria-current="page"' in page
+    assert page.count('<li class="') >= days  # a calendar cell a day
+
+
+@pytest.mark.parametrize("days", ["7", "31", "abc", "-1", "1" * 50])
+def test_other_ranges_are_refused(member, days):
+    response = member.get(f"/progress?days={days}")
+    assert response.status_code == 400
+    assert "Choose 30, 90 or 365 days." in text(response)
+
+
+def test_empty_progress_page_explains_itself(member):
+    page = text(member.get("/progress"))
+    assert "No pain scores in these days." in page
+    assert "A stretch shows here once 3 sessions" in page
+
+
+def test_charts_library_is_loaded_only_on_the_progress_page(member):
+    assert "uplot" in member.get("/progress").get_data(as_text=True).lower()
+    for path in ("/", "/log", "/history", "/program"):
+        assert "uplot" not in member.get(path).get_data(as_text=True).lower(), path
+
+
+def test_tab_bar_links_progress(member):
+    page = member.get("/").get_data(as_text=True)
+    assert 'href="/progress"' in page
+    assert 'href="/progress" aria-current="page"' in member.get("/progress").get_data(as_text=True)
+
+
+def test_start_and_end_a_programme_through_the_form(member):
+    token = csrf(member)
+    response = member.post("/program", data={"csrf_token": token, "affected_leg": "right",
+                                             "start_date": local_day(2, ZONE).isoformat(),
+                                             "length_days": "7"})
+    assert response.status_code == 302
+    page = text(member.get(response.headers["Location"]))
+    assert "Programme started." in page and "Your programme: right leg" in page
+    assert "Day 3 of 7: no angle logged yet; the target is 30–45°." in page
+    assert page.count('<th scope="row">') == 7
+    body = member.get("/api/v1/programs/current").get_json()
+    assert (body["affected_leg"], body["length_days"]) == ("right", 7)
+
+    response = member.post("/program/end", data={"csrf_token": token})
+    assert response.status_code == 302
+    page = text(member.get("/program"))
+    assert "Your programme" not in page and "Earlier programmes" in page
+    assert member.get("/api/v1/programs/current").status_code == 404
+
+
+@pytest.mark.parametrize("form, field, label", [
+    ({}, "affected_leg", "Leg with the pain"),
+    ({"affected_leg": "middle"}, "affected_leg", "Leg with the pain"),
+    ({"affected_leg": "left", "length_days": "11"}, "length_days", "Length (days)"),
+    ({"affected_leg": "left", "length_days": "ten"}, "length_days", "Length (days)"),
+    ({"affected_leg": "left", "start_date": "2001-01-01"}, "start_date", "Start date"),
+    ({"affected_leg": "left", "start_date": "soon"}, "start_date", "Start date"),
+])
+def test_programme_form_errors_name_the_field_by_its_label(member, form, field, label):
+    response = member.post("/program", data={"csrf_token": csrf(member), **form})
+    assert response.status_code == 422
+    page = text(response)
+    # the summary links to the field, which says the same and is marked invalid
+    assert f'<a href="#{field}">{label}: ' in page
+    assert f'<p class="field-error" id="{field}-error">{label}: ' in page
+    assert f'id="{field}"' in page and f'aria-describedby="{field}-error"' in page
+    assert member.get("/api/v1/programs/current").status_code == 404
+
+
+def test_programme_form_needs_csrf(member):
+    response = member.post("/program", data={"affected_leg": "left"}, headers={"X-CSRF-Token": ""})
+    assert response.status_code == 400
+    assert member.get("/api/v1/programs/current").status_code == 404
+
+
+def test_today_shows_the_two_line_summary(member):
+    assert "Pain this week" not in text(member.get("/"))
+    log_month(member)
+    member.post("/api/v1/programs", json={"affected_leg": "left",
+                                          "start_date": local_day(4, ZONE).isoformat()})
+    page = text(member.get("/"))
+    assert "Pain this week 3.0, down 4.0 from 7.0 at the start: a meaningful drop." in page
+    assert "Programme day 5 of 10: today's target for the left leg is 45–60°." in page
+
+
+@pytest.mark.parametrize("path", ["/progress", "/program"])
+def test_pages_need_sign_in(shared_app, path):
+    response = shared_app.test_client().get(path)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

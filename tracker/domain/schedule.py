@@ -1,0 +1,102 @@
+"""When a reminder fires: its next occurrence as a UTC instant, the local day an
+occurrence belongs to (the key that makes delivery exactly-once), and whether an
+occurrence is too old to send after downtime.
+
+A reminder fires at a wall-clock time on some weekdays in an IANA zone. Times are
+resolved with zoneinfo and ``fold=0``: a time that does not exist on a spring-forward
+day lands after the gap (02:30 becomes 03:30 in Europe/Berlin), and a time that happens
+twice on a fall-back day resolves to its first occurrence, so it fires once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+UTC = dt.timezone.utc
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+WEEKDAYS = range(7)  # Monday 0 .. Sunday 6, like datetime.weekday()
+ALL_DAYS = tuple(WEEKDAYS)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A reminder's schedule: ``hour``:``minute`` local time on ``weekdays``."""
+
+    hour: int
+    minute: int
+    weekdays: frozenset[int]
+    timezone: str
+
+    @classmethod
+    def of(cls, time_hhmm: str, weekdays: Iterable[int], timezone: str) -> "Rule":
+        return cls(*parse_time(time_hhmm), frozenset(weekdays), timezone)
+
+
+def parse_time(text: str) -> tuple[int, int]:
+    """"07:30" -> (7, 30); ValueError for anything but a 24-hour HH:MM."""
+    match = TIME_RE.match(text or "")
+    if not match:
+        raise ValueError("Use a 24-hour time like 07:30.")
+    return int(match.group(1)), int(match.group(2))
+
+
+def occurrence_on(day: dt.date, rule: Rule) -> dt.datetime:
+    """The UTC instant the reminder fires on local ``day`` (weekday not checked)."""
+    local = dt.datetime.combine(day, dt.time(rule.hour, rule.minute), ZoneInfo(rule.timezone))
+    # fold=0 (the default) picks the pre-transition offset: after a gap, first of two.
+    return local.astimezone(UTC)
+
+
+def next_fire(after: dt.datetime, rule: Rule) -> dt.datetime | None:
+    """The first occurrence strictly after ``after`` (aware), in UTC; None when the
+    rule has no weekdays."""
+    if after.tzinfo is None:
+        raise ValueError("after must be timezone-aware")
+    if not rule.weekdays:
+        return None
+    start = after.astimezone(ZoneInfo(rule.timezone)).date() - dt.timedelta(days=1)
+    candidates = (occurrence_on(start + dt.timedelta(days=n), rule) for n in range(10)
+                  if (start + dt.timedelta(days=n)).weekday() in rule.weekdays)
+    return min((c for c in candidates if c > after), default=None)
+
+
+def occurrence_day(fire_at: dt.datetime, rule: Rule) -> dt.date:
+    """The local day whose occurrence is ``fire_at``. Usually its local date; after a
+    gap that crosses midnight it is the day before."""
+    day = fire_at.astimezone(ZoneInfo(rule.timezone)).date()
+    for candidate in (day, day - dt.timedelta(days=1)):
+        if occurrence_on(candidate, rule) == fire_at:
+            return candidate
+    return day
+
+
+def day_key(day: dt.date) -> str:
+    """The delivery key of a scheduled occurrence: one per reminder and local day."""
+    return day.isoformat()
+
+
+def snooze_key(until: dt.datetime) -> str:
+    """A snooze's own delivery key, distinct from every day key."""
+    return "snooze@" + until.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def is_stale(fire_at: dt.datetime, now: dt.datetime, grace: dt.timedelta) -> bool:
+    """An occurrence older than the grace window (the dispatcher was down) is skipped
+    rather than sent late in a burst."""
+    return now - fire_at > grace
+
+
+def missed(fire_at: dt.datetime, now: dt.datetime, rule: Rule, days: int = 8) -> list[dt.datetime]:
+    """Occurrences from ``fire_at`` up to ``now``, oldest first: what a dispatcher that
+    was down owes a decision about. After a longer outage only the last ``days`` days
+    are walked; older ones are simply passed over."""
+    horizon = now - dt.timedelta(days=days)
+    current = fire_at if fire_at > horizon else next_fire(horizon, rule)
+    due: list[dt.datetime] = []
+    while current is not None and current <= now:
+        due.append(current)
+        current = next_fire(current, rule)
+    return due

@@ -1,0 +1,1 @@
+"""The straight-leg-raise programme: model, service, JSON API and pages."""

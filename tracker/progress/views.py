@@ -1,0 +1,45 @@
+"""The /progress page (charts drawn by static/js/progress.js over the same figures
+the server renders as text summaries and tables) and Today's two-line summary."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+from marshmallow import Schema, fields, validate
+
+from tracker.db_types import utcnow
+from tracker.domain import pain
+from tracker.forms import load_form
+from tracker.progress import service
+
+bp = Blueprint("progress_pages", __name__)
+
+RANGES = (30, 90, 365)
+
+
+class RangeArgs(Schema):
+    days = fields.Integer(load_default=RANGES[0], validate=validate.OneOf(RANGES))
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page here needs a signed-in user."""
+
+
+@bp.get("/progress")
+def progress():
+    args, errors = load_form(RangeArgs(), request.args.to_dict())
+    if errors:
+        abort(400, "Choose 30, 90 or 365 days.")
+    figures = service.progress(current_user, args["days"], utcnow())
+    return render_template("progress/progress.html", p=figures, ranges=RANGES,
+                           min_relief=pain.RELIEF_MIN_SESSIONS,
+                           meaningful_points=pain.MEANINGFUL_POINTS)
+
+
+@bp.app_template_global("progress_today")
+def progress_today() -> service.TodaySummary | None:
+    """Today's two lines for the signed-in person (used by the Today page)."""
+    if not current_user.is_authenticated:
+        return None
+    return service.today_summary(current_user, utcnow())

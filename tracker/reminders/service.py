@@ -1,0 +1,290 @@
+"""Reminder use cases: VAPID keys of this instance, push subscriptions, reminders and
+snoozes, test pushes, and the delivery history of one user.
+
+Every query is scoped to the user (another user's reminder is simply not found).
+Services raise DomainErrors and leave the commit to the caller.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import Flask, current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tracker.auth.models import User
+from tracker.domain import progression, push_endpoints, schedule
+from tracker.errors import Conflict, Invalid, NotFound, Unauthorized
+from tracker.extensions import db
+from tracker.programs.service import active_programs, current_program
+from tracker.reminders import payload as texts
+from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
+from tracker.reminders.push import JwtCache, Message, Policy, Sender, Target, VapidKeys, load_keys
+
+SNOOZE_TOKEN_MAX_AGE = 24 * 3600
+
+# ---------------------------------------------------------------- keys and sender
+
+
+def vapid_keys(app: Flask | None = None) -> VapidKeys:
+    """The configured key pair, else the instance folder's (made on first use)."""
+    app = app or current_app._get_current_object()
+    keys = app.extensions.get("reminders.vapid")
+    if keys is None:
+        private = app.config.get("VAPID_PRIVATE_KEY")
+        if private:
+            keys = load_keys(private, app.config.get("VAPID_PUBLIC_KEY"))
+        else:
+            from tracker import _instance_secret
+            from tracker.reminders.push import generate_keys
+            raw = _instance_secret(Path(app.instance_path) / "vapid_private_key",
+                                   lambda: generate_keys().private_key)
+            keys = load_keys(raw)
+        app.extensions["reminders.vapid"] = keys
+    return keys
+
+
+def policy(app: Flask) -> Policy:
+    c = app.config
+    return Policy(timeout=float(c["PUSH_TIMEOUT"]), ttl=int(c["PUSH_TTL"]),
+                  max_attempts=int(c["PUSH_MAX_ATTEMPTS"]), backoff=float(c["PUSH_BACKOFF"]),
+                  retry_after_max=float(c["PUSH_RETRY_AFTER_MAX"]),
+                  concurrency=int(c["PUSH_CONCURRENCY"]))
+
+
+def sender(app: Flask | None = None) -> Sender:
+    """The app's sender: its JWT cache lives as long as the app."""
+    app = app or current_app._get_current_object()
+    found = app.extensions.get("reminders.sender")
+    if found is None:
+        found = Sender(JwtCache(vapid_keys(app), app.config["VAPID_SUBJECT"]), policy(app))
+        app.extensions["reminders.sender"] = found
+    return found
+
+
+def extra_hosts() -> tuple[str, ...]:
+    return push_endpoints.parse_hosts(current_app.config.get("PUSH_ENDPOINT_HOSTS"))
+
+
+# ---------------------------------------------------------------- subscriptions
+
+
+def _check_subscription(data: dict) -> None:
+    problems: dict[str, list[str]] = {}
+    why = push_endpoints.endpoint_problem(data["endpoint"], extra_hosts())
+    if why:
+        problems["endpoint"] = [why]
+    keys = data["keys"]
+    raw = push_endpoints.p256dh_bytes(keys["p256dh"])
+    if raw is None:
+        problems["keys.p256dh"] = ["Must be an uncompressed P-256 public key (65 bytes) in URL-safe base64."]
+    else:
+        try:
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+        except ValueError:
+            problems["keys.p256dh"] = ["Is not a point on the P-256 curve."]
+    why = push_endpoints.auth_problem(keys["auth"])
+    if why:
+        problems["keys.auth"] = [why]
+    if problems:
+        raise Invalid("This push subscription cannot be used: " + ", ".join(sorted(problems)),
+                      problems)
+
+
+def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
+    """Store (or take over) the subscription of ``data["endpoint"]``; (row, created)."""
+    _check_subscription(data)
+    keys = data["keys"]
+    found = db.session.scalar(select(PushSubscription).where(
+        PushSubscription.endpoint == data["endpoint"]).with_for_update())
+    if found is None:
+        count = db.session.scalar(select(func.count()).where(PushSubscription.user_id == user.id))
+        if count >= current_app.config["PUSH_SUBSCRIPTIONS_MAX"]:
+            raise Conflict("Too many devices: remove one first.",
+                           {"endpoint": [f"At most {current_app.config['PUSH_SUBSCRIPTIONS_MAX']} devices."]})
+        fresh = PushSubscription(user_id=user.id, endpoint=data["endpoint"],
+                                 p256dh=keys["p256dh"], auth=keys["auth"])
+        try:
+            with db.session.begin_nested():
+                db.session.add(fresh)
+            return fresh, True
+        except IntegrityError:
+            # The same endpoint arrived twice at once (a double tap): take the other row.
+            found = db.session.scalar(select(PushSubscription).where(
+                PushSubscription.endpoint == data["endpoint"]))
+            if found is None:
+                raise
+    # The same browser re-subscribing, or another person on the same browser profile.
+    found.user_id, found.p256dh, found.auth = user.id, keys["p256dh"], keys["auth"]
+    found.consecutive_failures = 0
+    return found, False
+
+
+def unsubscribe(user: User, endpoint: str) -> None:
+    gone = db.session.execute(delete(PushSubscription).where(
+        PushSubscription.user_id == user.id, PushSubscription.endpoint == endpoint))
+    if gone.rowcount == 0:
+        raise NotFound("This device is not subscribed.")
+
+
+def subscriptions(user: User) -> list[PushSubscription]:
+    return list(db.session.scalars(select(PushSubscription).where(
+        PushSubscription.user_id == user.id).order_by(PushSubscription.id)))
+
+
+def targets_of(rows: list[PushSubscription]) -> list[Target]:
+    return [Target(s.id, s.endpoint, s.p256dh, s.auth) for s in rows]
+
+
+def record_results(results, now: dt.datetime) -> None:  # noqa: ANN001 - list[push.Result]
+    """Keep each device's health: gone subscriptions are deleted, the others' success
+    or failure counted (a few set-based statements, however many devices)."""
+    groups: dict[str, list[int]] = {"gone": [], "sent": [], "failed": []}
+    for r in results:
+        groups["gone" if r.outcome == "gone" else "sent" if r.outcome == "sent" else "failed"] \
+            .append(r.subscription_id)
+    table = PushSubscription
+    for start in range(0, len(results), 500):
+        gone, sent, failed = (ids[start:start + 500] for ids in groups.values())
+        if gone:
+            db.session.execute(delete(table).where(table.id.in_(gone)))
+        if sent:
+            db.session.execute(update(table).where(table.id.in_(sent))
+                               .values(last_success_at=now, consecutive_failures=0))
+        if failed:
+            db.session.execute(update(table).where(table.id.in_(failed)).values(
+                last_failure_at=now, consecutive_failures=table.consecutive_failures + 1))
+
+
+def send_test(user: User, now: dt.datetime) -> list[dict]:
+    """Push one test notification to each of the user's devices now; their outcomes."""
+    rows = subscriptions(user)
+    if not rows:
+        raise Conflict("No device is subscribed yet: enable notifications first.")
+    data = texts.payload(reminder_id=None, title="Backstretch test",
+                         body="Notifications work on this device.", tag="test", url="/reminders")
+    results = sender().send([Message(t, data, topic="test") for t in targets_of(rows)])
+    record_results(results, now)
+    return [r.as_dict() for r in results]
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def _get(user: User, reminder_id: int) -> Reminder:
+    found = db.session.scalar(select(Reminder).where(
+        Reminder.id == reminder_id, Reminder.user_id == user.id))
+    if found is None:
+        raise NotFound("No such reminder.")
+    return found
+
+
+get_reminder = _get
+
+
+def reminders(user: User) -> list[Reminder]:
+    return list(db.session.scalars(select(Reminder).where(Reminder.user_id == user.id)
+                                   .order_by(Reminder.time, Reminder.id)))
+
+
+def reschedule(reminder: Reminder, now: dt.datetime) -> None:
+    """next_fire_at from now: the next occurrence, or none when disabled."""
+    reminder.next_fire_at = schedule.next_fire(now, reminder.rule) if reminder.enabled else None
+    if not reminder.enabled:
+        reminder.snoozed_until = None
+
+
+def create_reminder(user: User, data: dict, now: dt.datetime) -> Reminder:
+    count = db.session.scalar(select(func.count()).where(Reminder.user_id == user.id))
+    limit = current_app.config["REMINDERS_MAX"]
+    if count >= limit:
+        raise Conflict(f"At most {limit} reminders.", {"_schema": [f"At most {limit} reminders."]})
+    fields = {"enabled": True, "skip_if_logged": True, "message": "",
+              "weekdays": list(schedule.ALL_DAYS), **data}
+    fields["timezone"] = data.get("timezone") or user.timezone
+    reminder = Reminder(user_id=user.id, **fields)
+    reschedule(reminder, now)
+    db.session.add(reminder)
+    db.session.flush()
+    return reminder
+
+
+def update_reminder(user: User, reminder_id: int, data: dict, now: dt.datetime) -> Reminder:
+    reminder = _get(user, reminder_id)
+    for key, value in data.items():
+        setattr(reminder, key, value)
+    if reminder.timezone is None:
+        reminder.timezone = user.timezone
+    reschedule(reminder, now)
+    return reminder
+
+
+def delete_reminder(user: User, reminder_id: int) -> None:
+    db.session.delete(_get(user, reminder_id))
+
+
+def snooze(user: User, reminder_id: int, minutes: int, now: dt.datetime) -> Reminder:
+    reminder = _get(user, reminder_id)
+    if not reminder.enabled:
+        raise Conflict("This reminder is switched off.", {"enabled": ["Switch it on to snooze it."]})
+    # Whole minutes, so the snooze's delivery key (to the minute) is unique.
+    reminder.snoozed_until = (now + dt.timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+    return reminder
+
+
+def deliveries(user: User, limit: int = 20) -> list[ReminderDelivery]:
+    return list(db.session.scalars(
+        select(ReminderDelivery).where(ReminderDelivery.user_id == user.id)
+        .order_by(ReminderDelivery.created_at.desc(), ReminderDelivery.id.desc()).limit(limit)))
+
+
+# ---------------------------------------------------------------- snooze from a notification
+
+
+def _snooze_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="reminder-snooze")
+
+
+def snooze_token(user_id: int, reminder_id: int) -> str:
+    """A signed token in the push payload: the service worker cannot send the CSRF
+    token, so the snooze action carries this instead (``Authorization: Snooze …``)."""
+    return _snooze_serializer().dumps([user_id, reminder_id])
+
+
+def snooze_by_token(token: str, minutes: int, now: dt.datetime) -> Reminder:
+    try:
+        user_id, reminder_id = _snooze_serializer().loads(token, max_age=SNOOZE_TOKEN_MAX_AGE)
+    except (BadSignature, ValueError, TypeError):
+        raise Unauthorized("This snooze link is not valid any more.") from None
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such reminder.")
+    return snooze(user, reminder_id, minutes, now)
+
+
+# ---------------------------------------------------------------- programme hook
+
+
+def _target(program, day: dt.date) -> texts.Target | None:  # noqa: ANN001 - Program | None
+    band = program and progression.band_on(program.start_date, program.length_days, day)
+    if not band:
+        return None
+    return texts.Target(day=progression.day_number(program.start_date, day),
+                        length=program.length_days, low=band.low, high=band.high)
+
+
+def programme_target(user_id: int, day: dt.date) -> texts.Target | None:
+    """The target of the person's running SLR programme on their local ``day``
+    ("Day 4 of 10: aim for 38–53°" in the reminder), or None when no programme is
+    running or ``day`` is outside it."""
+    return _target(current_program(user_id), day)
+
+
+def programme_targets(wanted: list[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], texts.Target | None]:
+    """``programme_target`` for many (user_id, day) pairs with one query per 500
+    people (the dispatcher's batch)."""
+    programs = active_programs(sorted({user_id for user_id, _day in wanted}))
+    return {(user_id, day): _target(programs.get(user_id), day) for user_id, day in wanted}
