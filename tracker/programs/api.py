@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.listing import envelope, listed
+from tracker.openapi import server_rules
 from tracker.programs import schemas, service
 
 blp = Blueprint("programs_api", __name__, url_prefix="/api/v1", description="SLR programme")
@@ -22,6 +23,8 @@ class Programs(MethodView):
         return listed(service.list_views(current_user, utcnow()))
 
     @blp.arguments(schemas.ProgramCreateSchema)
+    @blp.doc(**server_rules("start_date must lie within a year of today "
+                            "(else 422 naming the field)."))
     @blp.response(201, schemas.ProgramSchema)
     def post(self, data):
         program = service.start_program(current_user, data, utcnow())

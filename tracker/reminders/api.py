@@ -10,12 +10,23 @@ from tracker.db_types import utcnow
 from tracker.errors import Unauthorized
 from tracker.extensions import db
 from tracker.listing import envelope, listed
+from tracker.openapi import server_rules
 from tracker.reminders import schemas, service
 
 blp = Blueprint("reminders_api", __name__, url_prefix="/api/v1", description="Reminders and push")
 
+SUBSCRIPTION_RULES = server_rules(
+    "The endpoint must be an https URL on a known push service (FCM, Mozilla autopush, "
+    "Apple, Windows) or a host named in TRACKER_PUSH_ENDPOINT_HOSTS; keys.p256dh must be "
+    "a point on P-256 and keys.auth 16 bytes (else 422 naming the field).")
+REMINDER_RULES = server_rules(
+    "time is a 24-hour HH:MM, weekdays are each listed once, timezone is an IANA zone "
+    "name, and a person has at most TRACKER_REMINDERS_MAX reminders (else 422 naming "
+    "the field).")
+
 
 @blp.route("/push/public-key", methods=["GET"])
+@blp.doc(security=[])  # the server's public VAPID key: no sign-in needed
 @blp.response(200, schemas.PublicKeySchema)
 def public_key():
     return {"public_key": service.vapid_keys().public_key}
@@ -30,6 +41,7 @@ class Subscriptions(MethodView):
         return listed(service.subscriptions(current_user))
 
     @blp.arguments(schemas.SubscriptionSchema)
+    @blp.doc(**SUBSCRIPTION_RULES)
     @blp.response(201, schemas.SubscriptionOutSchema)
     @blp.alt_response(200, schema=schemas.SubscriptionOutSchema, description="Already subscribed")
     def post(self, data):
@@ -77,6 +89,7 @@ class Reminders(MethodView):
         return listed(service.reminders(current_user))
 
     @blp.arguments(schemas.ReminderCreateSchema)
+    @blp.doc(**REMINDER_RULES)
     @blp.response(201, schemas.ReminderSchema)
     def post(self, data):
         reminder = service.create_reminder(current_user, data, utcnow())
@@ -93,6 +106,7 @@ class ReminderItem(MethodView):
         return service.get_reminder(current_user, reminder_id)
 
     @blp.arguments(schemas.ReminderPatchSchema)
+    @blp.doc(**REMINDER_RULES)
     @blp.response(200, schemas.ReminderSchema)
     def patch(self, data, reminder_id: int):
         reminder = service.update_reminder(current_user, reminder_id, data, utcnow())

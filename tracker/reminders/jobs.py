@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.cron import CronTrigger
+from typing import TYPE_CHECKING
+
 from flask import Flask
 from sqlalchemy import select
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.reminders.models import SchedulerHeartbeat
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
 
 DISPATCH = "reminders-dispatch"
 MAINTENANCE = "reminders-maintenance"
@@ -62,6 +65,9 @@ def run_maintenance(app: Flask) -> None:
 def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
     """Add (or replace) our jobs. A scheduler not started yet keeps jobs pending and
     would not replace them by id, so earlier copies are removed first."""
+    # Imported here: only a process that runs the scheduler pays for APScheduler.
+    from apscheduler.triggers.cron import CronTrigger
+
     for job_id in (DISPATCH, MAINTENANCE):
         if scheduler.get_job(job_id) is not None:
             scheduler.remove_job(job_id)
