@@ -35,6 +35,12 @@ def demo_seed(days: int, email: str, password: str, tz: str, seed_value: int) ->
         user = auth_service.register(email, password, tz)
         click.echo(f"Created {user.email} (password: {password})")
     sessions, checkins = seed(user, days, utcnow(), seed=seed_value)
+    if user.red_flags_answered_at is None:
+        # A demo is for looking around: answer the warning-signs check "none of these"
+        # so the pages show the data instead of leading to the check first.
+        from tracker.logbook.service import record_red_flags
+
+        record_red_flags(user, [], utcnow(), none_apply=True)
     db.session.commit()
     click.echo(f"Seeded {sessions} sessions and {checkins} check-ins over {days} days for {user.email}.")
     from tracker.programs.service import current_program

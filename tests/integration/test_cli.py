@@ -41,6 +41,10 @@ def test_demo_seed_makes_a_month_that_improves(app, runner):
     assert statistics.mean(pain[-7:]) < statistics.mean(pain[:3]) - 1
     assert statistics.mean(angles[-5:]) > statistics.mean(angles[:3]) + 15
     assert all(0 <= a <= 120 for a in angles)
+    # The demo answers the warning-signs check ("none of these"), so Today shows data.
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "demo@example.com"))
+        assert user.red_flags_answered_at is not None and user.red_flags == []
 
 
 def test_demo_seed_is_idempotent(app, runner):

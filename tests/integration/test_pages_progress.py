@@ -131,3 +131,25 @@ def test_today_shows_the_two_line_summary(member):
 def test_pages_need_sign_in(shared_app, path):
     response = shared_app.test_client().get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("entries", "marked"), [
+    ([(52.5, "phone")], True),                       # the phone measured the best
+    ([(52.5, "phone"), (48, "manual")], True),       # a lower typed angle changes nothing
+    ([(52.5, "phone"), (55, "manual")], False),      # a higher typed angle is the best
+    ([(52.5, "manual")], False),
+])
+def test_programme_table_marks_bests_the_phone_measured(member, entries, marked):
+    import datetime as dt
+    import uuid
+
+    assert member.post("/api/v1/programs", json={"affected_leg": "left"}).status_code == 201
+    for angle, method in entries:
+        response = member.post("/api/v1/sessions", json={
+            "client_id": str(uuid.uuid4()),
+            "performed_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+            "entries": [{"stretch": "slr-strap", "side": "left", "angle_deg": angle,
+                         "angle_method": method}]})
+        assert response.status_code == 201, response.get_data(as_text=True)
+    page = text(member.get("/program"))
+    assert ("measured with </span>phone" in page) is marked

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
@@ -41,6 +41,25 @@ def best_slr_angles(user: User, date_from: dt.date, date_to: dt.date
     for day, side, angle in rows:
         best.setdefault(day, [None, None])[progression.LEGS.index(side)] = float(angle)
     return {day: (left, right) for day, (left, right) in best.items()}
+
+
+def phone_measured_bests(user: User, date_from: dt.date, date_to: dt.date
+                         ) -> frozenset[tuple[dt.date, str]]:
+    """The (local day, leg) pairs whose best straight-leg-raise angle was measured
+    with the phone (a phone reading at least as high as every other that day)."""
+    best = func.max(SessionEntry.angle_deg)
+    by_phone = func.max(case((SessionEntry.angle_method == "phone", SessionEntry.angle_deg)))
+    rows = db.session.execute(
+        select(StretchSession.local_date, SessionEntry.side)
+        .join(SessionEntry, SessionEntry.session_id == StretchSession.id)
+        .join(Stretch, Stretch.id == SessionEntry.stretch_id)
+        .where(StretchSession.user_id == user.id,
+               StretchSession.local_date.between(date_from, date_to),
+               Stretch.owner_id.is_(None), Stretch.slug.in_(progression.SLR_STRETCHES),
+               SessionEntry.side.in_(progression.LEGS), SessionEntry.angle_deg.is_not(None))
+        .group_by(StretchSession.local_date, SessionEntry.side)
+        .having(by_phone >= best))
+    return frozenset((day, side) for day, side in rows)
 
 
 @dataclass

@@ -31,13 +31,16 @@ def _page(errors: dict | None = None, form: dict | None = None, status: int = 20
     now = utcnow()
     programs = service.list_views(current_user, now)
     current = next((p for p in programs if p.state == "active"), None)
+    phone = service.phone_measured_bests(
+        current_user, min(p.start_date for p in programs),
+        max(p.end_date for p in programs)) if programs else frozenset()
     return render_template(
         "programs/program.html", current=current, past=[p for p in programs if p is not current],
         errors=readable(errors or {}, LABELS, list(LABELS)), form=form or {},
         today=local_date(now, current_user.timezone), lengths=range(
             progression.LENGTH_MIN, progression.LENGTH_MAX + 1),
         default_length=progression.LENGTH_DEFAULT,
-        started=bool(request.args.get("started"))), status
+        phone=phone, started=bool(request.args.get("started"))), status
 
 
 @bp.get("/program")
