@@ -51,7 +51,7 @@ test: $(VENV)/.dev-deps $(VENDOR_STAMP)
 	node --test tests/js/*.test.mjs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev-deps
+bench: $(VENV)/.dev-deps $(VENDOR_STAMP)
 	$(BIN)/python -m bench
 
 clean:

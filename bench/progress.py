@@ -190,8 +190,8 @@ def page_weight(url: str, login_id: str) -> float:
     html = client.get("/progress")
     assert html.status_code == 200
     text = html.get_data(as_text=True)
-    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', text)
-    assets += ["/static/vendor/uplot.min.js"]  # imported by progress.js
+    # Stylesheets, scripts and the uPlot module progress.js loads (data-uplot).
+    assets = re.findall(r'(?:href|src|data-uplot)="(/static/[^"]+)"', text)
     parts = {"/progress (HTML)": html.data}
     for path in dict.fromkeys(assets):
         parts[path] = client.get(path).data
@@ -209,7 +209,7 @@ def page_weight(url: str, login_id: str) -> float:
 
 
 def main() -> int:
-    if not (ROOT / "static" / "vendor" / "uplot.min.js").exists():
+    if not (ROOT / "static" / "vendor" / "uplot" / "uPlot.min.js").exists():
         print("static/vendor/ is missing: run `make vendor` first", file=sys.stderr)
         return 1
     print(f"Backstretch progress bench: {DAYS} days, python {sys.version.split()[0]}, "

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 import click
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -163,10 +163,21 @@ def _warn_if_limits_count_alone(app: Flask) -> None:
             "to a shared store, e.g. redis://localhost:6379/0.", workers, workers)
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _reads_only() -> bool:
+    """A request whose method promises no writes (GET, HEAD, OPTIONS)."""
+    return has_request_context() and request.method in READ_METHODS
+
+
 def _tune_sqlite(engine: Engine, busy_timeout_s: float) -> None:
     """WAL lets readers run beside a writer; BEGIN IMMEDIATE takes the write lock up
     front, so two writers queue on the busy timeout instead of one failing with
-    "database is locked" when it upgrades a read transaction."""
+    "database is locked" when it upgrades a read transaction. Requests that only read
+    (GET, HEAD) begin a plain deferred transaction, so readers in several workers never
+    queue on the write lock; their one best-effort write (a token's last use) tolerates
+    losing a race (tracker.auth.service.user_for_token)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DB-API objects
@@ -182,7 +193,7 @@ def _tune_sqlite(engine: Engine, busy_timeout_s: float) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
 
 
 def erase_traces() -> None:

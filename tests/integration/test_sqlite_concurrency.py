@@ -160,6 +160,43 @@ def test_a_writer_waits_for_the_lock_instead_of_failing(make_app, users):
     assert _count(waiter, [user_id]) == 2
 
 
+@pytest.mark.parametrize("with_stale_token", [False, True])
+def test_reading_requests_do_not_wait_for_a_writer(make_app, users, with_stale_token):
+    """GET requests begin a deferred transaction: they read beside a writer that holds
+    the lock, instead of queueing for it (two web workers otherwise serialise every
+    read). A bearer token due a last-use update gives that write up, not the answer."""
+    account = users.create()
+    holder, reader = make_app(), make_app(SQLITE_BUSY_TIMEOUT=0.3)
+    headers = {"Authorization": f"Bearer {users.token(account)}"}
+    if not with_stale_token:
+        assert reader.test_client().get("/api/v1/sessions", headers=headers).status_code == 200
+    locked, done = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:
+        with holder.app_context():
+            db.session.add(_checkin(account["id"], 1))
+            db.session.flush()  # BEGIN IMMEDIATE: the write lock is ours now
+            locked.set()
+            done.wait(timeout=10)
+            db.session.commit()
+            db.session.remove()
+
+    thread = threading.Thread(target=hold_the_write_lock)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        began = time.monotonic()
+        response = reader.test_client().get("/api/v1/sessions", headers=headers)
+        took = time.monotonic() - began
+    finally:
+        done.set()
+        thread.join(timeout=10)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["meta"]["total"] == 0
+    if not with_stale_token:
+        assert took < 0.3, "a read must not queue behind the writer"
+
+
 def _write_from_process(url: str, user_id: int, start, count: int) -> None:  # noqa: ANN001
     """Runs in a child process: its own app, engine and connections."""
     app = create_app({"ENV": "testing", "DATABASE_URL": url, "SCHEDULER": "off"})

@@ -11,7 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.auth.models import ApiToken, User
@@ -155,7 +155,16 @@ def user_for_token(raw: str) -> User | None:
     # Record use at most once a minute: a write per request would cost more than it tells.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now
-        db.session.commit()
+        try:
+            db.session.commit()
+        except OperationalError:
+            # A reading request's transaction on SQLite could not take the write lock
+            # (another worker wrote first): the last-use time waits for the next request.
+            db.session.rollback()
+            token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                                      .where(ApiToken.token_hash == _token_hash(raw)))
+            if token is None:
+                return None
     return token.user
 
 
