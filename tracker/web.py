@@ -57,46 +57,34 @@ def _security_headers(response):  # noqa: ANN001
 
 
 def register_blueprints(app: Flask) -> None:
-    from tracker.auth import api as auth_api
-    from tracker.auth import views as auth_views
+    """Every feature's JSON blueprint (on the flask-smorest Api, so it is in the
+    OpenAPI document) and page blueprint, plus the request guards and template helpers."""
+    from tracker.auth import api as auth_api, views as auth_views
     from tracker.auth.security import init_security
-    from tracker.logbook import api as logbook_api
-    from tracker.logbook import views as logbook_views
-    from tracker.sharing import api as sharing_api
-    from tracker.sharing import views as sharing_views
+    from tracker.domain.clock import offered_timezones
+    from tracker.logbook import api as logbook_api, views as logbook_views
+    from tracker.programs import api as programs_api, views as programs_views
+    from tracker.progress import api as progress_api, views as progress_views
     from tracker.pwa.views import init_pwa
-    from tracker.programs import api as programs_api
-    from tracker.programs import views as programs_views
-    from tracker.progress import api as progress_api
-    from tracker.progress import views as progress_views
-    from tracker.reminders import api as reminders_api
-    from tracker.reminders import jobs as reminders_jobs
+    from tracker.reminders import api as reminders_api, jobs as reminders_jobs
     from tracker.reminders import views as reminders_views
+    from tracker.sharing import api as sharing_api, views as sharing_views
 
     init_input_guard(app)  # before any route uses its <int:> converter
     init_security(app)
     app.register_blueprint(health)
-    api.register_blueprint(auth_api.blp)
-    api.register_blueprint(logbook_api.blp)
-    app.register_blueprint(auth_views.bp)
-    app.register_blueprint(logbook_views.bp)
-    api.register_blueprint(sharing_api.blp)
-    app.register_blueprint(sharing_views.bp)
-    app.register_blueprint(sharing_views.shared)
+    for feature_api in (auth_api, logbook_api, programs_api, progress_api, reminders_api,
+                        sharing_api):
+        api.register_blueprint(feature_api.blp)
+    for pages in (auth_views.bp, logbook_views.bp, programs_views.bp, progress_views.bp,
+                  reminders_views.bp, sharing_views.bp, sharing_views.shared):
+        app.register_blueprint(pages)
     init_pwa(app)
-    api.register_blueprint(programs_api.blp)
-    api.register_blueprint(progress_api.blp)
-    app.register_blueprint(programs_views.bp)
-    app.register_blueprint(progress_views.bp)
-    api.register_blueprint(reminders_api.blp)
-    app.register_blueprint(reminders_views.bp)
     reminders_jobs.init_app(app)
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
+    app.add_template_global(offered_timezones, "timezone_groups")  # the time-zone select
     app.add_template_filter(_number, "number")
-    # Log book polish (issue 7): the time-zone select of register and settings.
-    from tracker.domain.clock import offered_timezones
-    app.add_template_global(offered_timezones, "timezone_groups")
 
 
 def _number(value) -> str:  # noqa: ANN001
