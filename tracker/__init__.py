@@ -61,6 +61,11 @@ def _finish_config(app: Flask) -> None:
     app.config.setdefault("MIGRATIONS_DIR", str(ROOT / "migrations"))
     url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'tracker.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        # A SQLite connection is a file handle, never a dropped socket: pinging it
+        # before every checkout is a wasted statement per request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": False}
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
     proxies = int(app.config.get("PROXY_FIX", 0) or 0)

@@ -195,3 +195,14 @@ def test_secret_key_race_loser_uses_the_winners_key(tmp_path, monkeypatch):
     monkeypatch.setattr(tracker.os, "link", link_after_someone_else)
     assert tracker._instance_secret(path) == "winner-key"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
+
+
+@pytest.mark.parametrize(("url", "ping"), [
+    ("sqlite:///x.db", False),  # a file: nothing to go stale
+    ("postgresql+psycopg://u@h/db", True),  # a socket: check it before use
+])
+def test_pre_ping_only_for_servers(instance_path, url, ping):
+    from tracker import create_app
+
+    app = create_app({"ENV": "testing", "DATABASE_URL": url, "SCHEDULER": "off"})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is ping
