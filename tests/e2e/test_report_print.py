@@ -43,6 +43,7 @@ def test_demo_month_prints_to_at_most_two_pages(page, demo_user):
     page.goto("/report?days=30")
     expect(page.get_by_role("heading", name="Back pain diary")).to_be_visible()
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("data-charts", "2")  # drawn before printing
     shot(page, "report-30-days")
     ARTIFACTS.mkdir(exist_ok=True)
     for paper in ("A4", "Letter"):
@@ -51,6 +52,12 @@ def test_demo_month_prints_to_at_most_two_pages(page, demo_user):
         assert 1 <= _pages(pdf) <= 2, f"{paper}: {_pages(pdf)} pages"
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
+    # On paper the two charts stand side by side, each within its half of the page.
+    charts = page.locator(".report-chart canvas")
+    expect(charts).to_have_count(2)
+    halves = [charts.nth(i).bounding_box() for i in range(2)]
+    assert all(box and box["height"] > 40 for box in halves)
+    assert halves[0]["x"] + halves[0]["width"] <= halves[1]["x"]
 
 
 def test_share_link_in_a_fresh_browser(page, browser, live_server, demo_user):
