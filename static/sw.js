@@ -83,12 +83,12 @@ async function page(request) {
 }
 
 /** Keep the main pages of the signed-in person ready for offline use, even those
- * not visited since this worker took over. */
-async function warm(urls) {
+ * not visited since this worker took over; ``fresh`` fetches cached ones again. */
+async function warm(urls, fresh = false) {
   for (const url of urls) {
     const request = new Request(url, { credentials: "same-origin" });
     const user = await currentUser();
-    if (user && await caches.match(request, { cacheName: `pages-${user}` })) continue;
+    if (!fresh && user && await caches.match(request, { cacheName: `pages-${user}` })) continue;
     try {
       await page(request);
     } catch {
@@ -137,7 +137,7 @@ self.addEventListener("message", (event) => {
     self.skipWaiting();
   } else if (type === "warm" && Array.isArray(event.data.urls)) {
     const urls = event.data.urls.filter((u) => typeof u === "string" && u.startsWith("/") && !u.startsWith("//"));
-    event.waitUntil(warm(urls.slice(0, 5)));
+    event.waitUntil(warm(urls.slice(0, 5), event.data.fresh === true));
   } else if (type === "sign-out") {
     event.waitUntil(forgetPeopleExcept("").then(() => event.ports[0]?.postMessage({ done: true })));
   }

@@ -20,9 +20,14 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).then((registration) => {
     offerUpdate(registration);
     if (document.querySelector("meta[name='tracker-user']")?.content) {
-      // The pages to have offline even if not opened since the app was installed.
-      navigator.serviceWorker.ready.then((ready) =>
-        ready.active?.postMessage({ type: "warm", urls: ["/", "/log", "/history"] }));
+      // The pages to have offline even if not opened since the app was installed; when
+      // an answer changed what they show (the warning-signs check), fetched afresh.
+      const state = document.querySelector("meta[name='tracker-state']")?.content || "";
+      const fresh = localStorage.getItem("tracker-state") !== state;
+      navigator.serviceWorker.ready.then((ready) => {
+        ready.active?.postMessage({ type: "warm", urls: ["/", "/log", "/history"], fresh });
+        localStorage.setItem("tracker-state", state);
+      });
     }
     registration.addEventListener("updatefound", () => {
       const worker = registration.installing;

@@ -336,6 +336,33 @@ def test_a_refused_replay_is_shown_with_the_reason_and_can_be_discarded(
     expect(page.locator("#outbox-alerts [role=alert]")).to_have_count(0)
 
 
+def test_answering_the_check_refreshes_the_offline_log_page(page, app):
+    """The cached Log page is the "answer the check first" gate until the check is
+    answered; after answering (and opening only Today) the offline copy is the form."""
+    account = Accounts(app).create(email="gate@example.com", answered=False)
+    sign_in(page, account)
+    wait_for_control(page)
+    page.goto("/safety")
+    page.get_by_label("None of these apply to me").check()
+    page.get_by_role("button", name=re.compile("Save|Continue|Done|Submit")).first.click()
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    deadline = time.monotonic() + 20
+    while "Save session" not in page.evaluate(CACHED_TEXT, "/log"):
+        assert time.monotonic() < deadline, "the cached Log page was not fetched again"
+        page.wait_for_timeout(100)
+    page.context.set_offline(True)
+    page.goto("/log")
+    expect(page.get_by_role("button", name="Save session")).to_be_visible()
+    page.context.set_offline(False)
+
+
+# The text of the person's cached copy of a page ("" when there is none).
+CACHED_TEXT = """async path => { const names = (await caches.keys()).filter(n => n.startsWith("pages-"));
+    if (!names.length) return "";
+    const hit = await (await caches.open(names[0])).match(path);
+    return hit ? await hit.text() : ""; }"""
+
+
 def test_sign_out_clears_the_persons_cached_pages(page, account):
     sign_in(page, account)
     wait_for_control(page)
