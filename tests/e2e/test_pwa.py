@@ -452,7 +452,7 @@ def test_the_worker_imports_the_push_handlers_when_there_are_any(page, account, 
     cdp.on("ServiceWorker.workerRegistrationUpdated",
            lambda event: registrations.extend(event["registrations"]))
     cdp.send("ServiceWorker.enable")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # generous: CI shares two cores with the suite
     while not [r for r in registrations if r["scopeURL"] == origin + "/"]:
         assert time.monotonic() < deadline, "no service worker registration reported"
         page.wait_for_timeout(100)
@@ -461,7 +461,7 @@ def test_the_worker_imports_the_push_handlers_when_there_are_any(page, account, 
         "origin": origin, "registrationId": registration["registrationId"],
         "data": json.dumps({"title": "Time to stretch", "body": "Your evening stretches",
                             "url": "/log", "tag": "reminder-1", "reminder_id": 1})})
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while not page.evaluate("navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length)"):
         assert time.monotonic() < deadline, "the push showed no notification"
         page.wait_for_timeout(100)
