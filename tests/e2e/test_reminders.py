@@ -56,7 +56,7 @@ def _registration_id(cdp, scope: str) -> str:
     cdp.on("ServiceWorker.workerRegistrationUpdated",
            lambda e: found.update({r["scopeURL"]: r["registrationId"] for r in e["registrations"]}))
     cdp.send("ServiceWorker.enable")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # CI shares two cores with the suite
     while scope not in found and time.monotonic() < deadline:
         time.sleep(0.05)
         cdp.send("ServiceWorker.enable")  # re-sends the current registrations
@@ -90,7 +90,7 @@ def test_service_worker_shows_pushes_snoozes_and_opens(page, live_server, app):
     cdp.send("ServiceWorker.deliverPushMessage",
              {"origin": live_server.url, "registrationId": registration, "data": data})
     shown = []
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # CI shares two cores with the suite
     while not shown and time.monotonic() < deadline:
         shown = page.evaluate(NOTIFICATIONS)
         time.sleep(0.1)
@@ -120,7 +120,7 @@ def test_service_worker_shows_pushes_snoozes_and_opens(page, live_server, app):
     # A plain click focuses this window and takes it to the log page.
     cdp.send("ServiceWorker.deliverPushMessage",
              {"origin": live_server.url, "registrationId": registration, "data": data})
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # CI shares two cores with the suite
     while not [n for n in page.evaluate(NOTIFICATIONS) if n["data"].get("snooze")] \
             and time.monotonic() < deadline:
         time.sleep(0.1)
