@@ -48,11 +48,13 @@ def test_scheduler_runs_only_in_serving_processes(monkeypatch, setting, command,
 
 
 def test_building_the_app_imports_neither_migrations_nor_the_scheduler(tmp_path):
-    """Alembic and APScheduler cost most of create_app(); a fresh process that builds
-    the app and serves a request has imported neither."""
+    """Alembic, APScheduler and the push stack (aiohttp, pywebpush) cost most of
+    create_app(); a fresh process that builds the app and serves a request has
+    imported none of them."""
     code = ("import sys; from tracker import create_app; "
             "app = create_app(); app.test_client().get('/healthz'); "
-            "print(sorted(m for m in ('flask_migrate', 'alembic', 'apscheduler') "
+            "print(sorted(m for m in ('flask_migrate', 'alembic', 'apscheduler', 'aiohttp', "
+            "'pywebpush') "
             "if m in sys.modules))")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update(TRACKER_ENV="production", TRACKER_SECRET_KEY="unit",

@@ -18,11 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import aiohttp
+from typing import TYPE_CHECKING
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush_async
+
+if TYPE_CHECKING:  # the HTTP stack is imported when a push is sent, not with the app
+    import aiohttp
+    from pywebpush import WebPushException
 
 JWT_LIFETIME = 12 * 3600  # the longest push services accept is 24 h
 JWT_RENEW_BEFORE = 3600
@@ -191,6 +195,8 @@ class Sender:
             return pool.submit(asyncio.run, self.send_async(messages)).result()
 
     async def send_async(self, messages: list[Message]) -> list[Result]:
+        import aiohttp
+
         limit = asyncio.Semaphore(self.policy.concurrency)
         connector = aiohttp.TCPConnector(limit=self.policy.concurrency, ttl_dns_cache=300)
         async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
@@ -200,6 +206,9 @@ class Sender:
             return list(await asyncio.gather(*(one(m) for m in messages)))
 
     async def _deliver(self, session: aiohttp.ClientSession, message: Message) -> Result:
+        import aiohttp
+        from pywebpush import WebPushException, webpush_async
+
         policy = self.policy
         host = urlsplit(message.target.endpoint).hostname or ""
         result = Result(message.target.subscription_id, host, "failed")
