@@ -1,5 +1,6 @@
-"""The clinician report's arithmetic: the period a report covers, pain per day, the
-best straight-leg raise per leg per day, and how much each stretch relieved pain.
+"""The clinician report's arithmetic: the period a report covers, the best raise per
+leg per day, and how much each stretch relieved pain (pain per day and its trend come
+from tracker.domain.pain, as on the Progress page).
 
 Pure: the caller passes plain values (dates, scores, slugs); nothing here reads a
 clock or a database."""
@@ -25,26 +26,6 @@ def period(today: dt.date, days: int) -> tuple[dt.date, dt.date]:
 
 def each_day(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-
-
-@dataclass(frozen=True)
-class DayPain:
-    date: dt.date
-    mean: float  # one decimal
-    min: int
-    max: int
-    count: int
-
-
-def daily_pain(readings: Iterable[tuple[dt.date, int]]) -> list[DayPain]:
-    """One row per day that has a pain score (a session's score before stretching or
-    a check-in), oldest first; the mean has one decimal."""
-    by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for day, score in readings:
-        if score is not None:
-            by_day[day].append(score)
-    return [DayPain(day, round(fmean(s), 1), min(s), max(s), len(s))
-            for day, s in sorted(by_day.items())]
 
 
 @dataclass(frozen=True)

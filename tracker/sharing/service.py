@@ -132,8 +132,7 @@ class Report:
     days: int
     timezone: str
     generated_at: dt.datetime
-    daily: list[dict]            # {date, pain (DayPain|None), sessions, best_left, best_right}
-    pain_days: list[report.DayPain]
+    daily: list[dict]            # {date, pain (DayStats|None), sessions, best_left, best_right}
     adherence: dict
     flags: list[dict]            # {date, message, stretch}
     red_flags: safety.RedFlagOutcome
@@ -143,6 +142,11 @@ class Report:
     # progress's analytics over the same days: the pain trend (baseline, current,
     # change, change_pct, meaningful), the chart figures and the running programme
     progress: Progress
+
+    @property
+    def pain_days(self) -> list:
+        """The days with a pain score (progress's per-day figures)."""
+        return self.progress.daily
 
     @property
     def trend(self) -> dict:
@@ -163,11 +167,10 @@ def report_data(user: User, days: int, now: dt.datetime) -> Report:
         select(Checkin).where(Checkin.user_id == user.id, Checkin.local_date.between(first, last))
         .order_by(Checkin.recorded_at, Checkin.id)))
 
-    pain = report.daily_pain([(s.local_date, s.pain_before) for s in sessions] +
-                             [(c.local_date, c.score) for c in checkins])
+    analytics = progress_service.progress(user, days, now)  # the same days
+    pain_by_day = {p.date: p for p in analytics.daily}
     angles = {a.date: a for a in report.best_angles(
         (s.local_date, e.side, e.angle_deg) for s in sessions for e in s.entries)}
-    pain_by_day = {p.date: p for p in pain}
     per_day: dict[dt.date, int] = {}
     for s in sessions:
         per_day[s.local_date] = per_day.get(s.local_date, 0) + 1
@@ -192,11 +195,11 @@ def report_data(user: User, days: int, now: dt.datetime) -> Report:
     logged = list(per_day)
     return Report(
         first=first, last=last, days=days, timezone=user.timezone, generated_at=now,
-        daily=daily, pain_days=pain,
+        daily=daily,
         adherence={"days_logged": len(logged), "days": days, "sessions": len(sessions),
                    "checkins": len(checkins),
                    "current_streak": adherence.current_streak(logged, last),
                    "longest_streak": adherence.longest_streak(logged)},
         flags=flags, red_flags=red_flag_outcome(user),
         red_flags_answered_at=user.red_flags_answered_at, notes=notes, relief=relief,
-        progress=progress_service.progress(user, days, now))
+        progress=analytics)

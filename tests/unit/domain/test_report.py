@@ -30,17 +30,6 @@ def test_each_day_is_inclusive():
     assert report.each_day(day(0), day(0)) == [day(0)]
 
 
-@pytest.mark.parametrize("readings, expected", [
-    ([], []),
-    ([(day(0), 5)], [report.DayPain(day(0), 5.0, 5, 5, 1)]),
-    ([(day(0), 5), (day(0), 6), (day(0), 6)], [report.DayPain(day(0), 5.7, 5, 6, 3)]),
-    ([(day(1), 2), (day(0), None), (day(0), 4)],
-     [report.DayPain(day(0), 4.0, 4, 4, 1), report.DayPain(day(1), 2.0, 2, 2, 1)]),
-])
-def test_daily_pain(readings, expected):
-    assert report.daily_pain(readings) == expected
-
-
 def test_best_angles_per_leg_per_day():
     rows = report.best_angles([(day(0), "left", 40.0), (day(0), "left", 45.5),
                                (day(0), "right", 70.0), (day(1), "both", 80.0),
