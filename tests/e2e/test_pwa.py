@@ -119,10 +119,12 @@ def phone(browser, live_server, tmp_path, request):
     error fails the test, but for failed requests offline and the ``expected`` ones."""
     contexts, problems = [], []
 
-    def open_app(expected: tuple[str, ...] = ()):
+    def open_app(expected: tuple[str, ...] = (), offline: bool = False):
+        # Offline from launch, not set_offline() afterwards: the service worker is a
+        # target of its own, and a navigation can reach it before a later switch does.
         context = browser.browser_type.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=_chromium(), args=CHROMIUM_FLAGS,
-            base_url=live_server.url, **PHONE)
+            base_url=live_server.url, offline=offline, **PHONE)
         for page in context.pages:
             _record_errors(page, problems, expected)
         context.on("page", lambda p: _record_errors(p, problems, expected))
@@ -202,8 +204,7 @@ def test_offline_session_syncs_exactly_once_after_reload_and_closing(phone, app,
 
     # Close the app while offline, open it again (same profile), still offline.
     context.close()
-    context = phone()
-    context.set_offline(True)
+    context = phone(offline=True)
     page = context.pages[0]
     page.goto("/")
     expect(page.locator("[data-outbox-list] .unsynced")).to_have_count(1)
