@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import time
 import uuid
 from pathlib import Path
@@ -120,11 +121,14 @@ def phone(browser, live_server, tmp_path, request):
     contexts, problems = [], []
 
     def open_app(expected: tuple[str, ...] = (), offline: bool = False):
-        # Offline from launch, not set_offline() afterwards: the service worker is a
-        # target of its own, and a navigation can reach it before a later switch does.
+        # Offline through a proxy that is not there, not set_offline(): a service
+        # worker that starts with the first navigation fetches before Playwright's
+        # offline switch reaches it, while every request of this browser, the
+        # worker's included, goes through the proxy (loopback too).
+        dead_proxy = {"proxy": {"server": f"http://127.0.0.1:{_closed_port()}"}} if offline else {}
         context = browser.browser_type.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=_chromium(), args=CHROMIUM_FLAGS,
-            base_url=live_server.url, offline=offline, **PHONE)
+            base_url=live_server.url, offline=offline, **dead_proxy, **PHONE)
         for page in context.pages:
             _record_errors(page, problems, expected)
         context.on("page", lambda p: _record_errors(p, problems, expected))
@@ -145,6 +149,13 @@ def phone(browser, live_server, tmp_path, request):
         except Exception:  # noqa: BLE001 - the test closed it already
             pass
     assert not problems, f"browser console errors: {problems}"
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def test_installable_with_a_controlling_service_worker(phone, account):
@@ -181,6 +192,16 @@ def test_repeat_visit_loads_the_shell_from_the_cache(page, account):
     assert any(k.startswith("pages-") for k in names), names
 
 
+def sign_out_everywhere_on_server(app, account) -> None:
+    """What "Sign out everywhere" on another device does to this phone's cookie."""
+    from tracker.auth.models import User
+
+    with app.app_context():
+        db.session.get(User, account["id"]).rotate_session_token()
+        db.session.commit()
+        db.session.remove()
+
+
 def test_offline_session_syncs_exactly_once_after_reload_and_closing(phone, app, account):
     context = phone()
     page = context.pages[0]
@@ -202,19 +223,30 @@ def test_offline_session_syncs_exactly_once_after_reload_and_closing(phone, app,
     expect(page.locator("[data-outbox-list] .unsynced")).to_have_count(1)
     assert sessions_on_server(app) == 0
 
-    # Close the app while offline, open it again (same profile), still offline.
+    # Signed out elsewhere meanwhile: when the connection returns nothing is sent as
+    # nobody, the item stays, and the person is told to sign in.
+    sign_out_everywhere_on_server(app, account)
+    context.set_offline(False)
+    expect(page.get_by_text("You were signed out.")).to_be_visible()
+    expect(page.get_by_role("link", name="sign in again")).to_be_visible()
+    assert sessions_on_server(app) == 0
+    context.set_offline(True)
+
+    # Close the app, open it again (same profile) offline: the item is still there.
     context.close()
     context = phone(offline=True)
     page = context.pages[0]
     page.goto("/")
     expect(page.locator("[data-outbox-list] .unsynced")).to_have_count(1)
-
-    context.set_offline(False)
-    # Closing the browser ended the sign-in (a session cookie): nothing is sent as
-    # nobody, and the person is told to sign in; then the app start sends it.
-    expect(page.get_by_text("You were signed out.")).to_be_visible()
     assert sessions_on_server(app) == 0
-    page.get_by_role("link", name="sign in again").click()
+
+    # Open it once more with the connection back: signing in sends it, once.
+    context.close()
+    context = phone()
+    page = context.pages[0]
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert sessions_on_server(app) == 0
     sign_in(page, account)
     expect(page.get_by_text("Synced 1 item saved on this phone.")).to_be_visible()
     expect(page.locator("[data-outbox-list]")).to_be_hidden()
