@@ -109,9 +109,12 @@ class Config:
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 200
 
-    # Progress (issue 8): answers of GET /api/v1/progress kept per worker process,
-    # checked against the person's data on every request; 0 turns the cache off.
+    # Figures derived from a person's log, kept per worker process under their data
+    # version (tracker.versioning), so never stale: answers of GET /api/v1/progress,
+    # and Today's figures (streak, plan, today's entries; the log form reads its plan
+    # from them too). 0 turns a cache off.
     PROGRESS_CACHE_SIZE = 256
+    TODAY_CACHE_SIZE = 1024
 
 
 class DevelopmentConfig(Config):

@@ -56,10 +56,11 @@ def test_bearer_post_is_a_handful_of_statements_and_no_reload(app, client, users
     assert [e["angle_deg"] for e in response.get_json()["entries"]] == [None, 45, 70]
     work = [s for s in statements if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
     # Reads: the token with its user, "seen or deleted?", the stretches; then only
-    # the inserts (the ORM may send one per entry).
+    # the person's data version and the inserts (the ORM may send one per entry).
     selects = [s for s in work if s.startswith("SELECT")]
     assert len(selects) == 3, "\n".join(s[:90] for s in work)
-    assert len(work) <= len(selects) + 1 + len(sent["entries"]), "\n".join(s[:90] for s in work)
+    assert len(work) <= len(selects) + 2 + len(sent["entries"]), "\n".join(s[:90] for s in work)
+    assert sum(s.startswith(("UPDATE USER SET DATA_VERSION", 'UPDATE "USER" SET DATA_VERSION')) for s in work) == 1
     last_insert = max(i for i, s in enumerate(work) if s.startswith("INSERT"))
     assert not any(s.startswith("SELECT") for s in work[last_insert:]), work
     assert sum(s.startswith("SELECT") and "API_TOKEN" in s for s in work) == 1

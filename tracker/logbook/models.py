@@ -11,10 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.db_types import UTCDateTime, utcnow
 from tracker.domain import safety
 from tracker.extensions import db
+from tracker.versioning import PersonalData
 
 
-class Stretch(db.Model):
+class Stretch(PersonalData, db.Model):
     __tablename__ = "stretch"
+    __data_owner__ = "owner_id"  # None: a built-in
     __table_args__ = (
         UniqueConstraint("owner_id", "slug"),
         CheckConstraint("spine IN ('flexion', 'neutral', 'extension')", name="spine"),
@@ -46,7 +48,7 @@ class Stretch(db.Model):
         return self.owner_id is None
 
 
-class StretchSession(db.Model):
+class StretchSession(PersonalData, db.Model):
     """One stretching session (table ``stretch_session``: "session" is an SQL word)."""
 
     __tablename__ = "stretch_session"
@@ -80,7 +82,7 @@ class StretchSession(db.Model):
                                     [e.stretch.slug for e in self.entries if e.worse])
 
 
-class SessionEntry(db.Model):
+class SessionEntry(PersonalData, db.Model):
     __tablename__ = "session_entry"
     __table_args__ = (
         CheckConstraint("side IN ('left', 'right', 'both', 'none')", name="side"),
@@ -113,8 +115,11 @@ class SessionEntry(db.Model):
     session: Mapped[StretchSession] = relationship(back_populates="entries")
     stretch: Mapped[Stretch] = relationship(lazy="joined")
 
+    def _data_owner(self) -> int | None:
+        return self.session.user_id if self.session is not None else None
 
-class Checkin(db.Model):
+
+class Checkin(PersonalData, db.Model):
     __tablename__ = "checkin"
     __table_args__ = (
         UniqueConstraint("user_id", "client_id"),
@@ -136,7 +141,7 @@ class Checkin(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class DeletedRecord(db.Model):
+class DeletedRecord(PersonalData, db.Model):
     """A tombstone for a deleted session or check-in: a device that replays its
     create later (an offline queue) is told it is gone instead of bringing it back."""
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +21,7 @@ from tracker.domain.clock import local_date
 from tracker.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
+from tracker.versioning import cache_of
 
 # ---------------------------------------------------------------- stretches
 
@@ -333,12 +335,52 @@ def list_checkins(user: User, date_from: dt.date | None, date_to: dt.date | None
 # ---------------------------------------------------------------- today
 
 
+@dataclass(frozen=True)
+class PlanItem:
+    """A stretch of the usual plan, as Today lists it."""
+    slug: str
+    name: str
+    spine: str
+    reps: int
+    hold_seconds: int
+    per_side: bool
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    id: int
+    performed_at: dt.datetime
+    entry_count: int
+    pain_before: int | None
+    pain_after: int | None
+
+
+@dataclass(frozen=True)
+class CheckinLine:
+    recorded_at: dt.datetime
+    score: int
+    context: str
+
+
+@dataclass(frozen=True)
+class TodayFigures:
+    """Everything Today shows that comes from the person's log, as plain values: it is
+    cached per worker under the person's data version (tracker.versioning)."""
+    date: dt.date
+    plan: tuple[PlanItem, ...]
+    sessions: tuple[SessionLine, ...]
+    checkins: tuple[CheckinLine, ...]
+    streak: int
+    caution: frozenset[str]
+    first_run: bool  # nothing logged yet
+
+
 @dataclass
 class Today:
     date: dt.date
-    plan: list[Stretch]
-    sessions: list[StretchSession]
-    checkins: list[Checkin]
+    plan: tuple[PlanItem, ...]
+    sessions: tuple[SessionLine, ...]
+    checkins: tuple[CheckinLine, ...]
     streak: int
     caution: frozenset[str]
     red_flags: safety.RedFlagOutcome
@@ -368,18 +410,39 @@ def red_flags(user: User) -> safety.RedFlagOutcome:
     return safety.red_flag_outcome(user.red_flags or [])
 
 
-def today(user: User, now: dt.datetime) -> Today:
+def today_figures(user: User, now: dt.datetime) -> TodayFigures:
+    """Today's figures, from the per-worker cache when the person's data has not
+    changed since they were made (a hit costs no query)."""
     day = local_date(now, user.timezone)
-    sessions = list(db.session.scalars(_session_query(user).where(
-        StretchSession.local_date == day).order_by(StretchSession.performed_at)))
-    checkins = list(db.session.scalars(_checkin_query(user).where(
-        Checkin.local_date == day).order_by(Checkin.recorded_at)))
+    return cache_of("today").get_or_make(
+        (user.id, day, user.timezone), user.data_version,
+        current_app.config["TODAY_CACHE_SIZE"], lambda: _compute_today(user, day))
+
+
+def _compute_today(user: User, day: dt.date) -> TodayFigures:
+    entry_count = (select(func.count(SessionEntry.id))
+                   .where(SessionEntry.session_id == StretchSession.id).scalar_subquery())
+    sessions = tuple(SessionLine(*row) for row in db.session.execute(
+        select(StretchSession.id, StretchSession.performed_at, entry_count,
+               StretchSession.pain_before, StretchSession.pain_after)
+        .where(StretchSession.user_id == user.id, StretchSession.local_date == day)
+        .order_by(StretchSession.performed_at)))
+    checkins = tuple(CheckinLine(*row) for row in db.session.execute(
+        select(Checkin.recorded_at, Checkin.score, Checkin.context)
+        .where(Checkin.user_id == user.id, Checkin.local_date == day)
+        .order_by(Checkin.recorded_at)))
     streak = current_streak(user, day)
     first_run = not streak and db.session.scalar(select(StretchSession.id).where(
         StretchSession.user_id == user.id, StretchSession.local_date <= day).limit(1)) is None
-    return Today(day, plan_for(user, day), sessions, checkins, streak,
-                 caution_slugs(user), red_flags(user),
-                 answered=red_flags_answered(user), first_run=first_run)
+    usual = tuple(PlanItem(s.slug, s.name, s.spine, s.reps, s.hold_seconds, s.per_side)
+                  for s in plan_for(user, day))
+    return TodayFigures(day, usual, sessions, checkins, streak, caution_slugs(user), first_run)
+
+
+def today(user: User, now: dt.datetime) -> Today:
+    f = today_figures(user, now)
+    return Today(f.date, f.plan, f.sessions, f.checkins, f.streak, f.caution, red_flags(user),
+                 answered=red_flags_answered(user), first_run=f.first_run)
 
 
 STREAK_WINDOW_DAYS = 64

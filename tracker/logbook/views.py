@@ -64,7 +64,8 @@ def _log_context(session=None, cards=None, errors=None, client_id=None,  # noqa:
     """Everything the log form needs: plan stretches first, then the rest; ``errors``
     keyed by the posted form's names (``posted`` maps its card numbers to slugs)."""
     now = utcnow()
-    plan_slugs = [s.slug for s in service.plan_for(current_user, local_date(now, current_user.timezone))]
+    figures = service.today_figures(current_user, now)
+    plan_slugs = [s.slug for s in figures.plan]
     stretches = service.visible_stretches(current_user)
     if session:  # an archived stretch stays on the sessions that have it
         stretches += list({e.stretch.slug: e.stretch for e in session.entries
@@ -85,7 +86,7 @@ def _log_context(session=None, cards=None, errors=None, client_id=None,  # noqa:
         "primary": primary, "more": more, "cards": cards or {},
         "errors": forms.readable_errors(errors, [s.name for s in primary + more]),
         "answered": service.red_flags_answered(current_user),
-        "caution": service.caution_slugs(current_user), "session": session,
+        "caution": figures.caution, "session": session,
         "client_id": client_id or (session.client_id if session else str(uuid.uuid4())),
         "performed_local": _local_minute(session.performed_at if session else now),
         "red_flags": service.red_flags(current_user),

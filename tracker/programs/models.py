@@ -8,9 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db_types import UTCDateTime, utcnow
 from tracker.extensions import db
+from tracker.versioning import PersonalData
 
 
-class Program(db.Model):
+class Program(PersonalData, db.Model):
     __tablename__ = "program"
     __table_args__ = (
         CheckConstraint("affected_leg IN ('left', 'right')", name="affected_leg"),

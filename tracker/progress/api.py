@@ -1,7 +1,7 @@
 """GET /api/v1/progress?days=N: the figures behind the charts. The answer carries an
 ETag (a hash of the body); a request whose If-None-Match matches it gets a 304.
-Answers are cached per process and checked against the person's data each time
-(``tracker.progress.cache``)."""
+Answers are cached per worker process under the person's data version, so a cached
+answer is never stale (``tracker.versioning``)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +13,8 @@ from flask_smorest import Blueprint
 
 from tracker.db_types import utcnow
 from tracker.domain.clock import local_date
-from tracker.progress import cache, schemas, service
+from tracker.progress import schemas, service
+from tracker.versioning import cache_of
 
 blp = Blueprint("progress_api", __name__, url_prefix="/api/v1", description="Progress")
 
@@ -32,8 +33,8 @@ def _answer(days: int) -> tuple[str, str]:
 def progress(args):
     days, user = args["days"], current_user
     key = (user.id, days, user.timezone, local_date(utcnow(), user.timezone))
-    text, etag = cache.answers.get_or_make(
-        key, cache.data_version(user.id), current_app.config["PROGRESS_CACHE_SIZE"],
+    text, etag = cache_of("progress").get_or_make(
+        key, user.data_version, current_app.config["PROGRESS_CACHE_SIZE"],
         lambda: _answer(days))
     response = current_app.response_class(text, mimetype="application/json")
     response.set_etag(etag)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import and_, func, literal, select, union
 
 from tracker.auth.models import User
@@ -18,6 +19,7 @@ from tracker.domain.clock import local_date
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
 from tracker.programs import service as programs
+from tracker.versioning import cache_of
 
 DAYS_MIN, DAYS_MAX, DAYS_DEFAULT = 7, 730, 30
 
@@ -171,7 +173,7 @@ def progress(user: User, days: int, now: dt.datetime) -> Progress:
                     _flags(user, date_from, today), program, names)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TodaySummary:
     pain: str | None
     program: str | None
@@ -179,8 +181,15 @@ class TodaySummary:
 
 def today_summary(user: User, now: dt.datetime) -> TodaySummary:
     """Today's two lines: this week's pain against the baseline, and today's
-    programme target when a programme is running."""
+    programme target when a programme is running. Cached per worker under the
+    person's data version, like Today's other figures."""
     today = local_date(now, user.timezone)
+    return cache_of("today-progress").get_or_make(
+        (user.id, today, user.timezone), user.data_version,
+        current_app.config["TODAY_CACHE_SIZE"], lambda: _today_summary(user, today))
+
+
+def _today_summary(user: User, today: dt.date) -> TodaySummary:
     first_days = _first_pain_days(user)
     pain_line = None
     if first_days:

@@ -1,0 +1,166 @@
+"""The person's data version (tracker.versioning): every write to their log raises it,
+reads and other people's writes do not, and the figures cached under it (Today, the
+log form's plan, progress) are never stale and cost no query on a hit."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from sqlalchemy import event
+
+from tracker.auth.models import User
+from tracker.extensions import db
+
+UTC = dt.timezone.utc
+
+
+def ago(**kw) -> str:
+    return (dt.datetime.now(UTC) - dt.timedelta(**kw)).isoformat()
+
+
+def version(client) -> int:  # noqa: ANN001
+    with client.application.app_context():
+        value = db.session.get(User, client.user["id"]).data_version
+        db.session.remove()
+        return value
+
+
+def new_session(client, stretch: str = "double-knee-to-chest", **fields) -> dict:  # noqa: ANN001
+    made = client.post("/api/v1/sessions", json={
+        "client_id": str(uuid.uuid4()), "performed_at": ago(minutes=5),
+        "entries": [{"stretch": stretch}], **fields})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    return made.get_json()
+
+
+def new_checkin(client, score: int = 4) -> dict:  # noqa: ANN001
+    made = client.post("/api/v1/checkins", json={
+        "client_id": str(uuid.uuid4()), "recorded_at": ago(minutes=3), "score": score})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    return made.get_json()
+
+
+def new_stretch(client) -> str:  # noqa: ANN001
+    made = client.post("/api/v1/stretches", json={
+        "name": f"Cat-cow {uuid.uuid4().hex[:6]}", "spine": "flexion", "hold_seconds": 15})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    return made.get_json()["slug"]
+
+
+# Each write: (setup returning what it needs, the write itself).
+WRITES = {
+    "create a session": (lambda c: None, lambda c, _: new_session(c)),
+    "edit a session": (new_session, lambda c, s: c.patch(
+        f"/api/v1/sessions/{s['id']}", json={"pain_after": 2})),
+    "replace a session's entries": (new_session, lambda c, s: c.patch(
+        f"/api/v1/sessions/{s['id']}", json={"entries": [{"stretch": "supine-hamstring", "side": "left"}]})),
+    "delete a session": (new_session, lambda c, s: c.delete(f"/api/v1/sessions/{s['id']}")),
+    "log a check-in": (lambda c: None, lambda c, _: new_checkin(c)),
+    "delete a check-in": (new_checkin, lambda c, k: c.delete(f"/api/v1/checkins/{k['id']}")),
+    "add a stretch": (lambda c: None, lambda c, _: new_stretch(c)),
+    "rename a stretch": (new_stretch, lambda c, slug: c.patch(
+        f"/api/v1/stretches/{slug}", json={"name": "Renamed"})),
+    "remove a stretch": (new_stretch, lambda c, slug: c.delete(f"/api/v1/stretches/{slug}")),
+    "start a programme": (lambda c: None, lambda c, _: c.post(
+        "/api/v1/programs", json={"affected_leg": "left"})),
+    "end a programme": (lambda c: c.post("/api/v1/programs", json={"affected_leg": "left"}),
+                        lambda c, _: c.post("/program/end")),
+}
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_every_write_raises_the_writers_version_only(member, other, write):
+    setup, act = write
+    made = setup(member)
+    before, others_before = version(member), version(other)
+    answer = act(member, made)
+    if not isinstance(answer, (dict, str)):
+        assert answer.status_code < 400, answer.get_data(as_text=True)
+    assert version(member) > before
+    assert version(other) == others_before
+
+
+@pytest.mark.parametrize("path", ["/", "/log", "/history", "/progress", "/program",
+                                  "/api/v1/sessions", "/api/v1/progress?days=30",
+                                  "/api/v1/programs/current"])
+def test_reads_leave_the_version_alone(member, path):
+    new_session(member)
+    before = version(member)
+    assert member.get(path).status_code in (200, 404)
+    assert member.get(path).status_code in (200, 404)
+    assert version(member) == before
+
+
+def test_two_writes_are_two_versions_apart(member):
+    before = version(member)
+    new_session(member)
+    new_checkin(member)
+    assert version(member) == before + 2
+
+
+def statements_of(app):  # noqa: ANN001
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_conn, _cursor, statement, *_args):  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    return seen, lambda: event.remove(engine, "before_cursor_execute", record)
+
+
+def test_today_is_fresh_after_every_write_and_a_hit_costs_one_query(member):
+    assert "0</b><span>sessions today" in member.get("/").get_data(as_text=True)
+    made = new_session(member, pain_before=6, pain_after=3)
+    page = member.get("/").get_data(as_text=True)
+    assert "1</b><span>session today" in page
+    assert "pain 6 → 3" in page
+
+    seen, stop = statements_of(member.application)
+    try:
+        again = member.get("/").get_data(as_text=True)
+    finally:
+        stop()
+    assert again == page.replace(_client_id(page), _client_id(again))
+    assert len(seen) == 1 and "session_token" in seen[0], seen  # the person, by their cookie
+
+    member.delete(f"/api/v1/sessions/{made['id']}")
+    assert "0</b><span>sessions today" in member.get("/").get_data(as_text=True)
+
+
+def _client_id(page: str) -> str:
+    """The fresh client_id each Today page gives its check-in form."""
+    marker = 'name="client_id" value="'
+    start = page.index(marker) + len(marker)
+    return page[start:page.index('"', start)]
+
+
+def test_log_form_plan_follows_the_latest_sessions(member):
+    stretch = new_stretch(member)
+    assert f'id="card-{stretch}"' in member.get("/log").get_data(as_text=True)
+    first = member.get("/log").get_data(as_text=True)
+    new_session(member, stretch=stretch)
+    after = member.get("/log").get_data(as_text=True)
+    # Now in the usual plan, so among the first cards, before "More stretches".
+    more = after.index("More stretches") if "More stretches" in after else len(after)
+    assert after.index(f'id="card-{stretch}"') < more
+    assert first != after
+
+
+def test_progress_answer_follows_a_new_check_in(member):
+    before = member.get("/api/v1/progress?days=30").get_json()
+    new_checkin(member, score=7)
+    after = member.get("/api/v1/progress?days=30").get_json()
+    assert [d["mean"] for d in after["pain"]["daily"]][-1] == 7
+    assert before["pain"]["daily"] != after["pain"]["daily"]
+
+
+def test_one_persons_cache_never_answers_another(member, other):
+    new_session(member, pain_before=8, pain_after=2)
+    assert "pain 8 → 2" in member.get("/").get_data(as_text=True)
+    assert "pain 8 → 2" not in other.get("/").get_data(as_text=True)
+    assert member.get("/api/v1/progress?days=30").get_json()["pain"]["daily"]
+    assert other.get("/api/v1/progress?days=30").get_json()["pain"]["daily"] == []
