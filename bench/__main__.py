@@ -4,7 +4,8 @@ process, on SQLite and on a throwaway PostgreSQL database. One table per databas
 req/s, p50, p99, errors, worker CPU per request (from /proc/<pid>/stat of the
 workers, before and after) and the req/s ratio to hello-world. Afterwards it checks
 that every acknowledged write is in the database exactly once, shows how Today and the
-session list cost grow with 30, 365 and 1,825 days of history, and times
+session list cost grow with 30, 365 and 1,825 days of history (Today, the log form
+and progress also with the per-person caches off: the first read after a write), and times
 ``create_app()`` in fresh processes.
 
     make bench                                  # SQLite and PostgreSQL, 5 s per row
@@ -53,6 +54,9 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1
 HISTORIES = (30, 365, 1825)
 SECRET = "bench-secret-not-for-production"
 BASELINE = os.environ.get("BENCH_BASELINE", "")
+# Reads served from the per-person caches (tracker.versioning) on a repeat visit; the
+# bench measures them with the caches off too.
+CACHED = ("/", "/log", "/api/v1/progress?days=365")
 
 
 @dataclass
@@ -234,9 +238,13 @@ def bench_database(label: str, url: str, floor: Row, pg_name: str | None) -> Non
     servers = [("", Gunicorn("tracker:create_app()", env))]
     if BASELINE:
         servers.append((" [baseline]", Gunicorn("tracker:create_app()", env, Path(BASELINE))))
+    # The per-person caches off: what the first read after each write costs.
+    uncached = Gunicorn("tracker:create_app()", {**env, "TRACKER_TODAY_CACHE_SIZE": "0",
+                                                "TRACKER_PROGRESS_CACHE_SIZE": "0"})
     with contextlib.ExitStack() as stack:
         for _, server in servers:
             stack.enter_context(server)
+        stack.enter_context(uncached)
         app = servers[0][1]
         has_progress = False
         try:
@@ -258,6 +266,9 @@ def bench_database(label: str, url: str, floor: Row, pg_name: str | None) -> Non
             for tag, server in servers:
                 warm(server.url + path, headers)
                 rows.append(measure(name + tag, server, path, headers, pg=pg))
+            if path in CACHED:
+                warm(uncached.url + path, headers)
+                rows.append(measure(name + " [caches off]", uncached, path, headers, pg=pg))
         # Growth with history: reads only, before the writes below add to today.
         for days in HISTORIES:
             person = people[days]
@@ -267,7 +278,8 @@ def bench_database(label: str, url: str, floor: Row, pg_name: str | None) -> Non
                      person["bearer"])] + ([(f"GET /api/v1/progress?days=365, {days} days",
                                              "/api/v1/progress?days=365", person["bearer"])]
                                            if has_progress else []):
-                for tag, server in servers:
+                for tag, server in servers + ([(" [caches off]", uncached)]
+                                              if path in CACHED else []):
                     warm(server.url + path, headers, n=10)
                     growth.append(measure(name + tag, server, path, headers, GROWTH_DURATION,
                                           pg=pg))

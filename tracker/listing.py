@@ -7,8 +7,10 @@ from functools import lru_cache
 from flask import current_app
 from marshmallow import Schema, fields
 
+from tracker.schemas import DumpSchema
 
-class ListMeta(Schema):
+
+class ListMeta(DumpSchema):
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
@@ -16,11 +18,11 @@ class ListMeta(Schema):
 
 
 @lru_cache(maxsize=None)
-def envelope(item_schema: type[Schema]) -> type[Schema]:
+def envelope(item_schema: type[Schema]) -> type[DumpSchema]:
     """A schema class ``{"items": [item_schema], "meta": ListMeta}`` (one per item type,
     so the OpenAPI document names each once)."""
     name = item_schema.__name__.removesuffix("Schema") + "List"
-    return type(name, (Schema,), {
+    return type(name, (DumpSchema,), {
         "items": fields.List(fields.Nested(item_schema)),
         "meta": fields.Nested(ListMeta),
     })

@@ -113,7 +113,7 @@ class SessionEntry(PersonalData, db.Model):
     worse: Mapped[bool] = mapped_column(default=False)
 
     session: Mapped[StretchSession] = relationship(back_populates="entries")
-    stretch: Mapped[Stretch] = relationship(lazy="joined")
+    stretch: Mapped[Stretch] = relationship(lazy="selectin")
 
     def _data_owner(self) -> int | None:
         return self.session.user_id if self.session is not None else None
