@@ -9,75 +9,43 @@ Prints CPU ms per request (median of 5 batches) for the bench's requests on a fr
 SQLite file: the person has a year of data (and 30 and 1,825 days for Today)."""
 from __future__ import annotations
 
-import datetime as dt
-import json
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
+from bench.load import UA
+
 BATCH = 40
-UA = "backstretch-bench-cpu"
 
 
 def main(folder: str | None) -> None:
+    from bench.__main__ import SECRET, post_body, prepare  # before the other checkout's path
+
     if folder:
-        sys.path.insert(0, folder)
-    from flask import session
-    from flask_login import login_user
-    from flask_migrate import upgrade
-    from flask_wtf.csrf import generate_csrf
-
+        sys.path.insert(0, folder)  # prepare() and create_app() import its tracker
     from tracker import create_app
-    from tracker.auth import service as auth_service
-    from tracker.db_types import utcnow
-    from tracker.extensions import db
-    from tracker.logbook.demo import seed
 
-    tmp = tempfile.mkdtemp()
-    app = create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{Path(tmp) / 'cpu.db'}",
-                      "SECRET_KEY": "cpu", "SCHEDULER": "off", "RATELIMIT_ENABLED": False,
+    url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'cpu.db'}"
+    people = prepare(url)
+    app = create_app({"ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET,
+                      "SCHEDULER": "off", "RATELIMIT_ENABLED": False,
                       "SESSION_COOKIE_SECURE": False})
-    people = {}
-    with app.app_context():
-        upgrade()
-        for days in (0, 30, 365, 1825):
-            user = auth_service.register(f"cpu-{days}@example.com", "cpu password 123",
-                                         "Europe/Berlin")
-            if days:
-                seed(user, days, utcnow())
-            _, token = auth_service.create_token(user, "cpu")
-            db.session.commit()
-            with app.test_request_context(headers={"User-Agent": UA}):
-                login_user(user)
-                generate_csrf()
-                cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
-            people[days] = (token, cookie)
     client = app.test_client(use_cookies=False)
 
-    def body() -> bytes:
-        return json.dumps({
-            "client_id": str(uuid.uuid4()),
-            "performed_at": (dt.datetime.now(dt.timezone.utc)
-                             - dt.timedelta(minutes=1)).isoformat(),
-            "pain_before": 5, "pain_after": 4,
-            "entries": [{"stretch": "double-knee-to-chest"},
-                        {"stretch": "slr-strap", "side": "left", "angle_deg": 45},
-                        {"stretch": "slr-strap", "side": "right", "angle_deg": 70}]}).encode()
-
     def bearer(days: int) -> dict:
-        return {"Authorization": f"Bearer {people[days][0]}"}
+        return people[days]["bearer"]
 
     def page(path: str, days: int):  # noqa: ANN202
-        return lambda: client.get(path, headers={"Cookie": f"session={people[days][1]}",
-                                                         "User-Agent": UA})
+        return lambda: client.get(path, headers={**people[days]["cookie"], "User-Agent": UA},
+                                  environ_base={"REMOTE_ADDR": "127.0.0.1"})
 
     cases = {
         "GET /healthz": lambda: client.get("/healthz"),
         "POST /api/v1/sessions (bearer, 3 entries)": lambda: client.post(
-            "/api/v1/sessions", data=body(), headers={**bearer(0), "Content-Type": "application/json"}),
+            "/api/v1/sessions", data=post_body(),
+            headers={**bearer(0), "Content-Type": "application/json"}),
         "GET /api/v1/sessions (50, a year)": lambda: client.get(
             "/api/v1/sessions?per_page=50", headers=bearer(365)),
         "GET / (Today), 30 days": page("/", 30),

@@ -17,11 +17,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from itertools import chain
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from tracker.auth.models import User
 
 T = TypeVar("T")
 
@@ -83,6 +86,12 @@ def cache_of(name: str) -> VersionedCache:
     """The app's cache called ``name``: each app has its own, so two apps in one
     process (the tests make one per test, each with its own database) share nothing."""
     caches = current_app.extensions.setdefault("versioned_caches", {})
-    if name not in caches:
-        caches.setdefault(name, VersionedCache())
-    return caches[name]
+    return caches.get(name) or caches.setdefault(name, VersionedCache())
+
+
+def cached_for(user: User, name: str, key: tuple, size_setting: str, make: Callable[[], T]) -> T:
+    """``make()``'s value for ``user`` and ``key`` (the rest of what it depends on: the
+    local day, the time zone...), from the app's cache ``name``, whose size is the
+    config value ``size_setting``, while the person's data version is unchanged."""
+    return cache_of(name).get_or_make((user.id, *key), user.data_version,
+                                      current_app.config[size_setting], make)

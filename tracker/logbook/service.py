@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
@@ -21,7 +20,7 @@ from tracker.domain.clock import local_date
 from tracker.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
-from tracker.versioning import cache_of
+from tracker.versioning import cached_for
 
 # ---------------------------------------------------------------- stretches
 
@@ -375,17 +374,12 @@ class TodayFigures:
     first_run: bool  # nothing logged yet
 
 
-@dataclass
-class Today:
-    date: dt.date
-    plan: tuple[PlanItem, ...]
-    sessions: tuple[SessionLine, ...]
-    checkins: tuple[CheckinLine, ...]
-    streak: int
-    caution: frozenset[str]
+@dataclass(frozen=True)
+class Today(TodayFigures):
+    """Today's figures and the person's warning-signs answers (read from their row,
+    never cached)."""
     red_flags: safety.RedFlagOutcome
-    answered: bool = True  # the warning-signs check
-    first_run: bool = False  # nothing logged yet
+    answered: bool  # the warning-signs check
 
 
 def plan_for(user: User, day: dt.date) -> list[Stretch]:
@@ -414,9 +408,8 @@ def today_figures(user: User, now: dt.datetime) -> TodayFigures:
     """Today's figures, from the per-worker cache when the person's data has not
     changed since they were made (a hit costs no query)."""
     day = local_date(now, user.timezone)
-    return cache_of("today").get_or_make(
-        (user.id, day, user.timezone), user.data_version,
-        current_app.config["TODAY_CACHE_SIZE"], lambda: _compute_today(user, day))
+    return cached_for(user, "today", (day, user.timezone), "TODAY_CACHE_SIZE",
+                      lambda: _compute_today(user, day))
 
 
 def _compute_today(user: User, day: dt.date) -> TodayFigures:
@@ -440,9 +433,8 @@ def _compute_today(user: User, day: dt.date) -> TodayFigures:
 
 
 def today(user: User, now: dt.datetime) -> Today:
-    f = today_figures(user, now)
-    return Today(f.date, f.plan, f.sessions, f.checkins, f.streak, f.caution, red_flags(user),
-                 answered=red_flags_answered(user), first_run=f.first_run)
+    return Today(**vars(today_figures(user, now)), red_flags=red_flags(user),
+                 answered=red_flags_answered(user))
 
 
 STREAK_WINDOW_DAYS = 64

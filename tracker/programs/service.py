@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
@@ -24,19 +24,25 @@ from tracker.programs.models import Program
 LIST_MAX = 100
 
 
+def _slr_bests_by_day(user: User, date_from: dt.date, date_to: dt.date, *columns) -> Select:  # noqa: ANN002
+    """(local day, leg, *columns) over the straight-leg-raise entries with an angle,
+    one row per day and leg (the caller's aggregates in ``columns``)."""
+    return (select(StretchSession.local_date, SessionEntry.side, *columns)
+            .join(SessionEntry, SessionEntry.session_id == StretchSession.id)
+            .join(Stretch, Stretch.id == SessionEntry.stretch_id)
+            .where(StretchSession.user_id == user.id,
+                   StretchSession.local_date.between(date_from, date_to),
+                   Stretch.owner_id.is_(None), Stretch.slug.in_(progression.SLR_STRETCHES),
+                   SessionEntry.side.in_(progression.LEGS), SessionEntry.angle_deg.is_not(None))
+            .group_by(StretchSession.local_date, SessionEntry.side))
+
+
 def best_slr_angles(user: User, date_from: dt.date, date_to: dt.date
                     ) -> dict[dt.date, tuple[float | None, float | None]]:
     """The best straight-leg-raise angle per local day and leg, as (left, right),
     computed by the database (GROUP BY day, side) over the SLR stretches only."""
-    rows = db.session.execute(
-        select(StretchSession.local_date, SessionEntry.side, func.max(SessionEntry.angle_deg))
-        .join(SessionEntry, SessionEntry.session_id == StretchSession.id)
-        .join(Stretch, Stretch.id == SessionEntry.stretch_id)
-        .where(StretchSession.user_id == user.id,
-               StretchSession.local_date.between(date_from, date_to),
-               Stretch.owner_id.is_(None), Stretch.slug.in_(progression.SLR_STRETCHES),
-               SessionEntry.side.in_(progression.LEGS), SessionEntry.angle_deg.is_not(None))
-        .group_by(StretchSession.local_date, SessionEntry.side))
+    rows = db.session.execute(_slr_bests_by_day(user, date_from, date_to,
+                                                func.max(SessionEntry.angle_deg)))
     best: dict[dt.date, list] = {}
     for day, side, angle in rows:
         best.setdefault(day, [None, None])[progression.LEGS.index(side)] = float(angle)
@@ -50,15 +56,7 @@ def phone_measured_bests(user: User, date_from: dt.date, date_to: dt.date
     best = func.max(SessionEntry.angle_deg)
     by_phone = func.max(case((SessionEntry.angle_method == "phone", SessionEntry.angle_deg)))
     rows = db.session.execute(
-        select(StretchSession.local_date, SessionEntry.side)
-        .join(SessionEntry, SessionEntry.session_id == StretchSession.id)
-        .join(Stretch, Stretch.id == SessionEntry.stretch_id)
-        .where(StretchSession.user_id == user.id,
-               StretchSession.local_date.between(date_from, date_to),
-               Stretch.owner_id.is_(None), Stretch.slug.in_(progression.SLR_STRETCHES),
-               SessionEntry.side.in_(progression.LEGS), SessionEntry.angle_deg.is_not(None))
-        .group_by(StretchSession.local_date, SessionEntry.side)
-        .having(by_phone >= best))
+        _slr_bests_by_day(user, date_from, date_to).having(by_phone >= best))
     return frozenset((day, side) for day, side in rows)
 
 

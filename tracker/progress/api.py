@@ -14,7 +14,7 @@ from flask_smorest import Blueprint
 from tracker.db_types import utcnow
 from tracker.domain.clock import local_date
 from tracker.progress import schemas, service
-from tracker.versioning import cache_of
+from tracker.versioning import cached_for
 
 blp = Blueprint("progress_api", __name__, url_prefix="/api/v1", description="Progress")
 
@@ -32,10 +32,8 @@ def _answer(days: int) -> tuple[str, str]:
 @blp.alt_response(304, description="Unchanged since the ETag in If-None-Match")
 def progress(args):
     days, user = args["days"], current_user
-    key = (user.id, days, user.timezone, local_date(utcnow(), user.timezone))
-    text, etag = cache_of("progress").get_or_make(
-        key, user.data_version, current_app.config["PROGRESS_CACHE_SIZE"],
-        lambda: _answer(days))
+    key = (days, user.timezone, local_date(utcnow(), user.timezone))
+    text, etag = cached_for(user, "progress", key, "PROGRESS_CACHE_SIZE", lambda: _answer(days))
     response = current_app.response_class(text, mimetype="application/json")
     response.set_etag(etag)
     # Personal data: a browser may keep it but must ask again (cheap with the ETag).

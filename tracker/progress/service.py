@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import and_, func, literal, select, union
 
 from tracker.auth.models import User
@@ -19,7 +18,7 @@ from tracker.domain.clock import local_date
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
 from tracker.programs import service as programs
-from tracker.versioning import cache_of
+from tracker.versioning import cached_for
 
 DAYS_MIN, DAYS_MAX, DAYS_DEFAULT = 7, 730, 30
 
@@ -184,9 +183,8 @@ def today_summary(user: User, now: dt.datetime) -> TodaySummary:
     programme target when a programme is running. Cached per worker under the
     person's data version, like Today's other figures."""
     today = local_date(now, user.timezone)
-    return cache_of("today-progress").get_or_make(
-        (user.id, today, user.timezone), user.data_version,
-        current_app.config["TODAY_CACHE_SIZE"], lambda: _today_summary(user, today))
+    return cached_for(user, "today-progress", (today, user.timezone), "TODAY_CACHE_SIZE",
+                      lambda: _today_summary(user, today))
 
 
 def _today_summary(user: User, today: dt.date) -> TodaySummary:
