@@ -10,11 +10,13 @@ to one SQLite file at the same time.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shlex
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 
 import click
 from flask import Flask, has_request_context, request
@@ -166,15 +168,42 @@ def _warn_if_limits_count_alone(app: Flask) -> None:
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+_reading: ContextVar[bool] = ContextVar("reading", default=False)
+
+
 def _reads_only() -> bool:
-    """A request whose method promises no writes (GET, HEAD, OPTIONS)."""
-    return has_request_context() and request.method in READ_METHODS
+    """A request whose method promises no writes (GET, HEAD, OPTIONS), or a block in
+    ``reading_first()``."""
+    return _reading.get() or (has_request_context() and request.method in READ_METHODS)
+
+
+@contextlib.contextmanager
+def reading_first() -> Iterator[None]:
+    """Run the block (finding who is asking) in a transaction of its own that begins as
+    a reader and is ended after the block. On SQLite a writing request then takes the
+    write lock (BEGIN IMMEDIATE) at its first query after the block, so the lock is
+    held for the write itself, not for the whole request, and writers in other workers
+    queue for less time. Elsewhere, or inside a transaction already begun, a no-op."""
+    session = db.session()
+    if session.in_transaction() or _reads_only() \
+            or session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+    if session.in_transaction():
+        session.commit()  # objects stay loaded (expire_on_commit=False)
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_s: float) -> None:
     """WAL lets readers run beside a writer; BEGIN IMMEDIATE takes the write lock up
     front, so two writers queue on the busy timeout instead of one failing with
-    "database is locked" when it upgrades a read transaction. Requests that only read
+    "database is locked" when it upgrades a read transaction; a writing request finds
+    out who is asking before that, in a reading transaction (``reading_first``), so
+    it holds the lock for its writes only. Requests that only read
     (GET, HEAD) begin a plain deferred transaction, so readers in several workers never
     queue on the write lock; their one best-effort write (a token's last use) tolerates
     losing a race (tracker.auth.service.user_for_token)."""

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from tracker import create_app
 from tracker.extensions import db
@@ -195,6 +195,40 @@ def test_reading_requests_do_not_wait_for_a_writer(make_app, users, with_stale_t
     assert response.get_json()["meta"]["total"] == 0
     if not with_stale_token:
         assert took < 0.3, "a read must not queue behind the writer"
+
+
+def _statements(app):  # noqa: ANN001, ANN202
+    """The list the app's SQL statements (uppercased) and commits are appended to."""
+    seen: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda _c, _cur, sql, *_a: seen.append(" ".join(sql.split()).upper()))
+        event.listen(db.engine, "commit", lambda _conn: seen.append("COMMIT"))
+    return seen
+
+
+@pytest.mark.parametrize("by", ["bearer", "cookie"])
+def test_a_writing_request_takes_the_write_lock_after_finding_who_asks(app, users, by):
+    """Finding the person (token or cookie) reads in a transaction of its own; the
+    write lock (BEGIN IMMEDIATE) is taken only for the write, so writers in other
+    workers queue for the write, not for the whole request."""
+    if by == "bearer":
+        account = users.create()
+        client, headers = app.test_client(), {"Authorization": f"Bearer {users.token(account)}"}
+        client.get("/api/v1/sessions", headers=headers)  # the token's last use is recorded
+    else:
+        client, headers = users.signed_in(), {}
+    seen = _statements(app)
+    response = client.post("/api/v1/checkins", headers=headers, json={
+        "client_id": str(uuid.uuid4()), "score": 4,
+        "recorded_at": dt.datetime.now(dt.timezone.utc).isoformat()})
+    assert response.status_code == 201, response.get_json()
+    first_write = seen.index("BEGIN IMMEDIATE")
+    who = "API_TOKEN" if by == "bearer" else "SESSION_TOKEN"
+    assert seen[0] == "BEGIN" and any(who in s for s in seen[:first_write]), seen
+    assert seen[first_write - 1] == "COMMIT", seen
+    assert not any(who in s for s in seen[first_write:]), seen
+    assert sum(s.startswith("INSERT INTO CHECKIN") for s in seen[first_write:]) == 1
 
 
 def _write_from_process(url: str, user_id: int, start, count: int) -> None:  # noqa: ANN001

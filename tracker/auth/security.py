@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tracker.auth.models import User
 from tracker.auth.service import user_for_token
 from tracker.errors import Unauthorized, wants_json
-from tracker.extensions import csrf, db, login_manager
+from tracker.extensions import csrf, db, login_manager, reading_first
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -30,7 +30,8 @@ def _load_from_cookie(user_id: str) -> User | None:
     a rotated secret (sign-out, password change) or a deleted account matches no one."""
     if "Authorization" in request.headers or not user_id or len(user_id) > 64:
         return None
-    return db.session.scalar(select(User).where(User.session_token == user_id))
+    with reading_first():
+        return db.session.scalar(select(User).where(User.session_token == user_id))
 
 
 @login_manager.request_loader
@@ -38,7 +39,8 @@ def _load_from_header(_request) -> User | None:  # noqa: ANN001
     raw = bearer_token()
     if not raw:
         return None
-    user = user_for_token(raw)
+    with reading_first():
+        user = user_for_token(raw)
     if user is not None:
         g.bearer_token = raw  # a password change keeps this token alive
     return user
