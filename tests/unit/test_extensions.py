@@ -48,21 +48,23 @@ def test_scheduler_runs_only_in_serving_processes(monkeypatch, setting, command,
 
 
 def test_building_the_app_imports_neither_migrations_nor_the_scheduler(tmp_path):
-    """Alembic, APScheduler and the push stack (aiohttp, pywebpush) cost most of
-    create_app(); a fresh process that builds the app and serves a request has
-    imported none of them."""
-    code = ("import sys; from tracker import create_app; "
+    """Alembic, APScheduler and the push stack (aiohttp, pywebpush, the VAPID crypto)
+    cost most of create_app(); a fresh process that builds the app and serves a
+    request has imported none of them, has not yet written the OpenAPI document, and
+    has its garbage collector on again, with the start-up objects frozen out of it."""
+    code = ("import gc, sys; from tracker import create_app; from tracker.extensions import api; "
             "app = create_app(); app.test_client().get('/healthz'); "
             "print(sorted(m for m in ('flask_migrate', 'alembic', 'apscheduler', 'aiohttp', "
-            "'pywebpush') "
-            "if m in sys.modules))")
+            "'pywebpush', 'py_vapid', 'cryptography') if m in sys.modules), "
+            "len(api._undocumented), gc.isenabled(), gc.get_freeze_count() > 10000, "
+            "len(api.spec.to_dict()['paths']) > 20, len(api._undocumented))")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update(TRACKER_ENV="production", TRACKER_SECRET_KEY="unit",
                TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}", PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert done.stdout.strip() == "[] 6 True True True 0"
 
 
 def test_lazy_scheduler_is_the_real_one_once_used():

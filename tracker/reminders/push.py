@@ -20,12 +20,11 @@ from urllib.parse import urlsplit
 
 from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from py_vapid import Vapid
 
-if TYPE_CHECKING:  # the HTTP stack is imported when a push is sent, not with the app
+if TYPE_CHECKING:  # the crypto and HTTP stacks are imported on use, not with the app
     import aiohttp
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from py_vapid import Vapid
     from pywebpush import WebPushException
 
 JWT_LIFETIME = 12 * 3600  # the longest push services accept is 24 h
@@ -49,12 +48,16 @@ class VapidKeys:
 
 
 def generate_keys() -> VapidKeys:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     key = ec.generate_private_key(ec.SECP256R1())
     return VapidKeys(b64url(key.private_numbers().private_value.to_bytes(32, "big")),
                      public_key_of(key))
 
 
 def public_key_of(key: ec.EllipticCurvePrivateKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     return b64url(key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
 
@@ -62,6 +65,8 @@ def public_key_of(key: ec.EllipticCurvePrivateKey) -> str:
 def load_keys(private_key: str, public_key: str | None = None) -> VapidKeys:
     """Keys from settings: the private key (raw URL-safe base64, or PEM); the public
     key is derived from it, and a configured one must match."""
+    from py_vapid import Vapid
+
     vapid = Vapid.from_string(private_key=private_key.strip()) \
         if "BEGIN" not in private_key else Vapid.from_pem(private_key.encode())
     derived = public_key_of(vapid.private_key)
@@ -144,6 +149,8 @@ class JwtCache:
     signed: int = field(default=0, init=False)
 
     def __post_init__(self):
+        from py_vapid import Vapid
+
         self._vapid = Vapid.from_string(private_key=self.keys.private_key)
 
     def authorization(self, origin: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
@@ -82,6 +81,8 @@ def _check_subscription(data: dict) -> None:
     if raw is None:
         problems["keys.p256dh"] = ["Must be an uncompressed P-256 public key (65 bytes) in URL-safe base64."]
     else:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
         try:
             ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
         except ValueError:
