@@ -111,10 +111,12 @@ class Config:
 
     # Figures derived from a person's log, kept per worker process under their data
     # version (tracker.versioning), so never stale: answers of GET /api/v1/progress,
-    # and Today's figures (streak, plan, today's entries; the log form reads its plan
-    # from them too). 0 turns a cache off.
+    # Today's figures (streak, plan, today's entries; the log form reads its plan
+    # from them too), and pages of GET /api/v1/sessions and /checkins (their JSON,
+    # at most PAGE_SIZE_MAX sessions each). 0 turns a cache off.
     PROGRESS_CACHE_SIZE = 256
     TODAY_CACHE_SIZE = 1024
+    LIST_CACHE_SIZE = 256
 
 
 class DevelopmentConfig(Config):

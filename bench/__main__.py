@@ -4,8 +4,9 @@ process, on SQLite and on a throwaway PostgreSQL database. One table per databas
 req/s, p50, p99, errors, worker CPU per request (from /proc/<pid>/stat of the
 workers, before and after) and the req/s ratio to hello-world. Afterwards it checks
 that every acknowledged write is in the database exactly once, shows how Today and the
-session list cost grow with 30, 365 and 1,825 days of history (Today, the log form
-and progress also with the per-person caches off: the first read after a write), and times
+session list cost grow with 30, 365 and 1,825 days of history (Today, the log form,
+progress and the session list also with the per-person caches off: the first read
+after a write), and times
 ``create_app()`` in fresh processes.
 
     make bench                                  # SQLite and PostgreSQL, 5 s per row
@@ -56,7 +57,7 @@ SECRET = "bench-secret-not-for-production"
 BASELINE = os.environ.get("BENCH_BASELINE", "")
 # Reads served from the per-person caches (tracker.versioning) on a repeat visit; the
 # bench measures them with the caches off too.
-CACHED = ("/", "/log", "/api/v1/progress?days=365")
+CACHED = ("/", "/log", "/api/v1/progress?days=365", "/api/v1/sessions?per_page=50")
 
 
 @dataclass
@@ -240,7 +241,8 @@ def bench_database(label: str, url: str, floor: Row, pg_name: str | None) -> Non
         servers.append((" [baseline]", Gunicorn("tracker:create_app()", env, Path(BASELINE))))
     # The per-person caches off: what the first read after each write costs.
     uncached = Gunicorn("tracker:create_app()", {**env, "TRACKER_TODAY_CACHE_SIZE": "0",
-                                                "TRACKER_PROGRESS_CACHE_SIZE": "0"})
+                                                "TRACKER_PROGRESS_CACHE_SIZE": "0",
+                                                "TRACKER_LIST_CACHE_SIZE": "0"})
     with contextlib.ExitStack() as stack:
         for _, server in servers:
             stack.enter_context(server)

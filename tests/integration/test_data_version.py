@@ -1,6 +1,7 @@
 """The person's data version (tracker.versioning): every write to their log raises it,
 reads and other people's writes do not, and the figures cached under it (Today, the
-log form's plan, progress) are never stale and cost no query on a hit."""
+log form's plan, progress, pages of sessions and check-ins) are never stale and cost
+no query on a hit."""
 from __future__ import annotations
 
 import datetime as dt
@@ -151,8 +152,43 @@ def test_progress_answer_follows_a_new_check_in(member):
     assert before["pain"]["daily"] != after["pain"]["daily"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/sessions", "/api/v1/sessions?per_page=1&page=2",
+                                  "/api/v1/checkins?from=2000-01-01"])
+def test_a_listed_page_is_fresh_after_every_write_and_a_hit_costs_one_query(member, path):
+    for _ in range(2):
+        new_session(member, pain_before=5)
+        new_checkin(member, score=5)
+    first = member.get(path)
+    assert first.status_code == 200 and first.get_json()["meta"]["total"] == 2
+    seen, stop = statements_of(member.application)
+    try:
+        again = member.get(path)
+    finally:
+        stop()
+    assert again.get_json() == first.get_json() and again.headers["ETag"] == first.headers["ETag"]
+    assert len(seen) == 1 and "session_token" in seen[0], seen  # the person, by their cookie
+    assert again.headers["Cache-Control"] == "private, no-store"
+    assert member.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+    newest = new_session(member, pain_before=9) if "sessions" in path else new_checkin(member, 9)
+    after = member.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and after.get_json()["meta"]["total"] == 3
+    listed = [item["id"] for item in after.get_json()["items"]]
+    assert (newest["id"] in listed) == ("page=2" not in path)
+    kind = "sessions" if "sessions" in path else "checkins"
+    member.patch(f"/api/v1/{kind}/{newest['id']}",
+                 json={"pain_before": 1} if kind == "sessions" else {"score": 1})
+    member.delete(f"/api/v1/{kind}/{listed[-1]}")
+    final = member.get(path).get_json()
+    assert final["meta"]["total"] == 2 and listed[-1] not in [i["id"] for i in final["items"]]
+
+
 def test_one_persons_cache_never_answers_another(member, other):
+    for client in (member, other):
+        client.get("/api/v1/sessions")  # both cached, each under their own key
     new_session(member, pain_before=8, pain_after=2)
+    assert member.get("/api/v1/sessions").get_json()["meta"]["total"] == 1
+    assert other.get("/api/v1/sessions").get_json()["meta"]["total"] == 0
     assert "pain 8 → 2" in member.get("/").get_data(as_text=True)
     assert "pain 8 → 2" not in other.get("/").get_data(as_text=True)
     assert member.get("/api/v1/progress?days=30").get_json()["pain"]["daily"]

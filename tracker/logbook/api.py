@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
+from tracker.json_answers import versioned_json
 from tracker.listing import envelope, listed, page_bounds
 from tracker.logbook import schemas, service
 from tracker.openapi import server_rules
@@ -36,6 +37,19 @@ def page_out(page: service.Page) -> dict:
 def _page_args(args: dict) -> tuple:
     page, per_page = page_bounds(args)
     return args.get("from_"), args.get("to"), page, per_page
+
+
+SESSION_LIST = envelope(schemas.SessionSchema)()
+CHECKIN_LIST = envelope(schemas.CheckinSchema)()
+
+
+def _listing(name: str, schema, list_page, args: dict):  # noqa: ANN001, ANN202
+    """A page of the person's sessions or check-ins, dumped by ``schema``, kept under
+    their data version (tracker.json_answers): a device that syncs asks for the same
+    page again and again."""
+    bounds = _page_args(args)
+    return versioned_json(current_user, name, bounds, "LIST_CACHE_SIZE",
+                          lambda: schema.dump(page_out(list_page(current_user, *bounds))))
 
 
 @blp.route("/stretches")
@@ -87,7 +101,7 @@ class Sessions(MethodView):
     @blp.arguments(schemas.DateRangeArgs, location="query")
     @blp.response(200, envelope(schemas.SessionSchema))
     def get(self, args):
-        return page_out(service.list_sessions(current_user, *_page_args(args)))
+        return _listing("sessions", SESSION_LIST, service.list_sessions, args)
 
     @blp.doc(**SESSION_RULES)
     @blp.arguments(schemas.SessionCreateSchema)
@@ -129,7 +143,7 @@ class Checkins(MethodView):
     @blp.arguments(schemas.DateRangeArgs, location="query")
     @blp.response(200, envelope(schemas.CheckinSchema))
     def get(self, args):
-        return page_out(service.list_checkins(current_user, *_page_args(args)))
+        return _listing("checkins", CHECKIN_LIST, service.list_checkins, args)
 
     @blp.doc(**CHECKIN_RULES)
     @blp.arguments(schemas.CheckinCreateSchema)

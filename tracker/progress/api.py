@@ -4,25 +4,15 @@ Answers are cached per worker process under the person's data version, so a cach
 answer is never stale (``tracker.versioning``)."""
 from __future__ import annotations
 
-import hashlib
-import json
-
-from flask import current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from tracker.db_types import utcnow
 from tracker.domain.clock import local_date
+from tracker.json_answers import versioned_json
 from tracker.progress import schemas, service
-from tracker.versioning import cached_for
 
 blp = Blueprint("progress_api", __name__, url_prefix="/api/v1", description="Progress")
-
-
-def _answer(days: int) -> tuple[str, str]:
-    figures = service.progress(current_user, days, utcnow())
-    text = json.dumps(schemas.dump_progress(figures), sort_keys=True, separators=(",", ":"))
-    return text, hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @blp.route("/progress")
@@ -33,10 +23,8 @@ def _answer(days: int) -> tuple[str, str]:
 def progress(args):
     days, user = args["days"], current_user
     key = (days, user.timezone, local_date(utcnow(), user.timezone))
-    text, etag = cached_for(user, "progress", key, "PROGRESS_CACHE_SIZE", lambda: _answer(days))
-    response = current_app.response_class(text, mimetype="application/json")
-    response.set_etag(etag)
     # Personal data: a browser may keep it but must ask again (cheap with the ETag).
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.vary.update(("Cookie", "Authorization"))
-    return response.make_conditional(request)
+    return versioned_json(
+        user, "progress", key, "PROGRESS_CACHE_SIZE",
+        lambda: schemas.dump_progress(service.progress(user, days, utcnow())),
+        cache_control="private, no-cache")
