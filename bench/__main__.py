@@ -151,7 +151,7 @@ def print_table(title: str, rows: list[Row], floor: Row) -> None:
 def prepare(url: str) -> dict:
     """Migrate ``url`` and make the bench people: one per history length (with an API
     token and a signed-in cookie) and a writer with no history for the POSTs."""
-    from flask import session
+    from flask import g, session
     from flask_login import login_user
     from flask_migrate import upgrade
     from flask_wtf.csrf import generate_csrf
@@ -178,6 +178,7 @@ def prepare(url: str) -> dict:
             with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
                                           headers={"User-Agent": load.UA}):
                 login_user(user)
+                g.pop("csrf_token", None)  # g outlives this request (the app context's)
                 generate_csrf()
                 cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
             people[days] = {"bearer": {"Authorization": f"Bearer {token}"},

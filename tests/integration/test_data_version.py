@@ -135,6 +135,12 @@ def test_today_is_fresh_after_every_write_and_a_hit_costs_one_query(member):
 def test_log_form_plan_follows_the_latest_sessions(member):
     stretch = new_stretch(member)
     assert f'id="card-{stretch}"' in member.get("/log").get_data(as_text=True)
+    seen, stop = statements_of(member.application)
+    try:
+        assert f'id="card-{stretch}"' in member.get("/log").get_data(as_text=True)
+    finally:
+        stop()
+    assert len(seen) == 1 and "session_token" in seen[0], seen  # a hit: the person only
     first = member.get("/log").get_data(as_text=True)
     new_session(member, stretch=stretch)
     after = member.get("/log").get_data(as_text=True)
@@ -142,6 +148,8 @@ def test_log_form_plan_follows_the_latest_sessions(member):
     more = after.index("More stretches") if "More stretches" in after else len(after)
     assert after.index(f'id="card-{stretch}"') < more
     assert first != after
+    member.delete(f"/api/v1/stretches/{stretch}")  # archived: out of the library
+    assert f'id="card-{stretch}"' not in member.get("/log").get_data(as_text=True)
 
 
 def test_progress_answer_follows_a_new_check_in(member):

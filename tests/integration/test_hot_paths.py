@@ -124,3 +124,14 @@ def test_caution_query_reads_the_partial_index(app, users):
             db.engine, compile_kwargs={"literal_binds": True})
         plan = db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}")).all()
         assert any("ix_session_entry_worse" in row[-1] for row in plan), plan
+
+
+@pytest.mark.parametrize("path", ["/", "/log", "/history", "/progress", "/api/v1/sessions"])
+def test_a_signed_in_view_does_not_send_the_cookie_again(users, path):
+    """Once the cookie holds its CSRF secret, reading a page leaves the session as it
+    is: no new cookie to sign and send on every request."""
+    client = users.signed_in()
+    assert client.get(path).status_code == 200
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers, response.headers["Set-Cookie"]

@@ -40,6 +40,37 @@ def visible_stretches(user: User) -> list[Stretch]:
         _visible(user).order_by(Stretch.owner_id.is_not(None), Stretch.id)))
 
 
+@dataclass(frozen=True)
+class StretchCard:
+    """A stretch of the library as the log form shows it: a copy of its row, apart
+    from the database, so a worker can keep it (``library``)."""
+
+    id: int
+    owner_id: int | None
+    slug: str
+    name: str
+    spine: str
+    hold_seconds: int
+    reps: int
+    per_side: bool
+    needs_helper: bool
+    measures_angle: bool
+    archived_at: dt.datetime | None = None
+
+    @property
+    def builtin(self) -> bool:
+        return self.owner_id is None
+
+
+def library(user: User) -> tuple[StretchCard, ...]:
+    """``visible_stretches`` as cards, from the per-worker cache while the person's
+    data version is unchanged (their own stretches are part of their data)."""
+    return cached_for(user, "library", (), "TODAY_CACHE_SIZE", lambda: tuple(
+        StretchCard(s.id, s.owner_id, s.slug, s.name, s.spine, s.hold_seconds, s.reps,
+                    s.per_side, s.needs_helper, s.measures_angle, s.archived_at)
+        for s in visible_stretches(user)))
+
+
 def stretch_by_slug(user: User, slug: str) -> Stretch:
     found = db.session.scalar(_visible(user).where(Stretch.slug == slug))
     if found is None:

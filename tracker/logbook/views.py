@@ -66,7 +66,7 @@ def _log_context(session=None, cards=None, errors=None, client_id=None,  # noqa:
     now = utcnow()
     figures = service.today_figures(current_user, now)
     plan_slugs = [s.slug for s in figures.plan]
-    stretches = service.visible_stretches(current_user)
+    stretches = list(service.library(current_user))
     if session:  # an archived stretch stays on the sessions that have it
         stretches += list({e.stretch.slug: e.stretch for e in session.entries
                            if e.stretch.archived_at is not None}.values())

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, Response, abort, current_app, request, url_for
+from flask import Flask, Response, abort, current_app, has_request_context, request, url_for
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 _HASHED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{8})(?P<ext>\.[A-Za-z0-9]+)$")
@@ -39,6 +39,7 @@ class Assets:
     folder: Path
     by_path: dict[str, Asset] = field(default_factory=dict)
     by_hashed: dict[str, Asset] = field(default_factory=dict)
+    urls: dict[tuple[str, str], str] = field(default_factory=dict)  # see asset_url
 
     @classmethod
     def scan(cls, folder: str | Path) -> Assets:
@@ -76,8 +77,17 @@ def assets() -> Assets:
 
 
 def asset_url(path: str) -> str:
-    """The URL of a static file under its content-hashed name."""
-    return url_for("static", filename=assets().hashed_name(path))
+    """The URL of a static file under its content-hashed name. The names are fixed for
+    the life of the process, so each URL is built once per script root (a page links
+    half a dozen, and building a URL costs more than the rest of the lookup)."""
+    found = assets()
+    if not has_request_context():
+        return url_for("static", filename=found.hashed_name(path))
+    key = (request.script_root, path)
+    url = found.urls.get(key)
+    if url is None:
+        url = found.urls[key] = url_for("static", filename=found.hashed_name(path))
+    return url
 
 
 def _static(filename: str):  # noqa: ANN202 - replaces Flask's own static view
