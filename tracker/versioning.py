@@ -16,12 +16,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import cache
 from itertools import chain
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 if TYPE_CHECKING:
     from tracker.auth.models import User
@@ -48,9 +50,36 @@ def _raise_versions(session: Session, _context, _instances) -> None:  # noqa: AN
     for user_id in owners:
         user = session.get(User, user_id)
         if user is not None and user not in session.deleted:
-            # An SQL expression, not a Python sum: two workers writing for the same
-            # person at once end two apart, never on the same number.
-            user.data_version = User.data_version + 1
+            raise_version(user)
+
+
+def raise_version(user: User) -> None:
+    """Raise ``user``'s data version at the next flush: done for every flush of
+    personal data, and called by writes that insert without the ORM's flush."""
+    from tracker.auth.models import User
+
+    # An SQL expression, not a Python sum: two workers writing for the same person
+    # at once end two apart, never on the same number.
+    user.data_version = User.data_version + 1
+
+
+def raise_version_now(user: User) -> None:
+    """Raise ``user``'s data version at once, in one UPDATE, for a write that inserts
+    without the ORM's flush; the row in memory takes the new number."""
+    from tracker.auth.models import User
+    from tracker.extensions import db
+
+    new = db.session.execute(_bump(), {"user_id": user.id}).scalar_one()
+    set_committed_value(user, "data_version", new)
+
+
+@cache
+def _bump():  # noqa: ANN202 - an Update statement, built once
+    from tracker.auth.models import User
+
+    table = User.__table__
+    return (update(table).where(table.c.id == bindparam("user_id"))
+            .values(data_version=table.c.data_version + 1).returning(table.c.data_version))
 
 
 class VersionedCache(Generic[T]):

@@ -1,7 +1,8 @@
 """The log book's hot paths stay lean without changing what they answer: a bearer
-POST of a session costs a handful of statements and nothing after its inserts; the
-streak is right however far back it reaches, though Today reads a bounded window; the
-caution query reads the partial index of "made it worse" entries."""
+POST of a session costs a handful of statements (its entries in one INSERT) and
+nothing after its inserts; the streak is right however far back it reaches, though
+Today reads a bounded window; the caution query reads the partial index of "made it
+worse" entries; a signed-in view does not re-send its cookie."""
 from __future__ import annotations
 
 import datetime as dt
@@ -55,11 +56,14 @@ def test_bearer_post_is_a_handful_of_statements_and_no_reload(app, client, users
     assert response.get_json()["client_id"] == sent["client_id"]
     assert [e["angle_deg"] for e in response.get_json()["entries"]] == [None, 45, 70]
     work = [s for s in statements if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
-    # Reads: the token with its user, "seen or deleted?", the stretches; then only
-    # the person's data version and the inserts (the ORM may send one per entry).
+    # Reads: the token with its user, "seen or deleted?", the stretches; then one
+    # INSERT for the session, one for all its entries, and the data version.
     selects = [s for s in work if s.startswith("SELECT")]
     assert len(selects) == 3, "\n".join(s[:90] for s in work)
-    assert len(work) <= len(selects) + 2 + len(sent["entries"]), "\n".join(s[:90] for s in work)
+    inserts = [s for s in work if s.startswith("INSERT")]
+    assert [s.split("(")[0].strip() for s in inserts] == [
+        "INSERT INTO STRETCH_SESSION", "INSERT INTO SESSION_ENTRY"], inserts
+    assert len(work) == len(selects) + len(inserts) + 1, "\n".join(s[:90] for s in work)
     assert sum(s.startswith(("UPDATE USER SET DATA_VERSION", 'UPDATE "USER" SET DATA_VERSION')) for s in work) == 1
     last_insert = max(i for i, s in enumerate(work) if s.startswith("INSERT"))
     assert not any(s.startswith("SELECT") for s in work[last_insert:]), work

@@ -9,7 +9,7 @@ from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -143,12 +143,19 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
+@cache
+def _token_with_user() -> Select:
+    """The token with :token_hash and its user, in one query: every API request starts
+    here, so the statement is built once (building and keying it costs more than
+    running it)."""
+    return (select(ApiToken).options(joinedload(ApiToken.user))
+            .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
 def user_for_token(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    # The token and its user in one query: every API request starts here.
-    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
-                              .where(ApiToken.token_hash == _token_hash(raw)))
+    token = db.session.scalar(_token_with_user(), {"token_hash": _token_hash(raw)})
     if token is None:
         return None
     now = utcnow()
@@ -161,8 +168,7 @@ def user_for_token(raw: str) -> User | None:
             # A reading request's transaction on SQLite could not take the write lock
             # (another worker wrote first): the last-use time waits for the next request.
             db.session.rollback()
-            token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
-                                      .where(ApiToken.token_hash == _token_hash(raw)))
+            token = db.session.scalar(_token_with_user(), {"token_hash": _token_hash(raw)})
             if token is None:
                 return None
     return token.user

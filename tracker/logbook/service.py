@@ -9,8 +9,9 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import Select, func, or_, select, true
+from sqlalchemy import Insert, Select, Table, bindparam, func, insert, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
@@ -20,7 +21,7 @@ from tracker.domain.clock import local_date
 from tracker.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
-from tracker.versioning import cached_for
+from tracker.versioning import cached_for, raise_version_now
 
 # ---------------------------------------------------------------- stretches
 
@@ -164,13 +165,21 @@ def worse_counts(user: User) -> Select:
 # ---------------------------------------------------------------- sessions
 
 
+@cache
+def _stretches_named() -> Select:
+    """The stretches of :user_id's (and built-ins) with one of the :slugs; built once."""
+    return select(Stretch).where(
+        or_(Stretch.owner_id.is_(None), Stretch.owner_id == bindparam("user_id")),
+        Stretch.slug.in_(bindparam("slugs", expanding=True)))
+
+
 def _build_entries(user: User, raw_entries: list[dict],
                    kept: frozenset[int] = frozenset()) -> list[SessionEntry]:
     """Entries from their raw fields; an archived stretch is allowed only where the
     session already had it (``kept`` stretch ids), so editing keeps what was logged."""
-    slugs = {e["stretch"] for e in raw_entries}
+    slugs = list({e["stretch"] for e in raw_entries})
     by_slug = {s.slug: s for s in db.session.scalars(
-        _own_or_builtin(user).where(Stretch.slug.in_(slugs)))
+        _stretches_named(), {"user_id": user.id, "slugs": slugs})
         if s.archived_at is None or s.id in kept}
     problems: dict[str, list[str]] = {}
     built: list[SessionEntry] = []
@@ -207,37 +216,79 @@ def _session_query(user: User) -> Select:
     return select(StretchSession).where(StretchSession.user_id == user.id)
 
 
+@cache
+def _seen_or_deleted(model: type[StretchSession] | type[Checkin]) -> Select:
+    """(id of the row sent under :client_id, whether such a row was deleted) for
+    :user_id: both in one round trip, the row itself loaded only on a replay. Built
+    once (see ``_insert_returning``)."""
+    user_id, client_id = bindparam("user_id"), bindparam("client_id")
+    seen = select(model.id).where(model.user_id == user_id, model.client_id == client_id)
+    gone = select(DeletedRecord.id).where(
+        DeletedRecord.user_id == user_id, DeletedRecord.kind == model.__tablename__,
+        DeletedRecord.client_id == client_id)
+    return select(seen.scalar_subquery(), gone.exists())
+
+
 def _create_once(user: User, model: type[StretchSession] | type[Checkin], client_id: str,
                  build: Callable[[], StretchSession | Checkin]) -> tuple:
     """(row, created): the row this device already sent under ``client_id``, or a new
     one from ``build()``. Concurrent replays race on the UNIQUE(user, client_id) key:
     the loser rolls back and answers with the winner's row. A client_id whose row was
     deleted is gone for good, so an offline queue cannot bring it back."""
-    query = select(model).where(model.user_id == user.id, model.client_id == client_id)
-    # "Sent before?" and "deleted before?" in one round trip; the row itself is only
-    # loaded on a replay.
-    seen = select(model.id).where(model.user_id == user.id, model.client_id == client_id)
-    gone = select(DeletedRecord.id).where(
-        DeletedRecord.user_id == user.id, DeletedRecord.kind == model.__tablename__,
-        DeletedRecord.client_id == client_id)
     existing_id, deleted = db.session.execute(
-        select(seen.scalar_subquery(), gone.exists())).one()
+        _seen_or_deleted(model), {"user_id": user.id, "client_id": client_id}).one()
     if existing_id is not None:
         return db.session.get(model, existing_id), False
     if deleted:
         raise Gone("This was deleted; it is not created again.",
                    {"client_id": ["Belongs to a deleted record."]})
     row = build()
-    db.session.add(row)
     try:
-        db.session.flush()
+        _insert_new(user, row)
     except IntegrityError:
         db.session.rollback()
-        existing = db.session.scalar(query)
+        existing = db.session.scalar(select(model).where(
+            model.user_id == user.id, model.client_id == client_id))
         if existing is None:
             raise
         return existing, False
     return row, True
+
+
+@cache
+def _insert_returning(table: Table) -> Insert:
+    """One INSERT ... RETURNING every column of ``table``, built once: a statement
+    made afresh costs more to build and to key for the compiled cache than to run."""
+    return insert(table).returning(*table.c)
+
+
+def _insert_new(user: User, row: StretchSession | Checkin) -> None:
+    """Insert a new session with its entries, or a check-in, as the ORM's flush would
+    (column defaults included), in one statement per table: the ORM sends one INSERT
+    per entry on SQLite, which cannot return the ids of a batch in order, where this
+    matches them by position. The owner's data version is raised as for any write
+    (tracker.versioning). ``row`` stays outside the ORM session, filled in with its
+    ids and defaults, to answer with."""
+    table = row.__table__
+    given = {c.key: row.__dict__[c.key] for c in table.columns if c.key in row.__dict__}
+    stored = db.session.execute(_insert_returning(table), given).one()._mapping
+    for key in stored.keys() - given.keys():
+        setattr(row, key, stored[key])
+    entries = row.entries if isinstance(row, StretchSession) else []
+    if entries:
+        columns = [c.key for c in SessionEntry.__table__.c if c.key not in ("id", "session_id")]
+        ids = dict(db.session.execute(_entry_insert(), [
+            {"session_id": row.id, **{key: getattr(entry, key) for key in columns}}
+            for entry in entries]).all())
+        for entry in entries:
+            entry.id, entry.session_id = ids[entry.position], row.id
+    raise_version_now(user)
+
+
+@cache
+def _entry_insert() -> Insert:
+    table = SessionEntry.__table__
+    return insert(table).returning(table.c.position, table.c.id)
 
 
 def _delete_with_tombstone(user: User, row: StretchSession | Checkin) -> None:
