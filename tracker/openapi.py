@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 
+import flask_smorest
 from apispec import BasePlugin
 from flask_smorest import Api
 from marshmallow import Schema, fields
@@ -70,6 +71,16 @@ class SecurityPlugin(BasePlugin):
         for method, operation in (operations or {}).items():
             if isinstance(operation, dict) and "security" not in operation:
                 operation["security"] = security_for(method)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint, with each ``arguments`` schema made once: given a
+    class, webargs makes an instance, with copies of its nested fields, on every
+    request (a sixth of a session POST's time)."""
+
+    def arguments(self, schema, *args, **kwargs):  # noqa: ANN001, ANN201
+        return super().arguments(schema() if isinstance(schema, type) else schema,
+                                 *args, **kwargs)
 
 
 class TrackerApi(Api):

@@ -94,6 +94,23 @@ def test_replay_with_a_changed_body_keeps_the_first(api):
     assert count(api) == 1
 
 
+def test_replay_answers_the_stored_session_though_its_stretch_is_now_archived(api):
+    """The body is checked before the replay check, but a replay is still answered
+    with what was stored, even where the same body would be refused as new."""
+    slug = api.post("/api/v1/stretches", json={
+        "name": "Cat-cow", "spine": "flexion", "hold_seconds": 15}).get_json()["slug"]
+    body = session_body(entries=[{"stretch": slug}])
+    first = api.post("/api/v1/sessions", json=body)
+    assert first.status_code == 201
+    assert api.delete(f"/api/v1/stretches/{slug}").status_code == 204  # used: archived
+    again = api.post("/api/v1/sessions", json=body)
+    assert again.status_code == 200 and again.get_json()["id"] == first.get_json()["id"]
+    assert again.get_json()["entries"][0]["stretch"].startswith(f"{slug}-archived-")
+    refused = api.post("/api/v1/sessions", json={**body, "client_id": str(uuid.uuid4())})
+    assert refused.status_code == 422 and "entries.0.stretch" in refused.get_json()["fields"]
+    assert count(api) == 1
+
+
 @pytest.mark.parametrize("spelling", [str.upper, lambda u: u.replace("-", "")])
 def test_client_id_is_canonical(api, spelling):
     client_id = str(uuid.uuid4())

@@ -209,9 +209,10 @@ def _statements(app):  # noqa: ANN001, ANN202
 
 @pytest.mark.parametrize("by", ["bearer", "cookie"])
 def test_a_writing_request_takes_the_write_lock_after_finding_who_asks(app, users, by):
-    """Finding the person (token or cookie) reads in a transaction of its own; the
-    write lock (BEGIN IMMEDIATE) is taken only for the write, so writers in other
-    workers queue for the write, not for the whole request."""
+    """Finding the person (token or cookie) and checking the body's stretches read in
+    transactions of their own; the write lock (BEGIN IMMEDIATE) is taken only for
+    the write, so writers in other workers queue for the write, not for the whole
+    request."""
     if by == "bearer":
         account = users.create()
         client, headers = app.test_client(), {"Authorization": f"Bearer {users.token(account)}"}
@@ -229,6 +230,17 @@ def test_a_writing_request_takes_the_write_lock_after_finding_who_asks(app, user
     assert seen[first_write - 1] == "COMMIT", seen
     assert not any(who in s for s in seen[first_write:]), seen
     assert sum(s.startswith("INSERT INTO CHECKIN") for s in seen[first_write:]) == 1
+
+    seen.clear()
+    response = client.post("/api/v1/sessions", headers=headers, json={
+        "client_id": str(uuid.uuid4()), "performed_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "entries": [{"stretch": "slr-strap", "side": "left", "angle_deg": 40}]})
+    assert response.status_code == 201, response.get_json()
+    first_write = seen.index("BEGIN IMMEDIATE")
+    assert any("FROM STRETCH" in s for s in seen[:first_write]), seen
+    assert [" ".join(s.split()[:3]) for s in seen[first_write:]
+            if s.startswith(("INSERT", "UPDATE"))] == [
+        "INSERT INTO STRETCH_SESSION", "INSERT INTO SESSION_ENTRY", "UPDATE USER SET"], seen
 
 
 def _write_from_process(url: str, user_id: int, start, count: int) -> None:  # noqa: ANN001

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from flask import g, session
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from tracker.auth import schemas, service
 from tracker.auth.limits import auth_limit, confirmed_limit, login_account_limit
 from tracker.extensions import db, erase_traces
 from tracker.listing import envelope, listed
-from tracker.openapi import server_rules
+from tracker.openapi import Blueprint, server_rules
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Accounts")
 PUBLIC = {"security": []}  # OpenAPI: no sign-in needed

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.json_answers import versioned_json
 from tracker.listing import envelope, listed, page_bounds
 from tracker.logbook import schemas, service
-from tracker.openapi import server_rules
+from tracker.openapi import Blueprint, server_rules
 
 blp = Blueprint("logbook_api", __name__, url_prefix="/api/v1", description="Log book")
 

@@ -19,7 +19,7 @@ from tracker.catalog import DEFAULT_PLAN
 from tracker.domain import adherence, entries as entry_rules, plan, safety
 from tracker.domain.clock import local_date
 from tracker.errors import Conflict, Forbidden, Gone, Invalid, NotFound
-from tracker.extensions import db
+from tracker.extensions import db, reading_first
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
 from tracker.versioning import cached_for, raise_version_now
 
@@ -234,7 +234,16 @@ def _create_once(user: User, model: type[StretchSession] | type[Checkin], client
     """(row, created): the row this device already sent under ``client_id``, or a new
     one from ``build()``. Concurrent replays race on the UNIQUE(user, client_id) key:
     the loser rolls back and answers with the winner's row. A client_id whose row was
-    deleted is gone for good, so an offline queue cannot bring it back."""
+    deleted is gone for good, so an offline queue cannot bring it back.
+
+    The row is built (and checked) before the write begins, with reads only, so on
+    SQLite the write lock is held for the check and the inserts alone; a replay
+    still answers with the stored row even where the body would now be refused."""
+    with reading_first():
+        try:
+            row, refused = build(), None
+        except Invalid as err:
+            row, refused = None, err
     existing_id, deleted = db.session.execute(
         _seen_or_deleted(model), {"user_id": user.id, "client_id": client_id}).one()
     if existing_id is not None:
@@ -242,7 +251,8 @@ def _create_once(user: User, model: type[StretchSession] | type[Checkin], client
     if deleted:
         raise Gone("This was deleted; it is not created again.",
                    {"client_id": ["Belongs to a deleted record."]})
-    row = build()
+    if refused is not None:
+        raise refused
     try:
         _insert_new(user, row)
     except IntegrityError:

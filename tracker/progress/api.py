@@ -5,11 +5,11 @@ answer is never stale (``tracker.versioning``)."""
 from __future__ import annotations
 
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from tracker.db_types import utcnow
 from tracker.domain.clock import local_date
 from tracker.json_answers import versioned_json
+from tracker.openapi import Blueprint
 from tracker.progress import schemas, service
 
 blp = Blueprint("progress_api", __name__, url_prefix="/api/v1", description="Progress")

@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from tracker.db_types import utcnow
 from tracker.errors import Unauthorized
 from tracker.extensions import db
 from tracker.listing import envelope, listed
-from tracker.openapi import server_rules
+from tracker.openapi import Blueprint, server_rules
 from tracker.reminders import schemas, service
 
 blp = Blueprint("reminders_api", __name__, url_prefix="/api/v1", description="Reminders and push")

@@ -6,12 +6,11 @@ import json
 from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.listing import envelope, listed
-from tracker.openapi import server_rules
+from tracker.openapi import Blueprint, server_rules
 from tracker.sharing import schemas, service
 
 blp = Blueprint("sharing_api", __name__, url_prefix="/api/v1", description="Export, import, share links")
