@@ -179,11 +179,12 @@ def _reads_only() -> bool:
 
 @contextlib.contextmanager
 def reading_first() -> Iterator[None]:
-    """Run the block (finding who is asking) in a transaction of its own that begins as
-    a reader and is ended after the block. On SQLite a writing request then takes the
-    write lock (BEGIN IMMEDIATE) at its first query after the block, so the lock is
-    held for the write itself, not for the whole request, and writers in other workers
-    queue for less time. Elsewhere, or inside a transaction already begun, a no-op."""
+    """Run the block, which only reads (finding who is asking, checking a body), in a
+    transaction of its own that begins as a reader and is ended after the block. On
+    SQLite a writing request then takes the write lock (BEGIN IMMEDIATE) at its first
+    query after the block, so the lock is held for the write itself, not for the
+    whole request, and writers in other workers queue for less time. Elsewhere, or
+    inside a transaction already begun, a no-op."""
     session = db.session()
     if session.in_transaction() or _reads_only() \
             or session.get_bind().dialect.name != "sqlite":
@@ -202,8 +203,8 @@ def _tune_sqlite(engine: Engine, busy_timeout_s: float) -> None:
     """WAL lets readers run beside a writer; BEGIN IMMEDIATE takes the write lock up
     front, so two writers queue on the busy timeout instead of one failing with
     "database is locked" when it upgrades a read transaction; a writing request finds
-    out who is asking before that, in a reading transaction (``reading_first``), so
-    it holds the lock for its writes only. Requests that only read
+    out who is asking and checks its body before that, in reading transactions
+    (``reading_first``), so it holds the lock for its writes only. Requests that only read
     (GET, HEAD) begin a plain deferred transaction, so readers in several workers never
     queue on the write lock; their one best-effort write (a token's last use) tolerates
     losing a race (tracker.auth.service.user_for_token)."""

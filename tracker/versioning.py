@@ -3,7 +3,9 @@
 ``User.data_version`` is raised, in the same flush and by the database itself
 (``data_version + 1``, so concurrent writers never agree on one number), whenever a
 row that holds a person's log data is added, changed or deleted: the models that
-hold such rows take the ``PersonalData`` mixin. A figure computed from that data
+hold such rows take the ``PersonalData`` mixin. The one write that bypasses the
+flush (creating a session or check-in, tracker.logbook.service) raises it in its own
+transaction with ``raise_version_now``. A figure computed from that data
 (Today's streak and plan, the progress answer) is cached per worker process under
 the version read with the person's row, which every request loads anyway: a cache
 hit costs no query, and a write anywhere makes every cached figure of that person
@@ -24,6 +26,8 @@ from flask import current_app
 from sqlalchemy import bindparam, event, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+
+from tracker.extensions import db
 
 if TYPE_CHECKING:
     from tracker.auth.models import User
@@ -50,24 +54,14 @@ def _raise_versions(session: Session, _context, _instances) -> None:  # noqa: AN
     for user_id in owners:
         user = session.get(User, user_id)
         if user is not None and user not in session.deleted:
-            raise_version(user)
-
-
-def raise_version(user: User) -> None:
-    """Raise ``user``'s data version at the next flush: done for every flush of
-    personal data, and called by writes that insert without the ORM's flush."""
-    from tracker.auth.models import User
-
-    # An SQL expression, not a Python sum: two workers writing for the same person
-    # at once end two apart, never on the same number.
-    user.data_version = User.data_version + 1
+            # An SQL expression, not a Python sum: two workers writing for the same
+            # person at once end two apart, never on the same number.
+            user.data_version = User.data_version + 1
 
 
 def raise_version_now(user: User) -> None:
     """Raise ``user``'s data version at once, in one UPDATE, for a write that inserts
     without the ORM's flush; the row in memory takes the new number."""
-    from tracker.auth.models import User
-    from tracker.extensions import db
 
     new = db.session.execute(_bump(), {"user_id": user.id}).scalar_one()
     set_committed_value(user, "data_version", new)

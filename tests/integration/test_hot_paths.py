@@ -139,3 +139,33 @@ def test_a_signed_in_view_does_not_send_the_cookie_again(users, path):
     response = client.get(path)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers, response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize(("lister", "index"), [
+    ("list_sessions", "ix_stretch_session_user_performed"),
+    ("list_checkins", "ix_checkin_user_recorded"),
+])
+def test_a_list_page_is_read_in_index_order_not_sorted(app, users, lister, index):
+    """The newest-first page reads the person's rows in index order and stops: the
+    first page does not sort the whole history (SQLite's plan; PostgreSQL picks plans
+    by table size, and the index exists there too, see the migration test)."""
+    account = users.create()
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        user = db.session.get(User, account["id"])
+        sent: list[tuple] = []
+
+        def record(_conn, _cursor, sql, params, *_args):  # noqa: ANN001
+            sent.append((sql, params))
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            getattr(service, lister)(user, None, None, 1, 50)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        page_sql, params = next((sql, p) for sql, p in sent if "LIMIT" in sql)
+        plan = [row[-1] for row in db.session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {page_sql}", params)]
+        assert any(index in step for step in plan), plan
+        assert not any("TEMP B-TREE" in step for step in plan), plan
