@@ -1,6 +1,8 @@
 """``make bench``: the app under gunicorn (2 sync workers) against a bare Flask
 hello-world served the same way, driven by wrk (or bench/pyload.py) from a second
-process, on SQLite and on a throwaway PostgreSQL database. One table per database:
+process, on SQLite and on a throwaway PostgreSQL database; as a reference for the
+write, a bare Flask-SQLAlchemy one-row insert (bench/minimal_insert.py) takes the same
+POSTs on the same database. One table per database:
 req/s, p50, p99, errors, worker CPU per request (from /proc/<pid>/stat of the
 workers, before and after) and the req/s ratio to hello-world. Afterwards it checks
 that every acknowledged write is in the database exactly once, shows how Today and the
@@ -49,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DURATION = float(os.environ.get("BENCH_DURATION", "5"))
 GROWTH_DURATION = float(os.environ.get("BENCH_GROWTH_DURATION", "3"))
-REPEAT = int(os.environ.get("BENCH_REPEAT", "1"))
+REPEAT = min(int(os.environ.get("BENCH_REPEAT", "1")), 16)  # a hex digit of the POSTs' ids
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 HISTORIES = (30, 365, 1825)
@@ -118,13 +120,21 @@ def warm(url: str, headers: dict[str, str], body_of=None, n: int = 40) -> None: 
 
 def measure(name: str, server: Gunicorn, path: str, headers: dict[str, str],
             seconds: float = DURATION, post: dict | None = None, pg=None) -> Row:  # noqa: ANN001
-    """The median run of REPEAT (by req/s), with worker and database CPU per request."""
+    """The median run of REPEAT (by req/s), with worker and database CPU per request.
+    ``post``: each run sends client_ids of its own (the prefix's last digit is the
+    run's), so no run replays another's; the acknowledged ids of all runs end up in
+    the "ids" file."""
     runs = []
-    for _ in range(REPEAT):
+    for run in range(REPEAT):
         workers = gunicorn_workers(server.proc.pid)
         backends = pg() if pg else []
         before, db_before = cpu_seconds(workers), cpu_seconds(backends)
-        result = load.run(server.url + path, seconds, CONNECTIONS, headers, post)
+        this = post and {**post, "prefix": post["prefix"][:7] + format(run, "x"),
+                         "ids": f"{post['ids']}.{run}"}
+        result = load.run(server.url + path, seconds, CONNECTIONS, headers, this)
+        if post:
+            with open(post["ids"], "a") as acknowledged:
+                acknowledged.write(" " + Path(this["ids"]).read_text())
         cpu, db_cpu = cpu_seconds(workers) - before, cpu_seconds(backends) - db_before
         per = 1000 / max(result.requests, 1)
         runs.append(Row(name, result, cpu * per, db_cpu * per if pg else None))
@@ -222,7 +232,7 @@ def check_writes(url: str, prefix: str, ids_file: Path) -> str:
     verdict = "OK" if not wrong and not doubled else "FAILED"
     return (f"{verdict}: {len(acknowledged)} acknowledged writes, {len(wrong)} missing or "
             f"not exactly once, {doubled} acknowledged twice; {extra} stored but "
-            f"unacknowledged (in flight when the load stopped, at most {CONNECTIONS})")
+            f"unacknowledged (in flight when the load stopped, at most {CONNECTIONS} a run)")
 
 
 # ---------------------------------------------------------------- runs
@@ -290,18 +300,32 @@ def bench_database(label: str, url: str, floor: Row, pg_name: str | None) -> Non
         with tempfile.TemporaryDirectory() as tmp:
             for i, (tag, server) in enumerate(servers):
                 warm(server.url + "/api/v1/sessions", writer["bearer"], body_of=post_body)
-                prefix = uuid.uuid4().hex[:8]
+                prefix = uuid.uuid4().hex[:7]  # measure() adds each run's digit
                 ids = Path(tmp) / f"ids{i}"
                 rows.insert(len(servers) + i, measure(
                     "POST /api/v1/sessions (bearer, 3 entries)" + tag, server,
                     "/api/v1/sessions", writer["bearer"], pg=pg,
                     post={"prefix": prefix, "now": now_iso(), "ids": str(ids)}))
                 verdicts.append(f"{tag.strip() or 'this checkout'}: " + check_writes(url, prefix, ids))
+    rows.insert(2 * len(servers), minimal_insert(url))
     print_table(f"{label} (hello-world: {floor.load.rate:.0f} req/s, {floor.cpu_ms:.2f} ms CPU/req)",
                 rows, floor)
     for verdict in verdicts:
         print(f"  writes, {verdict}")
     print_table(f"{label}: cost with history length", growth, floor)
+
+
+def minimal_insert(url: str) -> Row:
+    """The reference write (bench/minimal_insert.py) on the same database."""
+    from bench.minimal_insert import make_table
+
+    make_table(url)
+    with Gunicorn("bench.minimal_insert:app", {"BENCH_MINIMAL_DB": url}) as server, \
+            tempfile.TemporaryDirectory() as tmp:
+        post = {"prefix": uuid.uuid4().hex[:7], "now": now_iso(), "ids": str(Path(tmp) / "ids")}
+        warm(server.url + "/", {}, body_of=post_body)
+        return measure("POST, bare Flask-SQLAlchemy one-row insert [reference]", server, "/",
+                       {}, post=post)
 
 
 def bench_hello() -> Row:
