@@ -6,6 +6,7 @@ worse" entries; a signed-in view does not re-send its cookie."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -141,31 +142,37 @@ def test_a_signed_in_view_does_not_send_the_cookie_again(users, path):
     assert "Set-Cookie" not in response.headers, response.headers["Set-Cookie"]
 
 
-@pytest.mark.parametrize(("lister", "index"), [
-    ("list_sessions", "ix_stretch_session_user_performed"),
-    ("list_checkins", "ix_checkin_user_recorded"),
-])
-def test_a_list_page_is_read_in_index_order_not_sorted(app, users, lister, index):
-    """The newest-first page reads the person's rows in index order and stops: the
-    first page does not sort the whole history (SQLite's plan; PostgreSQL picks plans
-    by table size, and the index exists there too, see the migration test)."""
+def test_todays_queries_search_by_day_not_through_the_history(app, users):
+    """Every query behind Today that names a day or a window reads the (user, day)
+    index by that day: none walks the person's whole history (SQLite's plans; an
+    index that also sorts by time once tempted SQLite into doing exactly that)."""
     account = users.create()
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
-            return
+            return  # PostgreSQL picks plans by table size
         user = db.session.get(User, account["id"])
+        _log_days(user, list(range(0, 40)))
+        for n in range(0, 40, 3):  # pain scores: the baseline and this week's lines
+            service.create_checkin(user, {"client_id": str(uuid.uuid4()), "score": 5,
+                                          "recorded_at": NOW - dt.timedelta(days=n)}, NOW)
+        db.session.commit()
         sent: list[tuple] = []
 
         def record(_conn, _cursor, sql, params, *_args):  # noqa: ANN001
             sent.append((sql, params))
 
+        from tracker.progress import service as progress
+
         event.listen(db.engine, "before_cursor_execute", record)
         try:
-            getattr(service, lister)(user, None, None, 1, 50)
+            service._compute_today(user, NOW.date())
+            progress._today_summary(user, NOW.date())
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
-        page_sql, params = next((sql, p) for sql, p in sent if "LIMIT" in sql)
-        plan = [row[-1] for row in db.session.connection().exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {page_sql}", params)]
-        assert any(index in step for step in plan), plan
-        assert not any("TEMP B-TREE" in step for step in plan), plan
+        by_day = [(sql, p) for sql, p in sent
+                  if re.search(r"local_date (=|>|<|IN|BETWEEN)", sql)]
+        assert len(by_day) >= 7, [s for s, _ in sent]
+        for sql, params in by_day:
+            plan = " | ".join(row[-1] for row in db.session.connection().exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {sql}", params))
+            assert "local_date" in plan, f"{' '.join(sql.split())[:120]}\n  {plan}"

@@ -55,8 +55,6 @@ class StretchSession(PersonalData, db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "client_id"),
         Index("ix_stretch_session_user_day", "user_id", "local_date"),
-        # Lists show the newest first: a page is read in index order, not sorted.
-        Index("ix_stretch_session_user_performed", "user_id", "performed_at"),
         CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before"),
         CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after"),
         {"sqlite_autoincrement": True},
@@ -126,7 +124,6 @@ class Checkin(PersonalData, db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "client_id"),
         Index("ix_checkin_user_day", "user_id", "local_date"),
-        Index("ix_checkin_user_recorded", "user_id", "recorded_at"),
         CheckConstraint("score BETWEEN 0 AND 10", name="score"),
         CheckConstraint("context IN ('waking', 'after_sitting', 'evening', 'other')",
                         name="context"),

@@ -82,12 +82,17 @@ def _pain_sums(user: User, date_from: dt.date, date_to: dt.date | None = None,
 
 
 def _first_pain_days(user: User) -> list[dt.date]:
-    """The first days (up to the baseline's number) with a usual-pain score."""
-    days = union(
-        select(Checkin.local_date.label("day")).where(Checkin.user_id == user.id),
-        select(StretchSession.local_date.label("day")).where(
-            StretchSession.user_id == user.id, StretchSession.pain_before.is_not(None)),
-    ).subquery()
+    """The first days (up to the baseline's number) with a usual-pain score. Each
+    kind of row gives its own first days (read in (user, day) index order, so a long
+    history is not scanned), and the earliest of both are kept."""
+    firsts = [
+        select(day.label("day")).where(*where).distinct().order_by(day)
+        .limit(pain.BASELINE_DAYS).subquery()
+        for day, where in (
+            (Checkin.local_date, [Checkin.user_id == user.id]),
+            (StretchSession.local_date, [StretchSession.user_id == user.id,
+                                         StretchSession.pain_before.is_not(None)]))]
+    days = union(*(select(first.c.day) for first in firsts)).subquery()
     return list(db.session.scalars(
         select(days.c.day).order_by(days.c.day).limit(pain.BASELINE_DAYS)))
 
