@@ -8,8 +8,7 @@ workers, before and after) and the req/s ratio to hello-world. Afterwards it che
 that every acknowledged write is in the database exactly once, shows how Today and the
 session list cost grow with 30, 365 and 1,825 days of history (Today, the log form,
 progress and the session list also with the per-person caches off: the first read
-after a write), and times
-``create_app()`` in fresh processes.
+after a write), and times ``create_app()`` in fresh processes.
 
     make bench                                  # SQLite and PostgreSQL, 5 s per row
     BENCH_DURATION=15 BENCH_REPEAT=3 make bench # the method: medians of 3
