@@ -112,7 +112,7 @@ class Config:
     # Figures derived from a person's log, kept per worker process under their data
     # version (tracker.versioning), so never stale: answers of GET /api/v1/progress,
     # Today's figures (streak, plan, today's entries; the log form reads its plan
-    # from them too), and pages of GET /api/v1/sessions and /checkins (their JSON,
+    # and the stretch library under the same size), and pages of GET /api/v1/sessions and /checkins (their JSON,
     # at most PAGE_SIZE_MAX sessions each). 0 turns a cache off.
     PROGRESS_CACHE_SIZE = 256
     TODAY_CACHE_SIZE = 1024

@@ -67,8 +67,8 @@ class DumpSchema(Schema):
     value is read and formatted by the field itself without marshmallow's
     per-field accessor layers, which cost more than the formatting on a list of
     sessions. Hooks still run (``dump`` is unchanged); dotted attributes and fields
-    with their own accessors take marshmallow's path. tests/unit/test_schemas.py
-    compares both dumps on every response schema."""
+    with their own accessors take marshmallow's path.
+    tests/integration/test_response_dumps.py compares both dumps on every JSON route."""
 
     def _serialize(self, obj, *, many: bool = False):  # noqa: ANN001, ANN202
         if many and obj is not None:

@@ -4,14 +4,14 @@
 (``data_version + 1``, so concurrent writers never agree on one number), whenever a
 row that holds a person's log data is added, changed or deleted: the models that
 hold such rows take the ``PersonalData`` mixin. The one write that bypasses the
-flush (creating a session or check-in, tracker.logbook.service) raises it in its own
-transaction with ``raise_version_now``. A figure computed from that data
-(Today's streak and plan, the progress answer) is cached per worker process under
-the version read with the person's row, which every request loads anyway: a cache
-hit costs no query, and a write anywhere makes every cached figure of that person
-unreachable at once, so nothing stale is ever served. The key also holds the local
-day and time zone, so "today" moves at the person's midnight. Each app holds its own
-caches (``cache_of``).
+flush (creating a session or check-in, tracker.logbook.service) raises it in the
+same transaction with ``raise_version_now``. A figure computed from that data
+(Today's figures, the stretch library, progress, pages of lists) is cached per
+worker process under the version read with the person's row, which every request
+loads anyway: a cache hit costs no query, and a write anywhere makes every cached
+figure of that person unreachable at once, so nothing stale is ever served. The key
+also holds the local day and time zone, so "today" moves at the person's midnight.
+Each app holds its own caches (``cache_of``).
 """
 from __future__ import annotations
 
@@ -62,7 +62,6 @@ def _raise_versions(session: Session, _context, _instances) -> None:  # noqa: AN
 def raise_version_now(user: User) -> None:
     """Raise ``user``'s data version at once, in one UPDATE, for a write that inserts
     without the ORM's flush; the row in memory takes the new number."""
-
     new = db.session.execute(_bump(), {"user_id": user.id}).scalar_one()
     set_committed_value(user, "data_version", new)
 

@@ -43,8 +43,8 @@ def visible_stretches(user: User) -> list[Stretch]:
 
 @dataclass(frozen=True)
 class StretchCard:
-    """A stretch of the library as the log form shows it: a copy of its row, apart
-    from the database, so a worker can keep it (``library``)."""
+    """A stretch as the log form and Today show it: a copy of its row, apart from the
+    database, so a worker can keep it (``library``, Today's plan)."""
 
     id: int
     owner_id: int | None
@@ -62,14 +62,17 @@ class StretchCard:
     def builtin(self) -> bool:
         return self.owner_id is None
 
+    @classmethod
+    def of(cls, s: Stretch) -> StretchCard:
+        return cls(s.id, s.owner_id, s.slug, s.name, s.spine, s.hold_seconds, s.reps,
+                   s.per_side, s.needs_helper, s.measures_angle, s.archived_at)
+
 
 def library(user: User) -> tuple[StretchCard, ...]:
     """``visible_stretches`` as cards, from the per-worker cache while the person's
     data version is unchanged (their own stretches are part of their data)."""
-    return cached_for(user, "library", (), "TODAY_CACHE_SIZE", lambda: tuple(
-        StretchCard(s.id, s.owner_id, s.slug, s.name, s.spine, s.hold_seconds, s.reps,
-                    s.per_side, s.needs_helper, s.measures_angle, s.archived_at)
-        for s in visible_stretches(user)))
+    return cached_for(user, "library", (), "TODAY_CACHE_SIZE",
+                      lambda: tuple(map(StretchCard.of, visible_stretches(user))))
 
 
 def stretch_by_slug(user: User, slug: str) -> Stretch:
@@ -427,17 +430,6 @@ def list_checkins(user: User, date_from: dt.date | None, date_to: dt.date | None
 
 
 @dataclass(frozen=True)
-class PlanItem:
-    """A stretch of the usual plan, as Today lists it."""
-    slug: str
-    name: str
-    spine: str
-    reps: int
-    hold_seconds: int
-    per_side: bool
-
-
-@dataclass(frozen=True)
 class SessionLine:
     id: int
     performed_at: dt.datetime
@@ -458,7 +450,7 @@ class TodayFigures:
     """Everything Today shows that comes from the person's log, as plain values: it is
     cached per worker under the person's data version (tracker.versioning)."""
     date: dt.date
-    plan: tuple[PlanItem, ...]
+    plan: tuple[StretchCard, ...]
     sessions: tuple[SessionLine, ...]
     checkins: tuple[CheckinLine, ...]
     streak: int
@@ -519,8 +511,7 @@ def _compute_today(user: User, day: dt.date) -> TodayFigures:
     streak = current_streak(user, day)
     first_run = not streak and db.session.scalar(select(StretchSession.id).where(
         StretchSession.user_id == user.id, StretchSession.local_date <= day).limit(1)) is None
-    usual = tuple(PlanItem(s.slug, s.name, s.spine, s.reps, s.hold_seconds, s.per_side)
-                  for s in plan_for(user, day))
+    usual = tuple(map(StretchCard.of, plan_for(user, day)))
     return TodayFigures(day, usual, sessions, checkins, streak, caution_slugs(user), first_run)
 
 

@@ -16,10 +16,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
-
 from typing import TYPE_CHECKING
-
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # the crypto and HTTP stacks are imported on use, not with the app
     import aiohttp
