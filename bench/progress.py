@@ -36,7 +36,7 @@ from tracker import create_app
 from tracker.auth import service as auth_service
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.logbook import service as logbook
+from tracker.logbook import sessions as logbook
 from tracker.logbook.demo import seed
 
 DAYS = 365

@@ -8,12 +8,12 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import config as config_module
+from tracker.instance_files import instance_secret
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -44,38 +44,29 @@ def _build(config: str | type | Mapping | None) -> Flask:
 
     from tracker.cli import register_commands
     from tracker.errors import register_error_handlers
-    from tracker.extensions import register_extensions, start_scheduler
+    from tracker.extensions import register_extensions
+    from tracker.scheduler import start_if_wanted
     from tracker.web import register_blueprints
 
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
-    start_scheduler(app)
+    start_if_wanted(app)
     return app
-
-
-_frozen = False
 
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Building the first app makes some 300,000 objects that live as long as the
-    process (modules, classes, mappers, schemas, routes); the cyclic garbage collector
-    would walk them again and again while they are made (about a fifth of
-    ``create_app()``). It pauses meanwhile, and afterwards they are frozen out of
-    future collections (``gc.freeze``, as the CPython docs advise for a server's
-    long-lived start-up objects), so the pause defers no work to the first requests.
-    Later apps in the same process (tests) are only built with the collector paused."""
-    global _frozen
+    """Building the app makes some 300,000 objects that live as long as the process
+    (modules, classes, mappers, schemas, routes); the cyclic garbage collector would
+    walk them again and again while they are made, for nothing (README, "Start-up",
+    has the measurement). It pauses meanwhile."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if not _frozen:
-            gc.freeze()
-            _frozen = True
         if was_enabled:
             gc.enable()
 
@@ -102,26 +93,9 @@ def _finish_config(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": False}
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path) / "secret_key")
     proxies = int(app.config.get("PROXY_FIX", 0) or 0)
     if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-
-
-def _instance_secret(path: Path, make=lambda: secrets.token_hex(32)) -> str:  # noqa: ANN001
-    """A random key (``make()``) made once per instance folder; the hard link is
-    atomic, so concurrent first starts (web server and scheduler) agree on one key."""
-    if path.exists():
-        return path.read_text().strip()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(make())
-    tmp.chmod(0o600)
-    try:
-        os.link(tmp, path)  # atomic; fails if another process got there first
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
-    return path.read_text().strip()

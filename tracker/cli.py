@@ -1,13 +1,15 @@
-"""``flask --app tracker ...`` commands beyond Flask-Migrate's ``db`` group."""
+"""``flask --app tracker ...`` commands: ``db`` (Flask-Migrate's), ``demo``, ``backup``,
+``users``, ``vapid``, ``reminders``, ``scheduler``."""
 from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy import select
 
 from tracker.auth import service as auth_service
 from tracker.auth.models import User
+from tracker.database import init_migrations
 from tracker.db_types import utcnow
 from tracker.domain.clock import is_valid_timezone
 from tracker.extensions import db
@@ -38,7 +40,7 @@ def demo_seed(days: int, email: str, password: str, tz: str, seed_value: int) ->
     if user.red_flags_answered_at is None:
         # A demo is for looking around: answer the warning-signs check "none of these"
         # so the pages show the data instead of leading to the check first.
-        from tracker.logbook.service import record_red_flags
+        from tracker.logbook.warning_signs import record_red_flags
 
         record_red_flags(user, [], utcnow(), none_apply=True)
     db.session.commit()
@@ -109,11 +111,12 @@ def scheduler_run() -> None:
 
     from flask import current_app
 
-    from tracker.extensions import scheduler
+    from tracker.scheduler import get_scheduler, is_running
     from tracker.reminders.jobs import add_jobs
 
     app = current_app._get_current_object()
-    if not scheduler.running:  # create_app may have started it (TRACKER_SCHEDULER=on)
+    scheduler = get_scheduler()
+    if not is_running():  # create_app may have started it (TRACKER_SCHEDULER=on)
         add_jobs(scheduler, app)
         scheduler.start()
     stop = threading.Event()
@@ -146,9 +149,23 @@ def users_reset_password(email: str) -> None:
         click.echo(reset_link(user))
 
 
+class MigrationCommands(click.Group):
+    """``flask db ...``: hands over to Flask-Migrate's command group when a ``db``
+    command runs, and only then sets Flask-Migrate up (tracker.database.init_migrations),
+    so that building the app need not import Alembic."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:  # noqa: ANN001
+        from flask_migrate.cli import db as group
+
+        init_migrations(parent.ensure_object(ScriptInfo).load_app())
+        return group.make_context(info_name, args, parent=parent, **extra)
+
+
 def register_commands(app: Flask) -> None:
     from tracker.sharing.backup import backup_command
 
+    if "db" not in app.cli.commands:  # Flask-Migrate adds its own where it is loaded
+        app.cli.add_command(MigrationCommands("db", help="Perform database migrations."))
     app.cli.add_command(demo)
     app.cli.add_command(backup_command)
     app.cli.add_command(users)

@@ -12,7 +12,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, validate
 from marshmallow.fields import Field
 
-from tracker.errors import flatten_errors
+from tracker.errors import Invalid, flatten_errors
 
 FORM_ONLY = ("csrf_token", "next")
 
@@ -23,6 +23,15 @@ def load_form(schema: Schema, data: dict[str, Any]) -> tuple[dict, dict[str, lis
         return schema.load(data), {}
     except ValidationError as err:
         return {}, flatten_errors(err.messages)
+
+
+def validated(schema: Schema, data: dict[str, Any]) -> dict:
+    """``load_form`` for a page that shows every refusal one way: the field errors
+    are raised as ``Invalid``, like the services' own."""
+    loaded, errors = load_form(schema, data)
+    if errors:
+        raise Invalid(fields=errors)
+    return loaded
 
 
 def blank_to_none(data: dict[str, Any]) -> dict[str, Any]:
@@ -44,11 +53,24 @@ _PLAIN = {
 }
 
 
-def range_rule(field: Field, unit: str = "") -> str | None:
-    """"enter 1 to 50" from a field's Range validator (so no number is repeated)."""
+def field_limits(field: Field) -> dict[str, int | float]:
+    """A field's limits as HTML attributes, from its validators: ``{"min": 1, "max": 50}``
+    from a Range, ``{"maxlength": 2000}`` from a Length. Pages render them into their
+    inputs (``|xmlattr``) and the scripts read them there, so no limit is written twice."""
+    limits: dict[str, int | float] = {}
     for v in field.validators:
         if isinstance(v, validate.Range):
-            return f"enter {v.min:g} to {v.max:g}{unit}."
+            limits.update({k: n for k, n in (("min", v.min), ("max", v.max)) if n is not None})
+        elif isinstance(v, validate.Length) and v.max is not None:
+            limits["maxlength"] = v.max
+    return limits
+
+
+def range_rule(field: Field, unit: str = "") -> str | None:
+    """"enter 1 to 50" from a field's Range validator (so no number is repeated)."""
+    limits = field_limits(field)
+    if "min" in limits and "max" in limits:
+        return f"enter {limits['min']:g} to {limits['max']:g}{unit}."
     return None
 
 

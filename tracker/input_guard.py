@@ -27,9 +27,16 @@ class DatabaseIntConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits, min, max, signed)
 
 
-def _unstorable(value, name: str = "") -> str | None:  # noqa: ANN001
-    """The dotted name of the first string in ``value`` that no database stores (a NUL
-    character, or a lone surrogate from a JSON "\\ud800" escape), else None."""
+def unstorable(value: object) -> str | None:
+    """Where a decoded JSON value holds a string no database stores (a NUL character,
+    or a lone surrogate from a JSON "\\ud800" escape): the dotted name of the first
+    one (``sessions.0.notes``; a bad key names the object holding it; ``_schema`` is
+    the value as a whole), else None. The JSON API's guard and the import page's file
+    check both use it."""
+    return _first_unstorable(value, "")
+
+
+def _first_unstorable(value: object, name: str) -> str | None:
     if isinstance(value, str):
         return None if _storable_text(value) else name or "_schema"
     if isinstance(value, dict):
@@ -41,7 +48,7 @@ def _unstorable(value, name: str = "") -> str | None:  # noqa: ANN001
     for key, item in items:
         if isinstance(key, str) and not _storable_text(key):
             return name or "_schema"
-        bad = _unstorable(item, f"{name}.{key}" if name else str(key))
+        bad = _first_unstorable(item, f"{name}.{key}" if name else str(key))
         if bad:
             return bad
     return None
@@ -79,7 +86,7 @@ def refuse_unstorable_input() -> None:
                           {"json": ["A JSON body is required."]})
         return
     try:
-        bad = _unstorable(json.loads(request.get_data(cache=True)))
+        bad = unstorable(json.loads(request.get_data(cache=True)))
     except (json.JSONDecodeError, UnicodeDecodeError):
         return  # webargs answers 400 {"json": ["Invalid JSON body."]}
     except ValueError:  # an integer longer than Python reads (4300 digits)

@@ -1,5 +1,5 @@
 """JSON answers made from a person's data, kept per worker process under their data
-version (``tracker.versioning``): a repeat request costs the person's row (loaded to
+version (``tracker.person_caches``): a repeat request costs the person's row (loaded to
 know who asks) and no other query, no dump and no encoding, and is never stale. Each
 answer carries an ETag, a hash of its body; a request whose If-None-Match matches it
 gets a 304 with no body."""
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from flask import Response, current_app, request
 
-from tracker.versioning import cached_for
+from tracker.person_caches import cached_for
 
 if TYPE_CHECKING:
     from tracker.auth.models import User

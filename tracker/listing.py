@@ -1,16 +1,21 @@
 """The list envelope every collection answers with: ``{"items": [...], "meta": {...}}``,
-and the page bounds."""
+the page bounds, and a page of a query."""
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
+
+from sqlalchemy import Select, func, select
+
+from tracker.extensions import db
 
 from flask import current_app
 from marshmallow import Schema, fields
 
-from tracker.schemas import DumpSchema
 
 
-class ListMeta(DumpSchema):
+class ListMeta(Schema):
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
@@ -18,11 +23,11 @@ class ListMeta(DumpSchema):
 
 
 @lru_cache(maxsize=None)
-def envelope(item_schema: type[Schema]) -> type[DumpSchema]:
+def envelope(item_schema: type[Schema]) -> type[Schema]:
     """A schema class ``{"items": [item_schema], "meta": ListMeta}`` (one per item type,
     so the OpenAPI document names each once)."""
     name = item_schema.__name__.removesuffix("Schema") + "List"
-    return type(name, (DumpSchema,), {
+    return type(name, (Schema,), {
         "items": fields.List(fields.Nested(item_schema)),
         "meta": fields.Nested(ListMeta),
     })
@@ -40,3 +45,27 @@ def listed(items: list, total: int | None = None, page: int = 1, per_page: int |
     return {"items": items,
             "meta": {"total": total, "page": page, "per_page": per_page,
                      "pages": (total + per_page - 1) // per_page}}
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+
+def paged(query: Select, order, page: int, per_page: int) -> Page:  # noqa: ANN001
+    """Page ``page`` of ``query`` in ``order``, with the count of all its rows."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, total or 0, page, per_page)
+
+
+def in_range(query: Select, column, date_from: dt.date | None, date_to: dt.date | None) -> Select:  # noqa: ANN001
+    """``query`` limited to ``date_from`` <= ``column`` <= ``date_to`` (either open)."""
+    if date_from:
+        query = query.where(column >= date_from)
+    if date_to:
+        query = query.where(column <= date_to)
+    return query

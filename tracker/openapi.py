@@ -3,14 +3,8 @@ body, the two ways to authenticate (a bearer token; a cookie session, whose unsa
 requests also carry the CSRF header) and which operations need them, and formats of
 our own field types. An apispec plugin adds the security requirement to every
 operation as it is registered, so operations added later are covered too; public
-operations say ``@blp.doc(security=[])``.
-
-The document is written when first asked for (``/api/v1/openapi.json``, ``flask
-openapi``), not while the app is built: the routes are live at once, and a worker
-that never serves the document never spends the ~70 ms of turning schemas into it."""
+operations say ``@blp.doc(security=[])``."""
 from __future__ import annotations
-
-import threading
 
 import flask_smorest
 from apispec import BasePlugin
@@ -76,7 +70,7 @@ class SecurityPlugin(BasePlugin):
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint, with each ``arguments`` schema made once: given a
     class, webargs makes an instance, with copies of its nested fields, on every
-    request (a sixth of a session POST's time)."""
+    request, which costs more than the validation itself."""
 
     def arguments(self, schema, *args, **kwargs):  # noqa: ANN001, ANN201
         return super().arguments(schema() if isinstance(schema, type) else schema,
@@ -87,8 +81,6 @@ class TrackerApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def __init__(self, *args, **kwargs):
-        self._undocumented: list[tuple] = []  # (blueprint, name, parameters)
-        self._documenting = threading.Lock()
         spec_kwargs = kwargs.setdefault("spec_kwargs", {})
         spec_kwargs.setdefault("extra_plugins", []).append(SecurityPlugin())
         super().__init__(*args, **kwargs)
@@ -98,28 +90,3 @@ class TrackerApi(Api):
         super().init_app(app, *args, **kwargs)
         for name, scheme in SECURITY_SCHEMES.items():
             self.spec.components.security_scheme(name, scheme)
-
-    @property
-    def spec(self):  # noqa: ANN201 - apispec.APISpec
-        """The OpenAPI document, with every registered blueprint in it."""
-        if self._undocumented:
-            with self._documenting:
-                for blp, name, parameters in self._undocumented:
-                    blp.register_views_in_doc(self, self._app, self._spec, name=name,
-                                              parameters=parameters)
-                    self._spec.tag({"name": name, "description": blp.description})
-                self._undocumented = []
-        return self._spec
-
-    @spec.setter
-    def spec(self, value) -> None:  # noqa: ANN001 - a new app's document (init_app)
-        self._spec = value
-        self._undocumented = []
-
-    def register_blueprint(self, blp, *, parameters=None, **options):  # noqa: ANN001
-        """Register ``blp``'s routes now and its documentation on first use of ``spec``
-        (what flask_smorest.Api.register_blueprint does in one go)."""
-        name = options.get("name", blp.name)
-        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
-        self._app.register_blueprint(blp, **options)
-        self._undocumented.append((blp, name, parameters))

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Flask, current_app
 from sqlalchemy import text
 
-from tracker.extensions import api, db, scheduler
+from tracker import scheduler
+from tracker.extensions import api, db
 from tracker.input_guard import init_input_guard
 from tracker.reminders.jobs import last_tick
 
@@ -37,7 +38,7 @@ def healthz():
     except Exception:  # noqa: BLE001 - the point is to report, not to raise
         current_app.logger.exception("health check: database unreachable")
         database = "unavailable"
-    state = "running" if scheduler.running else "off"
+    state = "running" if scheduler.is_running() else "off"
     body = {"status": "ok" if database == "ok" else "degraded",
             "database": database, "scheduler": state,
             "scheduler_last_tick": last_tick() if database == "ok" else None}

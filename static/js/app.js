@@ -50,12 +50,12 @@ document.addEventListener("click", (event) => {
 // with JavaScript the "Reps, hold…" summary of an unticked card is not needed.
 document.documentElement.classList.add("js");
 function syncCard(card, fromTick) {
-  const done = card.querySelector("input[name$='-done']");
+  const done = card.querySelector("input[name$='[done]']");
   const fields = card.querySelector("[data-card-fields]");
   if (!done || !fields) return;
   if (done.checked) {
     fields.open = true;
-    const sides = card.querySelectorAll("input[name$='-sides']");
+    const sides = card.querySelectorAll("input[name$='[sides]']");
     if (fromTick && sides.length && ![...sides].some((s) => s.checked)) {
       for (const s of sides) s.checked = true;
     }
@@ -65,14 +65,14 @@ function syncCard(card, fromTick) {
 for (const card of document.querySelectorAll("[data-card]")) syncCard(card, false);
 document.addEventListener("change", (event) => {
   const card = event.target.closest?.("[data-card]");
-  if (card && /-done$/.test(event.target.name || "")) syncCard(card, true);
+  if (card && /\[done\]$/.test(event.target.name || "")) syncCard(card, true);
 });
 // outbox.js reset the form after saving it offline, or filled it with a draft to fix:
 // ticked cards open, the others close again.
 document.addEventListener("tracker:form-filled", (event) => {
   for (const card of event.target.querySelectorAll("[data-card]")) {
     const fields = card.querySelector("[data-card-fields]");
-    if (fields) fields.open = Boolean(card.querySelector("input[name$='-done']")?.checked);
+    if (fields) fields.open = Boolean(card.querySelector("input[name$='[done]']")?.checked);
     syncCard(card, false);
   }
 });
@@ -81,9 +81,9 @@ document.addEventListener("tracker:form-filled", (event) => {
 document.addEventListener("input", (event) => {
   const field = event.target;
   const card = field.closest?.(".stretch-card");
-  if (!card || !/-(angle_\w+|worse)$/.test(field.name || "")) return;
+  if (!card || !/\[(angle_\w+|worse)\]$/.test(field.name || "")) return;
   if (field.type === "checkbox" ? !field.checked : !field.value.trim()) return;
-  const done = card.querySelector("input[name$='-done']");
+  const done = card.querySelector("input[name$='[done]']");
   if (done && !done.checked) {
     done.checked = true;
     done.dispatchEvent(new Event("change", { bubbles: true }));

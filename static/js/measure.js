@@ -36,12 +36,12 @@ function degrees(value) {
 }
 
 /** The hidden field that says how this angle was measured (same card, same side):
- * entries-N-angle_method_left/right for a leg's angle, entries-N-angle_method for
- * entries-N-angle_deg (the log form's names, templates/logbook/log.html). */
+ * entries[<slug>][angle_method_left/right] for a leg's angle, [angle_method] for
+ * [angle_deg] (the log form's names, tracker/logbook/forms.py). */
 function methodField(input) {
-  const match = /^(.*-)angle_(left|right|deg)$/.exec(input.name);
+  const match = /^(.*)\[angle_(left|right|deg)\]$/.exec(input.name);
   if (!match) return null;
-  const name = match[2] === "deg" ? `${match[1]}angle_method` : `${match[1]}angle_method_${match[2]}`;
+  const name = `${match[1]}[angle_method${match[2] === "deg" ? "" : `_${match[2]}`}]`;
   return (input.form || document).querySelector(`input[name="${CSS.escape(name)}"]`);
 }
 
@@ -259,10 +259,10 @@ export function initMeasure(root = document) {
         setMethod(target, "phone");
         const form = target.form || document;
         const card = target.closest(".stretch-card") || form;
-        const prefix = target.name.replace(/angle_(left|right|deg)$/, "");
-        tick(card.querySelector(`input[name="${CSS.escape(prefix + "done")}"]`));
+        const prefix = target.name.replace(/\[angle_(left|right|deg)\]$/, "");
+        tick(card.querySelector(`input[name="${CSS.escape(`${prefix}[done]`)}"]`));
         if (side === "left" || side === "right") {
-          tick(card.querySelector(`input[name="${CSS.escape(prefix + "sides")}"][value="${side}"]`));
+          tick(card.querySelector(`input[name="${CSS.escape(`${prefix}[sides]`)}"][value="${side}"]`));
         }
         close(); // focus goes back to the Measure button (not the field: no keyboard popping up)
       });

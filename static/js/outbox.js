@@ -5,7 +5,7 @@
 // Today and History; refused ones are shown with the reason, to fix or discard.
 import { openDB } from "../vendor/idb/index.js";
 import "./replay.js";
-import { checkinErrors, checkinPayload, sessionErrors, sessionPayload } from "./serialize.js";
+import { checkinErrors, checkinPayload, formName, sessionErrors, sessionPayload } from "./serialize.js";
 
 const outbox = self.BackstretchOutbox;
 const user = document.querySelector("meta[name='tracker-user']")?.content || "";
@@ -40,9 +40,11 @@ function summary(kind, body) {
   return `Session at ${timeOf(body.performed_at)} · ${names.size} stretch${names.size === 1 ? "" : "es"}`;
 }
 
+const ENTRY_KEY = /^entries\.(\d+)\.(\w+)$/;
+
 /** "entries.0.reps" -> "Straight-leg raise reps", for people, not field keys. */
 function label(key, body) {
-  const m = /^entries\.(\d+)\.(\w+)$/.exec(key);
+  const m = ENTRY_KEY.exec(key);
   if (m) {
     const slug = body?.entries?.[+m[1]]?.stretch || "";
     const card = slug && document.getElementById(`card-${slug}`);
@@ -52,20 +54,45 @@ function label(key, body) {
   return LABELS[key] || key;
 }
 
-/** The id of the input an error is about (the error summary links to it), as
- * tracker/logbook/forms.py error_target does for the server's summary. */
-function target(key, body) {
-  if (["pain_before", "pain_after", "score"].includes(key)) return `${key}-0`;
-  if (key === "entries") return "entries-0-done";
-  const m = /^entries\.(\d+)\.(\w+)$/.exec(key);
-  if (!m) return key;
-  const entry = body?.entries?.[+m[1]] || {};
-  const card = entry.stretch && document.getElementById(`card-${entry.stretch}`);
-  if (!card) return "";
-  const sided = ["left", "right"].includes(entry.side);
-  const suffix = { side: "sides", angle_deg: sided ? `angle_${entry.side}` : "angle_deg",
-    angle_method: sided ? `angle_${entry.side}` : "angle_deg" }[m[2]] || m[2];
-  return card.querySelector(`[name$='-${suffix}']`)?.id || card.querySelector("input[name$='-done']")?.id || "";
+/** The id of the input an error is about (the error summary links to it): an
+ * entry's field is named from the entry itself (serialize.js formName) and each
+ * input's id is its name, as tracker/logbook/forms.py error_target links them. */
+function target(key, body, form) {
+  const first = (name) => form?.querySelector(`[name="${CSS.escape(name)}"]`)?.id || "";
+  if (["pain_before", "pain_after", "score"].includes(key)) return first(key);
+  if (key === "entries") return form?.querySelector("[data-card] input[name$='[done]']")?.id || "";
+  const m = ENTRY_KEY.exec(key);
+  if (!m) return first(key);
+  const entry = body?.entries?.[+m[1]];
+  if (!entry) return "";
+  const field = { angle_method: "angle_deg", stretch: "done" }[m[2]] || m[2];
+  return first(formName(entry, field)) || first(formName(entry, "done"));
+}
+
+/** The limits the page rendered into the form's inputs from the API schemas, by
+ * name, for serialize.js to check the form before it is queued: min, max and
+ * maxlength; whether a number input takes whole numbers only (its step); a radio
+ * group's lowest and highest value; a select's options. */
+function formRules(form) {
+  const rules = {};
+  for (const input of form.elements) {
+    if (!input.name) continue;
+    const rule = (rules[input.name] ||= {});
+    const attr = (name) => (input.hasAttribute(name) ? Number(input.getAttribute(name)) : undefined);
+    if (input.type === "radio") {
+      const value = Number(input.value);
+      rule.min = Math.min(rule.min ?? value, value);
+      rule.max = Math.max(rule.max ?? value, value);
+      rule.whole = (rule.whole ?? true) && Number.isInteger(value);
+    } else if (input.tagName === "SELECT") {
+      rule.options = [...input.options].map((option) => option.value);
+    } else {
+      Object.assign(rule, { min: attr("min"), max: attr("max"), maxLength: attr("maxlength") });
+      if (input.type === "number") rule.whole = Number.isInteger(attr("step") ?? 1);
+    }
+  }
+  if (form.dataset.entriesMax) rules.entries = { max: Number(form.dataset.entriesMax) };
+  return rules;
 }
 
 function lines(fields, body) {
@@ -81,14 +108,14 @@ function lines(fields, body) {
 
 /** The form's error summary, as templates/_macros.html form_errors draws it: each
  * line links to its field (app.js opens a closed card and focuses the field). */
-function errorSummary(fields, body, kind) {
+function errorSummary(fields, body, kind, form) {
   const title = `offline-error-title-${kind}`;
   return el("div", { class: "error-summary offline-notice", role: "alert", tabindex: "-1",
     "aria-labelledby": title, "data-error-summary": "" },
   el("h2", { id: title }, "There is a problem"),
   el("ul", {}, ...lines(fields, body).map(({ key, name, text }) => {
     const said = name ? `${name}: ${text}` : text;
-    const id = key === "_schema" ? "" : target(key, body);
+    const id = key === "_schema" ? "" : target(key, body, form);
     return el("li", {}, id ? el("a", { href: `#${id}` }, said) : said);
   })));
 }
@@ -122,13 +149,9 @@ async function queue(form, kind) {
   const zone = form.dataset.timezone || "UTC";
   const entries = [...new FormData(form).entries()].filter(([key]) => key !== "csrf_token");
   const body = spec.payload(entries, zone, Date.now());
-  // Cards with Left/Right ticks are per-side stretches: they need a side.
-  const perSide = new Set([...form.querySelectorAll("[data-card]")]
-    .filter((card) => card.querySelector("input[name$='-sides']"))
-    .map((card) => card.querySelector("input[name$='-stretch']")?.value));
-  const errors = spec.errors(body, perSide);
+  const errors = spec.errors(body, formRules(form));
   if (Object.keys(errors).length) {
-    notice(form, errorSummary(errors, body, kind));
+    notice(form, errorSummary(errors, body, kind, form));
     return;
   }
   const db = await dbReady;
@@ -257,7 +280,7 @@ async function restoreDraft() {
   }
   refilled(form);
   // The item stays until the form is saved again under the same client_id.
-  notice(form, errorSummary(fixable(item), item.body, "session"));
+  notice(form, errorSummary(fixable(item), item.body, "session", form));
 }
 
 if (user) {

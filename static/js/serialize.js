@@ -1,17 +1,17 @@
 // Pure functions (no DOM, no storage): the log form and the check-in form, as
 // FormData entries, to the JSON bodies of POST /api/v1/sessions and /checkins, and
 // the form rules checked before an entry is queued offline. They mirror
-// tracker/logbook/forms.py (session_payload) and tracker/logbook/schemas.py.
-
-export const LIMITS = {
-  pain: [0, 10], reps: [1, 50], hold_seconds: [1, 600], angle_deg: [0, 120],
-  notes: 2000, note: 1000, entries: 50,
-};
-export const CONTEXTS = ["waking", "after_sitting", "evening", "other"];
+// tracker/logbook/forms.py (session_payload, form_name), whose docstring describes
+// the form's names: a stretch card's fields are entries[<slug>][<field>].
+//
+// The rules hold no limits of their own: the page renders the API schemas' limits
+// into its inputs (min, max, maxlength), and outbox.js passes them in as `rules`
+// ({name: {min, max, maxLength, whole, options}}; see formRules there).
 
 const INT = /^-?\d{1,30}$/;
 const NUM = /^-?\d{1,30}(\.\d{1,30})?$/;
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+const CARD_FIELD = /^entries\[([^[\]]+)\]\[(\w+)\]$/;
 
 /** Form text to a JSON value: integers and decimals become numbers, blanks null;
  * anything else stays text for the server's schema to name. */
@@ -73,8 +73,25 @@ function getter(entries) {
   };
 }
 
+/** A stretch card's form name: entries[slr-strap][reps]. */
+export function cardField(slug, field) {
+  return `entries[${slug}][${field}]`;
+}
+
+const SIDED = { angle_deg: "angle_", angle_method: "angle_method_" };
+
+/** The form field that `field` of `entry` (an entry of the body) came from: its
+ * card's, a leg's angle for a per-side entry (tracker/logbook/forms.py form_name). */
+export function formName(entry, field) {
+  const sided = entry.side === "left" || entry.side === "right";
+  let name = field;
+  if (SIDED[field] && sided) name = SIDED[field] + entry.side;
+  else if (field === "side") name = "sides";
+  return cardField(entry.stretch, name);
+}
+
 /** The log form's entries ([name, value] pairs, e.g. from `new FormData(form)`) to
- * the body of POST /api/v1/sessions. */
+ * the body of POST /api/v1/sessions: one entry per ticked card, or per side ticked. */
 export function sessionPayload(entries, timeZone, nowMs) {
   const form = getter(entries);
   const payload = { client_id: form.get("client_id") || "" };
@@ -85,28 +102,26 @@ export function sessionPayload(entries, timeZone, nowMs) {
     if (value !== null) payload[name] = value;
   }
   payload.notes = form.get("notes") || "";
-  const cards = [...new Set(form.keys()
-    .map((key) => /^entries-(\d+)-stretch$/.exec(key))
-    .filter(Boolean).map((m) => Number(m[1])))].sort((a, b) => a - b);
+  const slugs = new Set(form.keys().map((key) => CARD_FIELD.exec(key)?.[1]).filter(Boolean));
   payload.entries = [];
-  for (const i of cards) {
-    const p = `entries-${i}-`;
-    if (!form.get(`${p}done`)) continue;
-    const base = { stretch: form.get(`${p}stretch`) || "", worse: Boolean(form.get(`${p}worse`)) };
+  for (const slug of slugs) {
+    const posted = (field) => form.get(cardField(slug, field));
+    if (!posted("done")) continue;
+    const base = { stretch: slug, worse: Boolean(posted("worse")) };
     for (const name of ["reps", "hold_seconds"]) {
-      const value = number(form.get(p + name));
+      const value = number(posted(name));
       if (value !== null) base[name] = value;
     }
-    const sides = form.getAll(`${p}sides`);
-    // entries-N-angle_left + entries-N-angle_method_left per side, or
-    // entries-N-angle_deg + entries-N-angle_method for the whole body.
-    const withAngle = (entry, angleName, methodName) => {
-      const angle = number(form.get(p + angleName));
-      if (angle !== null) entry.angle_deg = angle;
-      const method = form.get(p + methodName);
-      if (angle !== null && method) entry.angle_method = method;
+    // A method without an angle is dropped, a blank one left to the server's default.
+    const withAngle = (entry, angleField, methodField) => {
+      const angle = number(posted(angleField));
+      if (angle === null) return entry;
+      entry.angle_deg = angle;
+      const method = (posted(methodField) || "").trim();
+      if (method) entry.angle_method = method;
       return entry;
     };
+    const sides = form.getAll(cardField(slug, "sides"));
     if (sides.length) {
       for (const side of sides) {
         payload.entries.push(withAngle({ ...base, side }, `angle_${side}`, `angle_method_${side}`));
@@ -132,41 +147,54 @@ export function checkinPayload(entries, timeZone, nowMs) {
   return payload;
 }
 
-function checkRange(errors, key, value, [low, high], integer = true) {
-  if (value === undefined || value === null) return;
-  if (typeof value !== "number" || (integer && !Number.isInteger(value))) {
-    errors[key] = [integer ? "Enter a whole number." : "Enter a number."];
-  } else if (value < low || value > high) {
-    errors[key] = [`Must be between ${low} and ${high}.`];
+/** `value` against an input's limits: a number (whole where the input steps by
+ * whole numbers) from min to max. */
+function checkRange(errors, key, value, rule) {
+  if (!rule || value === undefined || value === null) return;
+  const { min = -Infinity, max = Infinity, whole = false } = rule;
+  if (typeof value !== "number" || (whole && !Number.isInteger(value))) {
+    errors[key] = [whole ? "Enter a whole number." : "Enter a number."];
+  } else if (value < min || value > max) {
+    errors[key] = [`Must be between ${min} and ${max}.`];
+  }
+}
+
+function checkLength(errors, key, text, rule) {
+  if (rule?.maxLength !== undefined && (text || "").length > rule.maxLength) {
+    errors[key] = [`At most ${rule.maxLength} characters.`];
   }
 }
 
 /** The form rules, checked before a session is queued: {"dotted.field": [messages]},
- * empty when the server would accept it. `perSide`: the slugs of the form's per-side
- * stretches (cards with Left/Right ticks), which need a side ticked. */
-export function sessionErrors(payload, perSide = new Set()) {
+ * empty when the server would accept it. `rules`: the form's limits by field name
+ * (a card with a `sides` field is a per-side stretch, which needs a side ticked),
+ * and `entries: {max}`, how many entries a session may have. */
+export function sessionErrors(payload, rules = {}) {
   const errors = {};
+  const most = rules.entries?.max;
   if (!payload.entries.length) errors.entries = ["Tick at least one stretch you did."];
-  if (payload.entries.length > LIMITS.entries) errors.entries = [`At most ${LIMITS.entries} stretches.`];
-  for (const name of ["pain_before", "pain_after"]) checkRange(errors, name, payload[name], LIMITS.pain);
+  else if (most !== undefined && payload.entries.length > most) errors.entries = [`At most ${most} stretches.`];
+  for (const name of ["pain_before", "pain_after"]) checkRange(errors, name, payload[name], rules[name]);
   if (!/[+-]\d{2}:\d{2}$|Z$/.test(payload.performed_at) || Number.isNaN(Date.parse(payload.performed_at))) {
     errors.performed_at = ["Enter a date and time."];
   }
-  if (payload.notes.length > LIMITS.notes) errors.notes = [`At most ${LIMITS.notes} characters.`];
+  checkLength(errors, "notes", payload.notes, rules.notes);
   payload.entries.forEach((entry, i) => {
-    if (perSide.has(entry.stretch) && !entry.side) errors[`entries.${i}.side`] = ["Tick left, right or both."];
-    checkRange(errors, `entries.${i}.reps`, entry.reps, LIMITS.reps);
-    checkRange(errors, `entries.${i}.hold_seconds`, entry.hold_seconds, LIMITS.hold_seconds);
-    checkRange(errors, `entries.${i}.angle_deg`, entry.angle_deg, LIMITS.angle_deg, false);
+    if (rules[cardField(entry.stretch, "sides")] && !entry.side) errors[`entries.${i}.side`] = ["Tick left, right or both."];
+    for (const field of ["reps", "hold_seconds", "angle_deg"]) {
+      checkRange(errors, `entries.${i}.${field}`, entry[field], rules[formName(entry, field)]);
+    }
   });
   return errors;
 }
 
-export function checkinErrors(payload) {
+/** The check-in form's rules, as sessionErrors. */
+export function checkinErrors(payload, rules = {}) {
   const errors = {};
   if (payload.score === null) errors.score = ["Choose a pain score."];
-  else checkRange(errors, "score", payload.score, LIMITS.pain);
-  if (!CONTEXTS.includes(payload.context)) errors.context = ["Choose when."];
-  if ((payload.note || "").length > LIMITS.note) errors.note = [`At most ${LIMITS.note} characters.`];
+  else checkRange(errors, "score", payload.score, rules.score);
+  const options = rules.context?.options;
+  if (options && !options.includes(payload.context)) errors.context = ["Choose when."];
+  checkLength(errors, "note", payload.note, rules.note);
   return errors;
 }

@@ -102,13 +102,15 @@ function setField(el, apply) {
   el.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
+/** Fill the card whose fields are named `${prefix}[reps]` etc. (data-fill, e.g.
+ * "entries[slr-strap]": the log form's names, tracker/logbook/forms.py). */
 function fillForm(section, prefix, { hold, reps, sides }) {
   const scope = section.closest("form") || document;
-  const named = (name) => scope.querySelectorAll(`[name="${CSS.escape(name)}"]`);
-  setField(named(`${prefix}-reps`)[0], (el) => { el.value = String(reps); });
-  setField(named(`${prefix}-hold_seconds`)[0], (el) => { el.value = String(hold); });
-  setField(named(`${prefix}-done`)[0], (el) => { el.checked = true; });
-  for (const box of named(`${prefix}-sides`)) {
+  const named = (field) => scope.querySelectorAll(`[name="${CSS.escape(`${prefix}[${field}]`)}"]`);
+  setField(named("reps")[0], (el) => { el.value = String(reps); });
+  setField(named("hold_seconds")[0], (el) => { el.value = String(hold); });
+  setField(named("done")[0], (el) => { el.checked = true; });
+  for (const box of named("sides")) {
     if (sides.includes(box.value)) setField(box, (el) => { el.checked = true; });
   }
 }

@@ -32,14 +32,15 @@ def test_page_opens_on_the_error_summary_and_its_link_focuses_the_field(page, us
     sign_in(page, user)
     page.goto("/log")
     card = page.locator("#card-supine-hamstring")
-    card.locator("input[name$='-done']").check()  # opens the card, both legs ticked
-    card.locator("#" + card.locator("input[name$='-angle_left']").get_attribute("id")).fill("130")
+    card.locator("input[name$='[done]']").check()  # opens the card, both legs ticked
+    left_id = card.locator("input[name$='[angle_left]']").get_attribute("id")
+    card.locator(f"[id='{left_id}']").fill("130")  # the input's id is its name
     page.get_by_role("button", name="Save session").click()
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
     link = summary.get_by_role("link", name="Lying hamstring stretch, left angle: enter 0 to 120°.")
     link.click()
-    field = card.locator("input[name$='-angle_left']")
+    field = card.locator("input[name$='[angle_left]']")
     expect(field).to_be_focused()
     expect(field).to_have_value("130")  # what was typed is kept
     expect(field).to_have_attribute("aria-invalid", "true")
@@ -51,7 +52,7 @@ def test_no_sideways_scroll_at_360px_with_a_300_character_word(page, user):
     page.set_viewport_size({"width": 360, "height": 780})
     word = "https://example.com/" + "a" * 280
     page.goto("/log")
-    page.locator("#card-double-knee-to-chest input[name$='-done']").check()
+    page.locator("#card-double-knee-to-chest input[name$='[done]']").check()
     page.fill("#notes", word)
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_text("Session saved.")).to_be_visible()

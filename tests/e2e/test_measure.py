@@ -56,7 +56,7 @@ class Sensors:
 
 def tick(card):
     """Tick a stretch card: its fields (angles, measure buttons) open, both legs ticked."""
-    card.locator("input[name$='-done']").check()
+    card.locator("input[name$='[done]']").check()
     expect(card.locator("[data-card-fields]")).to_have_attribute("open", "")
 
 
@@ -89,11 +89,11 @@ def test_measure_a_raise_with_the_phone(page, users, user):
     # Unticked, the card is short: its angles and measure buttons wait behind the tick.
     expect(card.get_by_role("button", name="Measure left leg with phone")).to_be_hidden()
     tick(card)
-    angle = card.locator("input[name$='-angle_left']")
+    angle = card.locator("input[name$='[angle_left]']")
     measure = card.get_by_role("button", name="Measure left leg with phone")
     expect(measure).to_have_attribute("aria-controls", angle.get_attribute("id"))
     expect(card.get_by_role("button", name="Measure right leg with phone")).to_be_visible()
-    card.locator("input[name$='-done']").uncheck()  # measuring ticks it again
+    card.locator("input[name$='[done]']").uncheck()  # measuring ticks it again
     card.scroll_into_view_if_needed()
     screen(page, "measure-buttons")
     measure.click()
@@ -123,10 +123,10 @@ def test_measure_a_raise_with_the_phone(page, users, user):
     expect(view).to_be_hidden()
     value = float(angle.input_value())
     assert abs(value - 45) <= 1 and value * 2 == int(value * 2)  # half degrees
-    expect(card.locator("input[name$='-angle_method_left']")).to_have_value("phone")
-    expect(card.locator("input[name$='-angle_method_right']")).to_have_value("manual")
-    expect(card.locator("input[name$='-done']")).to_be_checked()
-    card.locator("input[name$='-angle_right']").fill("50")
+    expect(card.locator("input[name$='[angle_method_left]']")).to_have_value("phone")
+    expect(card.locator("input[name$='[angle_method_right]']")).to_have_value("manual")
+    expect(card.locator("input[name$='[done]']")).to_be_checked()
+    card.locator("input[name$='[angle_right]']").fill("50")
     entries = save(page)
     expect(page.get_by_text("measured with phone")).to_have_count(1)
     shot(page, "measure-session-saved")
@@ -143,10 +143,10 @@ def test_measure_a_raise_with_the_phone(page, users, user):
     page.locator(".history-line a").filter(has_text="measured with phone").click()
     page.get_by_role("link", name="Edit").click()
     card = page.locator("#card-slr-strap")
-    expect(card.locator("input[name$='-angle_method_left']")).to_have_value("phone")
+    expect(card.locator("input[name$='[angle_method_left]']")).to_have_value("phone")
     expect(card.get_by_role("button", name="Measure left leg with phone")).to_be_visible()
-    card.locator("input[name$='-angle_left']").fill("47")
-    expect(card.locator("input[name$='-angle_method_left']")).to_have_value("manual")
+    card.locator("input[name$='[angle_left]']").fill("47")
+    expect(card.locator("input[name$='[angle_method_left]']")).to_have_value("manual")
     entries = save(page, "Save changes")
     assert (entries["left"]["angle_deg"], entries["left"]["angle_method"]) == (47, "manual")
 
@@ -158,7 +158,7 @@ def test_cancel_changes_nothing_and_rolling_does_not_matter(page, users, user):
     page.goto("/log")
     card = page.locator("#card-supine-hamstring")
     tick(card)
-    card.locator("input[name$='-angle_right']").fill("30")
+    card.locator("input[name$='[angle_right]']").fill("30")
     card.get_by_role("button", name="Measure right leg with phone").click()
     view = page.get_by_role("dialog", name="Measure the right leg")
     sensors.hold(page, 0, 0.5, roll=20)
@@ -167,8 +167,8 @@ def test_cancel_changes_nothing_and_rolling_does_not_matter(page, users, user):
     expect(view.locator(".measure-digits")).to_have_text(re.compile(r"^(59\.5|60|60\.5)$"))
     view.get_by_role("button", name="Cancel").click()
     expect(view).to_be_hidden()
-    expect(card.locator("input[name$='-angle_right']")).to_have_value("30")
-    expect(card.locator("input[name$='-angle_method_right']")).to_have_value("manual")
+    expect(card.locator("input[name$='[angle_right]']")).to_have_value("30")
+    expect(card.locator("input[name$='[angle_method_right]']")).to_have_value("manual")
 
 
 def test_orientation_beta_when_motion_is_missing(page, users, user):
@@ -180,11 +180,11 @@ def test_orientation_beta_when_motion_is_missing(page, users, user):
     cdp.send("DeviceOrientation.setDeviceOrientationOverride", {"alpha": 0, "beta": 38, "gamma": 15})
     expect(view.locator(".measure-best")).to_contain_text("38°", timeout=6000)
     view.get_by_role("button", name="Use this angle").click()
-    expect(card.locator("input[name$='-angle_right']")).to_have_value("38")
-    expect(card.locator("input[name$='-angle_method_right']")).to_have_value("phone")
+    expect(card.locator("input[name$='[angle_right]']")).to_have_value("38")
+    expect(card.locator("input[name$='[angle_method_right]']")).to_have_value("phone")
     # A value changed without an input event (autofill, a script) is no measurement.
-    card.locator("input[name$='-angle_right']").evaluate("el => { el.value = '39'; }")
-    card.locator("input[name$='-angle_left']").fill("20")
+    card.locator("input[name$='[angle_right]']").evaluate("el => { el.value = '39'; }")
+    card.locator("input[name$='[angle_left]']").fill("20")
     entries = save(page)
     assert (entries["right"]["angle_deg"], entries["right"]["angle_method"]) == (39, "manual")
 
@@ -196,7 +196,7 @@ def test_without_sensors_it_says_so_and_typing_still_works(page, users, user):
     screen(page, "measure-no-sensors")
     view.get_by_role("button", name="Close").click()
     expect(view).to_be_hidden()
-    card.locator("input[name$='-angle_left']").fill("42.5")
+    card.locator("input[name$='[angle_left]']").fill("42.5")
     entries = save(page)
     expect(page.get_by_text("measured with phone")).to_have_count(0)
     assert [(e["side"], e["angle_deg"], e["angle_method"]) for e in entries.values()] == [
@@ -230,7 +230,7 @@ def test_ios_permission_is_asked_from_the_tap(page, users, user, answer):
         screen(page, "measure-refused")
     assert page.evaluate("window.permissionAsks") == [True, True]
     view.get_by_role("button", name=re.compile("^(Cancel|Close)$")).click()
-    expect(card.locator("input[name$='-angle_left']")).to_have_value("")
+    expect(card.locator("input[name$='[angle_left]']")).to_have_value("")
 
 
 def test_readout_for_screen_readers_speaks_at_most_every_few_seconds(page, users, user):
@@ -283,5 +283,5 @@ def test_trying_again_once_sensors_work_and_escape_cancels(page, users, user):
     expect(view.get_by_role("button", name="Use this angle")).to_be_visible()
     page.keyboard.press("Escape")
     expect(view).to_be_hidden()
-    expect(card.locator("input[name$='-angle_left']")).to_have_value("")
-    expect(card.locator("input[name$='-angle_method_left']")).to_have_value("manual")
+    expect(card.locator("input[name$='[angle_left]']")).to_have_value("")
+    expect(card.locator("input[name$='[angle_method_left]']")).to_have_value("manual")

@@ -88,9 +88,9 @@ def tick_and_measure(page, degrees: str) -> None:
     """Tick the strap stretch's card (its fields open and both sides get ticked), then
     type the left leg's angle."""
     card = page.locator("#card-slr-strap")
-    card.locator("input[name$='-done']").check()
-    expect(card.locator("input[name$='-sides'][value=left]")).to_be_checked()
-    card.locator("input[name$='-angle_left']").fill(degrees)
+    card.locator("input[name$='[done]']").check()
+    expect(card.locator("input[name$='[sides]'][value=left]")).to_be_checked()
+    card.locator("input[name$='[angle_left]']").fill(degrees)
 
 
 def log_offline(page) -> None:
@@ -101,7 +101,7 @@ def log_offline(page) -> None:
     expect(page.get_by_text("Saved on this phone; it will sync")).to_be_visible()
     # The emptied form looks empty: the card is unticked and closed again.
     card = page.locator("#card-slr-strap")
-    expect(card.locator("input[name$='-done']")).not_to_be_checked()
+    expect(card.locator("input[name$='[done]']")).not_to_be_checked()
     expect(card.locator("[data-card-fields]")).not_to_have_attribute("open", "")
 
 
@@ -286,7 +286,7 @@ def test_form_rules_are_checked_before_queuing(page, app, account):
     wait_for_control(page)
     page.goto("/log")
     page.context.set_offline(True)
-    for box in page.locator("input[name$='-done']").all():
+    for box in page.locator("input[name$='[done]']").all():
         box.uncheck(force=True)
     page.get_by_role("button", name="Save session").click()
     summary = page.locator("[data-error-summary]")
@@ -295,15 +295,42 @@ def test_form_rules_are_checked_before_queuing(page, app, account):
     # A per-side stretch ticked with both sides unticked: the server would refuse it,
     # so it is not queued; the summary's link opens the card at its sides.
     card = page.locator("#card-slr-strap")
-    card.locator("input[name$='-done']").check()
-    for side in card.locator("input[name$='-sides']").all():
+    card.locator("input[name$='[done]']").check()
+    for side in card.locator("input[name$='[sides]']").all():
         side.uncheck()
     card.locator("[data-card-fields]").evaluate("fields => { fields.open = false; }")
     page.get_by_role("button", name="Save session").click()
     expect(summary).to_have_count(1)
     link = summary.get_by_role("link", name=re.compile("sides: Tick left, right or both"))
     link.click()
-    expect(card.locator("input[name$='-sides'][value=left]")).to_be_focused()
+    expect(card.locator("input[name$='[sides]'][value=left]")).to_be_focused()
+    count = page.evaluate("""new Promise(ok => { const r = indexedDB.open("backstretch");
+        r.onsuccess = () => { const q = r.result.transaction("outbox").objectStore("outbox").count();
+        q.onsuccess = () => ok(q.result); }; })""")
+    assert count == 0
+    page.context.set_offline(False)
+
+
+def test_the_limits_checked_before_queuing_are_the_pages(page, account):
+    """Offline, the form is checked by the limits its inputs carry (rendered from the
+    API schemas), not by a copy in the script."""
+    sign_in(page, account)
+    wait_for_control(page)
+    page.goto("/log")
+    page.context.set_offline(True)
+    card = page.locator("#card-double-knee-to-chest")
+    reps = card.locator("input[name$='[reps]']")
+    card.locator("input[name$='[done]']").check()
+    reps.fill("0")
+    page.get_by_role("button", name="Save session").click()
+    summary = page.locator("[data-error-summary]")
+    link = summary.get_by_role("link", name="Double knee-to-chest reps: Must be between 1 and 50.")
+    link.click()
+    expect(reps).to_be_focused()
+    reps.evaluate("input => { input.max = '3'; }")
+    reps.fill("4")
+    page.get_by_role("button", name="Save session").click()
+    expect(summary.get_by_role("link", name="Double knee-to-chest reps: Must be between 1 and 3.")).to_be_visible()
     count = page.evaluate("""new Promise(ok => { const r = indexedDB.open("backstretch");
         r.onsuccess = () => { const q = r.result.transaction("outbox").objectStore("outbox").count();
         q.onsuccess = () => ok(q.result); }; })""")
@@ -349,7 +376,8 @@ def test_a_refused_replay_is_shown_with_the_reason_and_can_be_discarded(
     page.goto("/log")
     page.context.set_offline(True)
     if status == "422":
-        page.evaluate("""document.querySelector("#card-slr-strap input[name$='-stretch']").value = "gone-stretch" """)
+        page.evaluate("""for (const input of document.querySelectorAll("#card-slr-strap [name]")) {
+            input.name = input.name.replace("[slr-strap]", "[gone-stretch]"); }""")
     else:
         page.evaluate("id => { document.querySelector(\"input[name='client_id']\").value = id; }",
                       deleted_session_client_id(app, account))

@@ -4,12 +4,24 @@ password-confirmed actions (delete account, change password or email), end in 42
 Also the start-up warning when several workers would each count alone."""
 from __future__ import annotations
 
-import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from tests.support import PASSWORD
-from tracker.extensions import worker_processes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def address(i: int) -> dict:
@@ -112,33 +124,40 @@ def test_reset_requests_are_limited_per_account(make_app, users):
 # --- several workers, one memory each ------------------------------------------------
 
 
-@pytest.mark.parametrize(("environ", "argv", "workers"), [
-    ({}, ["flask", "run"], 1),
-    ({"WEB_CONCURRENCY": "4"}, ["python"], 4),
-    ({}, ["/srv/.venv/bin/gunicorn", "-w", "3", "tracker:create_app()"], 3),
-    ({}, ["gunicorn", "--workers=5", "app"], 5),
-    ({}, ["gunicorn", "-w2", "app"], 2),
-    ({"GUNICORN_CMD_ARGS": "--workers 6 --bind :8000"}, ["gunicorn", "app"], 6),
-    ({"WEB_CONCURRENCY": "many"}, ["python"], 1),
-    ({}, ["python", "-w", "9"], 1),  # not gunicorn: its flags mean nothing here
+def gunicorn_start_log(tmp_path, database_url: str, **env: str) -> str:
+    """What gunicorn, started with the project's gunicorn.conf.py, logs until it is
+    ready to serve (then it is stopped)."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "WEB_"))}
+    environ.update(TRACKER_ENV="production", TRACKER_SECRET_KEY="test",
+                   TRACKER_DATABASE_URL=database_url, **env)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=environ, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        for line in proc.stderr:
+            lines.append(line)
+            if "Booting worker" in line:
+                break
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    return "".join(lines)
+
+
+def test_gunicorn_warns_when_several_workers_count_alone(tmp_path, database_url):
+    log = gunicorn_start_log(tmp_path, database_url, WEB_CONCURRENCY="3")
+    assert "3 worker processes" in log
+    assert "TRACKER_RATELIMIT_STORAGE_URI" in log
+
+
+@pytest.mark.parametrize("env", [
+    {"WEB_CONCURRENCY": "3", "TRACKER_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"},
+    {"WEB_CONCURRENCY": "1"},
+    {"WEB_CONCURRENCY": "3", "TRACKER_RATELIMIT_ENABLED": "false"},
 ])
-def test_worker_processes(environ, argv, workers):
-    assert worker_processes(environ, argv) == workers
-
-
-def test_warns_when_several_workers_count_alone(make_app, monkeypatch, caplog):
-    monkeypatch.setenv("WEB_CONCURRENCY", "4")
-    with caplog.at_level(logging.WARNING):
-        make_app(RATELIMIT_STORAGE_URI="memory://")
-    assert "4 worker processes" in caplog.text
-    assert "TRACKER_RATELIMIT_STORAGE_URI" in caplog.text
-
-
-def test_no_warning_with_shared_storage_or_one_worker(make_app, monkeypatch, caplog):
-    monkeypatch.setenv("WEB_CONCURRENCY", "4")
-    with caplog.at_level(logging.WARNING):
-        make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
-    monkeypatch.setenv("WEB_CONCURRENCY", "1")
-    with caplog.at_level(logging.WARNING):
-        make_app()
-    assert "worker processes" not in caplog.text
+def test_no_warning_with_shared_storage_or_one_worker(tmp_path, database_url, env):
+    log = gunicorn_start_log(tmp_path, database_url, **env)
+    assert "Booting worker" in log
+    assert "worker processes" not in log

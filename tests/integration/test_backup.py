@@ -16,7 +16,7 @@ from tests.support import build_app, close_app
 from tracker.auth import service as auth_service
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.logbook import service as logbook
+from tracker.logbook import checkins, sessions
 from tracker.sharing import service as sharing
 
 
@@ -38,7 +38,7 @@ def _write_sessions(app, stop: threading.Event, written: list) -> None:  # noqa:
     with app.app_context():
         user = db.session.get(auth_service.User, app.config["BACKUP_USER_ID"])
         while not stop.is_set():
-            logbook.create_session(user, {
+            sessions.create_session(user, {
                 "client_id": str(uuid.uuid4()), "performed_at": utcnow() - dt.timedelta(minutes=1),
                 "pain_before": 4, "notes": "x" * 500,
                 "entries": [{"stretch": "slr-strap", "side": "left", "angle_deg": 50},
@@ -86,7 +86,7 @@ def test_backup_while_writing_then_restore(sqlite_app, tmp_path):
             user = db.session.get(auth_service.User, sqlite_app.config["BACKUP_USER_ID"])
             data = sharing.export_json(user, utcnow())
             assert len(data["sessions"]) == sessions
-            assert logbook.create_checkin(user, {"client_id": str(uuid.uuid4()),
+            assert checkins.create_checkin(user, {"client_id": str(uuid.uuid4()),
                                                  "recorded_at": utcnow(), "score": 2}, utcnow())[1]
             db.session.commit()
     finally:

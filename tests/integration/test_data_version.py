@@ -1,4 +1,4 @@
-"""The person's data version (tracker.versioning): every write to their log raises it,
+"""The person's data version (tracker.data_version): every write to their log raises it,
 reads and other people's writes do not, and the figures cached under it (Today, the
 log form's plan, progress, pages of sessions and check-ins) are never stale and cost
 no query on a hit."""
@@ -8,10 +8,13 @@ import datetime as dt
 import uuid
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import delete, event, insert, update
 
 from tracker.auth.models import User
+from tracker.data_version import changed_in_this_transaction
 from tracker.extensions import db
+from tracker.logbook import daily
+from tracker.logbook.models import Checkin, SessionEntry, StretchSession
 
 UTC = dt.timezone.utc
 
@@ -201,3 +204,68 @@ def test_one_persons_cache_never_answers_another(member, other):
     assert "pain 8 → 2" not in other.get("/").get_data(as_text=True)
     assert member.get("/api/v1/progress?days=30").get_json()["pain"]["daily"]
     assert other.get("/api/v1/progress?days=30").get_json()["pain"]["daily"] == []
+
+
+# --- writes that bypass the flush ---------------------------------------------------
+
+
+def _in_app(client, write):  # noqa: ANN001
+    """Run ``write(user)`` in the app as the client's person, then commit."""
+    with client.application.app_context():
+        write(db.session.get(User, client.user["id"]))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_a_bulk_update_of_a_persons_rows_changes_what_today_shows_at_once(member, other):
+    made = new_session(member, pain_before=6, pain_after=3)
+    new_session(other, pain_before=6, pain_after=3)
+    assert "pain 6 → 3" in member.get("/").get_data(as_text=True)  # now cached
+    before, others_before = version(member), version(other)
+
+    _in_app(member, lambda user: db.session.execute(
+        update(StretchSession).where(StretchSession.id == made["id"]).values(pain_after=1)))
+
+    assert "pain 6 → 1" in member.get("/").get_data(as_text=True)
+    assert version(member) == before + 1 and version(other) == others_before
+
+
+def test_a_bulk_delete_and_a_core_insert_raise_the_version_too(member):
+    made = new_session(member)
+    before = version(member)
+    _in_app(member, lambda user: db.session.execute(
+        delete(SessionEntry).where(SessionEntry.session_id == made["id"])))
+    assert version(member) == before + 1
+    _in_app(member, lambda user: db.session.execute(insert(Checkin.__table__), [{
+        "user_id": user.id, "client_id": str(uuid.uuid4()), "score": 2,
+        "recorded_at": dt.datetime.now(UTC), "local_date": dt.date.today()}]))
+    assert version(member) == before + 2
+
+
+def test_one_transaction_raises_a_version_once_and_caches_nothing_meanwhile(member):
+    """The new number commits with every write of the transaction; figures computed
+    inside it (from writes not yet committed) are not kept under any number."""
+    before = version(member)
+
+    def two_writes_and_a_read(user: User) -> None:
+        first = new_checkin_row(user, 3)
+        db.session.add(first)
+        db.session.flush()
+        assert changed_in_this_transaction(db.session(), user.id)
+        with member.application.test_request_context():
+            daily.today_figures(user, dt.datetime.now(UTC))  # computed, not kept
+        db.session.add(new_checkin_row(user, 9))
+        db.session.flush()
+
+    member.get("/")  # Today cached under the version before
+    _in_app(member, two_writes_and_a_read)
+    assert version(member) == before + 1
+    page = member.get("/").get_data(as_text=True)
+    assert page.count("Pain check-in") == 2, page  # not the figures read between the writes
+    assert "3/10" in page and "9/10" in page
+
+
+def new_checkin_row(user: User, score: int) -> Checkin:
+    now = dt.datetime.now(UTC)
+    return Checkin(user_id=user.id, client_id=str(uuid.uuid4()), recorded_at=now,
+                   local_date=now.date(), score=score)

@@ -16,6 +16,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from tests.support import stored
+from tracker.logbook import schemas
 from tracker.logbook.models import Checkin
 
 UTC = dt.timezone.utc
@@ -90,13 +91,16 @@ class Form(HTMLParser):
     def ticked(self, name: str) -> list[str]:
         return [c["value"] for c in self.controls if c["name"] == name and c["checked"]]
 
-    def card(self, slug: str) -> str:
-        """The name prefix (``entries-3-``) of the stretch card for ``slug``."""
-        for c in self.controls:
-            m = re.fullmatch(r"(entries-\d+-)stretch", c["name"])
-            if m and c["value"] == slug:
-                return m.group(1)
-        raise AssertionError(f"no card for {slug}")
+    def cards(self) -> list[str]:
+        """The slugs of the form's stretch cards, in the form's order."""
+        return [m.group(1) for c in self.controls
+                if (m := re.fullmatch(r"entries\[([a-z0-9-]+)\]\[done\]", c["name"]))]
+
+    def card(self, slug: str):  # noqa: ANN201
+        """The field names of the stretch card for ``slug``:
+        ``f.card("slr-strap")("reps") == "entries[slr-strap][reps]"``."""
+        assert slug in self.cards(), f"no card for {slug}"
+        return lambda field: f"entries[{slug}][{field}]"
 
     # -- filling in
 
@@ -188,9 +192,9 @@ def filled_log_form(browser) -> Form:
     f = form(browser, "/log")
     knee = f.card("double-knee-to-chest")
     ham = f.card("supine-hamstring")
-    f.tick(knee + "done").set(knee + "reps", "4")
-    f.tick(ham + "done").tick(ham + "sides", "left")
-    f.set(ham + "angle_left", "42.5").set(ham + "hold_seconds", "25")
+    f.tick(knee("done")).set(knee("reps"), "4")
+    f.tick(ham("done")).tick(ham("sides"), "left")
+    f.set(ham("angle_left"), "42.5").set(ham("hold_seconds"), "25")
     f.set("pain_before", "6").set("pain_after", "4").set("notes", "Morning, a bit stiff.")
     return f
 
@@ -247,7 +251,7 @@ def test_missing_things_are_404_pages(browser, path):
 
 def test_log_form_lists_the_plan_first_and_every_stretch(browser):
     f = form(browser, "/log")
-    slugs = [c["value"] for c in f.controls if re.fullmatch(r"entries-\d+-stretch", c["name"])]
+    slugs = f.cards()
     assert slugs[:4] == ["double-knee-to-chest", "single-knee-to-chest", "supine-hamstring",
                          "slr-strap"]
     assert set(slugs) == {"double-knee-to-chest", "single-knee-to-chest", "supine-hamstring",
@@ -255,12 +259,31 @@ def test_log_form_lists_the_plan_first_and_every_stretch(browser):
     assert uuid.UUID(f.value("client_id"))
     assert f.value("csrf_token")
     # Sides start ticked only once the card is (app.js ticks both when it is).
-    assert f.ticked(f.card("slr-strap") + "sides") == []
+    assert f.ticked(f.card("slr-strap")("sides")) == []
+
+
+def test_the_forms_limits_are_the_api_schemas(browser):
+    """The inputs' min/max/maxlength (which the offline queue checks by) are rendered
+    from the API schemas, not written into the template."""
+    entry = schemas.EntrySchema().fields
+    html = browser.get("/log").get_data(as_text=True)
+    strap = form(browser, "/log").card("slr-strap")
+    for field, schema_field in (("reps", "reps"), ("hold_seconds", "hold_seconds"),
+                                ("angle_left", "angle_deg")):
+        rule = entry[schema_field].validators[0]
+        assert re.search(rf'name="{re.escape(strap(field))}"[^>]* min="{rule.min}" max="{rule.max}"',
+                         html), field
+    assert f'maxlength="{schemas.NOTES_MAX}"' in html
+    assert f'data-entries-max="{schemas.ENTRIES_MAX}"' in html
+    assert [c["value"] for c in form(browser, "/log").controls if c["name"] == "pain_after"] == [
+        str(n) for n in range(11)]
+    checkin = form(browser, "/", CHECKIN_FORM)
+    assert [c["value"] for c in checkin.controls if c["name"] == "score"] == [str(n) for n in range(11)]
 
 
 def test_log_form_starts_with_a_chosen_stretch(browser):
     f = form(browser, "/log?stretch=slr-assisted", "/log")
-    assert f.card("slr-assisted") == "entries-0-"
+    assert f.cards()[0] == "slr-assisted"
 
 
 def test_posting_the_log_form_creates_a_session(browser):
@@ -290,9 +313,9 @@ def test_posting_the_same_form_twice_makes_one_session(browser):
 def test_both_legs_with_their_angles(browser):
     f = form(browser, "/log")
     strap = f.card("slr-strap")
-    f.tick(strap + "done").tick(strap + "sides", "left").tick(strap + "sides", "right")
-    f.set(strap + "angle_left", "35").set(strap + "angle_right", "50")
-    f.tick(strap + "worse")
+    f.tick(strap("done")).tick(strap("sides"), "left").tick(strap("sides"), "right")
+    f.set(strap("angle_left"), "35").set(strap("angle_right"), "50")
+    f.tick(strap("worse"))
     s = browser.get(f"/api/v1/sessions/{session_id_from(browser.post('/log', data=f.data()))}")
     entries = s.get_json()["entries"]
     assert [(e["side"], e["angle_deg"], e["assisted"], e["worse"]) for e in entries] == [
@@ -308,7 +331,7 @@ def test_both_legs_with_their_angles(browser):
 def test_when_is_wall_time_in_the_users_zone(shared_users, zone, wall, day, utc):
     browser = shared_users.signed_in(zone)
     f = form(browser, "/log")
-    f.tick(f.card("double-knee-to-chest") + "done").set("performed_at", wall)
+    f.tick(f.card("double-knee-to-chest")("done")).set("performed_at", wall)
     s = browser.get(f"/api/v1/sessions/{session_id_from(browser.post('/log', data=f.data()))}")
     assert s.get_json()["local_date"] == day
     assert dt.datetime.fromisoformat(s.get_json()["performed_at"]) == dt.datetime.fromisoformat(utc)
@@ -324,14 +347,14 @@ def test_when_defaults_to_now_in_the_users_zone(shared_users):
 
 @pytest.mark.parametrize(("fill", "where"), [
     # (how the form is spoiled, where the message must appear: a field id or a card)
-    (lambda f, c: f.set(c("double-knee-to-chest") + "reps", "0"), "card:double-knee-to-chest"),
-    (lambda f, c: f.set(c("double-knee-to-chest") + "reps", "51"), "card:double-knee-to-chest"),
-    (lambda f, c: f.set(c("double-knee-to-chest") + "reps", "lots"), "card:double-knee-to-chest"),
-    (lambda f, c: f.set(c("double-knee-to-chest") + "hold_seconds", "601"),
+    (lambda f, c: f.set(c("double-knee-to-chest")("reps"), "0"), "card:double-knee-to-chest"),
+    (lambda f, c: f.set(c("double-knee-to-chest")("reps"), "51"), "card:double-knee-to-chest"),
+    (lambda f, c: f.set(c("double-knee-to-chest")("reps"), "lots"), "card:double-knee-to-chest"),
+    (lambda f, c: f.set(c("double-knee-to-chest")("hold_seconds"), "601"),
      "card:double-knee-to-chest"),
-    (lambda f, c: f.tick(c("slr-strap") + "done").set(c("slr-strap") + "angle_left", "130"),
+    (lambda f, c: f.tick(c("slr-strap")("done")).set(c("slr-strap")("angle_left"), "130"),
      "card:slr-strap"),
-    (lambda f, c: f.tick(c("slr-strap") + "done").untick_all(c("slr-strap") + "sides"),
+    (lambda f, c: f.tick(c("slr-strap")("done")).untick_all(c("slr-strap")("sides")),
      "card:slr-strap"),
     (lambda f, c: f.set("pain_before", "11"), "pain_before-error"),
     (lambda f, c: f.set("pain_after", "-1"), "pain_after-error"),
@@ -344,7 +367,7 @@ def test_when_defaults_to_now_in_the_users_zone(shared_users):
 ])
 def test_invalid_log_form_is_shown_again_with_the_error_at_the_field(browser, fill, where):
     f = form(browser, "/log")
-    f.tick(f.card("double-knee-to-chest") + "done")
+    f.tick(f.card("double-knee-to-chest")("done"))
     fill(f, f.card)
     response = browser.post("/log", data=f.data())
     assert response.status_code == 422
@@ -370,13 +393,13 @@ def test_nothing_ticked_asks_for_a_stretch(browser):
 def test_a_corrected_form_saves_once(browser):
     f = filled_log_form(browser)
     knee = f.card("double-knee-to-chest")
-    f.set(knee + "reps", "0")
+    f.set(knee("reps"), "0")
     bad = browser.post("/log", data=f.data())
     assert bad.status_code == 422
     shown = Form(bad.get_data(as_text=True), "/log")
     assert shown.value("notes") == "Morning, a bit stiff."
-    assert shown.ticked(shown.card("double-knee-to-chest") + "done") == ["1"]
-    shown.set(shown.card("double-knee-to-chest") + "reps", "2")
+    assert shown.ticked(shown.card("double-knee-to-chest")("done")) == ["1"]
+    shown.set(shown.card("double-knee-to-chest")("reps"), "2")
     session_id = session_id_from(browser.post("/log", data=shown.data()))
     assert session_id_from(browser.post("/log", data=shown.data())) == session_id
     assert stored(browser) == 1
@@ -454,12 +477,12 @@ def test_edit_page_is_filled_in(browser, logged):
     assert (f.value("pain_before"), f.value("pain_after"), f.value("notes")) == (
         "6", "5", "first try")
     assert f.value("performed_at") == "2025-05-01T08:30"  # Europe/Berlin wall time
-    assert f.ticked(knee + "done") == ["1"]
-    assert (f.value(knee + "reps"), f.value(knee + "hold_seconds")) == ("2", "30")
-    assert f.ticked(strap + "done") == ["1"] and f.ticked(strap + "worse") == ["1"]
-    assert f.ticked(strap + "sides") == ["left", "right"]
-    assert (f.value(strap + "angle_left"), f.value(strap + "angle_right")) == ("40", "52.5")
-    assert f.ticked(f.card("supine-hamstring") + "done") == []
+    assert f.ticked(knee("done")) == ["1"]
+    assert (f.value(knee("reps")), f.value(knee("hold_seconds"))) == ("2", "30")
+    assert f.ticked(strap("done")) == ["1"] and f.ticked(strap("worse")) == ["1"]
+    assert f.ticked(strap("sides")) == ["left", "right"]
+    assert (f.value(strap("angle_left")), f.value(strap("angle_right"))) == ("40", "52.5")
+    assert f.ticked(f.card("supine-hamstring")("done")) == []
 
 
 def test_saving_the_edit_page_unchanged_keeps_the_session(browser, logged):
@@ -481,8 +504,8 @@ def test_edit_saves_changes(browser, logged):
     url = f"/sessions/{logged['id']}/edit"
     f = form(browser, url)
     strap = f.card("slr-strap")
-    f.set("pain_after", "2").set("notes", "better").tick(strap + "sides", "right", on=False)
-    f.tick(strap + "worse", on=False).set("performed_at", "2025-05-02T23:30")
+    f.set("pain_after", "2").set("notes", "better").tick(strap("sides"), "right", on=False)
+    f.tick(strap("worse"), on=False).set("performed_at", "2025-05-02T23:30")
     assert session_id_from(browser.post(url, data=f.data())) == logged["id"]
     s = browser.get(f"/api/v1/sessions/{logged['id']}").get_json()
     assert (s["pain_after"], s["notes"], s["local_date"]) == (2, "better", "2025-05-02")
@@ -517,7 +540,7 @@ def test_edit_with_nothing_ticked_is_refused(browser, logged):
     url = f"/sessions/{logged['id']}/edit"
     f = form(browser, url)
     for slug in ("double-knee-to-chest", "slr-strap"):
-        f.tick(f.card(slug) + "done", on=False)
+        f.tick(f.card(slug)("done"), on=False)
     response = browser.post(url, data=f.data())
     assert response.status_code == 422
     assert len(browser.get(f"/api/v1/sessions/{logged['id']}").get_json()["entries"]) == 3
@@ -575,6 +598,23 @@ def test_invalid_checkin_is_shown_again(browser, score, context):
     response = browser.post("/checkins", data=f.data())
     assert response.status_code == 422
     assert ERROR_SUMMARY in text(response)
+    assert stored(browser, Checkin) == 0
+
+
+@pytest.mark.parametrize("recorded_at", ["2099-01-01T10:00:00+00:00", None])
+def test_a_checkin_the_service_refuses_is_said_on_todays_form(browser, recorded_at):
+    """A time out of range (the service's rule), or the replay of a check-in deleted
+    since (410 in the API), comes back on the form, not as an error page."""
+    data = form(browser, "/", CHECKIN_FORM).set("score", "2").data()
+    if recorded_at:
+        data["recorded_at"] = recorded_at
+    else:
+        assert browser.post("/", data=data).status_code == 302
+        (c,) = browser.get("/api/v1/checkins").get_json()["items"]
+        assert browser.delete(f"/api/v1/checkins/{c['id']}").status_code == 204
+    response = browser.post("/", data=data)
+    assert response.status_code == 422
+    assert ERROR_SUMMARY in text(response) and 'id="checkin"' in text(response)
     assert stored(browser, Checkin) == 0
 
 
@@ -661,7 +701,7 @@ def test_log_form_refuses_another_users_custom_stretch(browser, other):
     other.post("/api/v1/stretches", json={"name": "Secret", "spine": "neutral",
                                          "hold_seconds": 5})
     f = filled_log_form(browser)
-    f.set("entries-99-stretch", "secret").set("entries-99-done", "1")
+    f.set("entries[secret][done]", "1")
     response = browser.post("/log", data=f.data())
     assert response.status_code == 422
     assert "unknown stretch." in text(response)
@@ -728,8 +768,8 @@ def test_worse_counts_sessions_not_sides(browser, sessions, warned):
     for _ in range(sessions):
         f = form(browser, "/log")
         strap = f.card("slr-strap")
-        f.tick(strap + "done").tick(strap + "worse")
-        f.tick(strap + "sides", "left").tick(strap + "sides", "right")
+        f.tick(strap("done")).tick(strap("worse"))
+        f.tick(strap("sides"), "left").tick(strap("sides"), "right")
         session_id_from(browser.post("/log", data=f.data()))
     html = text(browser.get("/stretches/slr-strap"))
     assert ("making your pain worse more than once" in html) is warned
@@ -789,13 +829,19 @@ def test_red_flags_are_per_user(browser, other):
     assert LOG_BUTTON in text(other.get("/"))
 
 
-@pytest.mark.parametrize("digits", ["9" * 4301, "9" * 5])
-def test_absurd_card_number_in_the_log_form_is_400(browser, digits):
-    """A key like entries-<4,301 nines>-stretch was a 500 (int()'s digit limit)."""
+@pytest.mark.parametrize(("slug", "said"), [
+    ("9" * 4301, "“" + "9" * 40 + "…”: length must be between 1 and 60."),
+    ("x" * 61, "“" + "x" * 40 + "…”: length must be between 1 and 60."),
+    ("not a slug!", "“not a slug!”: unknown stretch."),
+    ("no-such-stretch", "“no-such-stretch”: unknown stretch."),
+])
+def test_a_card_the_library_does_not_have_is_refused_on_the_form(browser, slug, said):
+    """A card named by a slug that is too long, odd or unknown is a client error
+    naming that card on the form (once a 500: int()'s digit limit on card numbers)."""
     data = filled_log_form(browser).data()
-    data[f"entries-{digits}-stretch"] = "cat-camel"
-    data[f"entries-{digits}-done"] = "1"
+    data[f"entries[{slug}][done]"] = "1"
     response = browser.post("/log", data=data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.mimetype == "text/html"
-    assert "stretch card" in text(response)
+    assert ERROR_SUMMARY in text(response) and said in text(response)
+    assert stored(browser) == 0

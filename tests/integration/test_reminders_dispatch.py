@@ -271,7 +271,7 @@ def test_a_stalled_push_service_delays_nobody_beyond_its_timeout(make_app, recei
 
 
 def _log_session(app, user_id: int, at: dt.datetime) -> None:  # noqa: ANN001
-    from tracker.logbook import service as logbook
+    from tracker.logbook import sessions as logbook
 
     with app.app_context():
         logbook.create_session(db.session.get(User, user_id), {

@@ -91,9 +91,9 @@ def test_the_dispatch_job_runs_in_an_app_context_and_beats(app, client):
 
 
 def test_web_workers_with_the_scheduler_off_add_no_jobs(app):
-    from tracker.extensions import scheduler
+    from tracker.scheduler import get_scheduler
 
-    assert scheduler.get_job(jobs.DISPATCH) is None
+    assert get_scheduler().get_job(jobs.DISPATCH) is None
     assert app.test_client().get("/healthz").get_json()["scheduler"] == "off"
 
 
@@ -115,14 +115,14 @@ def test_scheduler_run_is_a_dedicated_process(database_url, tmp_path):
 def test_a_serving_process_with_the_scheduler_on_gets_the_jobs(make_app, monkeypatch):
     """TRACKER_SCHEDULER=on in a WSGI server: the process's one scheduler gets the jobs
     (not started here, so the rest of the suite keeps a stopped scheduler)."""
-    from tracker import extensions
+    from tracker import scheduler
 
-    monkeypatch.setattr(extensions, "start_scheduler", lambda app: None)
+    monkeypatch.setattr(scheduler, "start_if_wanted", lambda app: None)
     try:
         make_app(SCHEDULER="on")
-        assert {j.id for j in extensions.scheduler.get_jobs()} == {jobs.DISPATCH, jobs.MAINTENANCE}
+        assert {j.id for j in scheduler.get_scheduler().get_jobs()} == {jobs.DISPATCH, jobs.MAINTENANCE}
         make_app(SCHEDULER="on")  # a second app in the process does not add a second set
-        assert len(extensions.scheduler.get_jobs()) == 2
+        assert len(scheduler.get_scheduler().get_jobs()) == 2
     finally:
-        extensions.scheduler.remove_all_jobs()
-    assert not extensions.scheduler.running
+        scheduler.get_scheduler().remove_all_jobs()
+    assert not scheduler.is_running()

@@ -28,13 +28,13 @@ def month(shared_app, shared_users):
     with shared_app.app_context():
         user = db.session.get(User, account["id"])
         demo.seed(user, 30, NOW)
-        from tracker.logbook import service as logbook
+        from tracker.logbook import sessions, warning_signs
 
-        logbook.create_session(user, {
+        sessions.create_session(user, {
             "client_id": str(uuid.uuid4()), "performed_at": NOW - dt.timedelta(days=2),
             "pain_before": 3, "pain_after": 6, "notes": "Flared after moving boxes",
             "entries": [{"stretch": "double-knee-to-chest", "worse": True}]}, NOW)
-        logbook.record_red_flags(user, ["night_pain"], NOW - dt.timedelta(days=5))
+        warning_signs.record_red_flags(user, ["night_pain"], NOW - dt.timedelta(days=5))
         db.session.commit()
     return account
 
@@ -112,13 +112,13 @@ def test_report_page_shows_each_section(shared_app, shared_users):
     with shared_app.app_context():
         user = db.session.get(User, account["id"])
         demo.seed(user, 30, utcnow())
-        from tracker.logbook import service as logbook
+        from tracker.logbook import sessions, warning_signs
 
-        logbook.create_session(user, {
+        sessions.create_session(user, {
             "client_id": str(uuid.uuid4()), "performed_at": utcnow() - dt.timedelta(hours=2),
             "pain_before": 3, "pain_after": 6, "notes": "Flared after moving boxes",
             "entries": [{"stretch": "double-knee-to-chest", "worse": True}]}, utcnow())
-        logbook.record_red_flags(user, ["night_pain", "both_legs"], utcnow())
+        warning_signs.record_red_flags(user, ["night_pain", "both_legs"], utcnow())
         db.session.commit()
         today = local_date(utcnow(), "Europe/London")
     client = shared_users.login(shared_app.test_client(), account)

@@ -47,8 +47,8 @@ def test_the_log_form_says_so_instead_of_recreating(auth):
     client_id = str(uuid.uuid4())
     created = auth.post("/api/v1/sessions", json=session_body(client_id))
     auth.delete(f"/api/v1/sessions/{created.get_json()['id']}")
-    page = auth.post("/log", data={"client_id": client_id, "entries-0-stretch": "double-knee-to-chest",
-                                   "entries-0-done": "1"})
+    page = auth.post("/log", data={"client_id": client_id,
+                                   "entries[double-knee-to-chest][done]": "1"})
     assert page.status_code == 422
     assert b"deleted" in page.data
     assert auth.get("/api/v1/sessions").get_json()["meta"]["total"] == 0

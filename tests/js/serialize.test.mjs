@@ -1,10 +1,28 @@
 // node --test: the offline queue's form serializer and rules (static/js/serialize.js).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import {
-  checkinErrors, checkinPayload, localToIso, number, sessionErrors, sessionPayload,
+  cardField, checkinErrors, checkinPayload, formName, localToIso, number, sessionErrors,
+  sessionPayload,
 } from "../../static/js/serialize.js";
+
+// Shared with tests/unit/test_logbook_forms.py: both sides build the same body.
+const FIXTURE = JSON.parse(readFileSync(new URL("./session_form.json", import.meta.url), "utf8"));
+// The log form's limits as outbox.js reads them from the page's inputs (formRules).
+const rules = (slugs, perSide = []) => ({
+  pain_before: { min: 0, max: 10, whole: true }, pain_after: { min: 0, max: 10, whole: true },
+  notes: { maxLength: 2000 }, entries: { max: 50 },
+  ...Object.fromEntries(slugs.flatMap((slug) => [
+    [cardField(slug, "reps"), { min: 1, max: 50, whole: true }],
+    [cardField(slug, "hold_seconds"), { min: 1, max: 600, whole: true }],
+    ...(perSide.includes(slug)
+      ? [[cardField(slug, "sides"), {}], [cardField(slug, "angle_left"), { min: 0, max: 120, whole: false }],
+        [cardField(slug, "angle_right"), { min: 0, max: 120, whole: false }]]
+      : [[cardField(slug, "angle_deg"), { min: 0, max: 120, whole: false }]]),
+  ])),
+});
 
 const NOW = Date.UTC(2026, 10, 26, 9, 30, 0); // 2026-11-26 09:30Z
 
@@ -33,91 +51,81 @@ test("localToIso: wall time in the person's zone, DST gaps and folds like zonein
   }
 });
 
-test("sessionPayload mirrors tracker/logbook/forms.py session_payload", () => {
-  const form = [
-    ["csrf_token", "x"], ["client_id", "0b0f6f3e-8a8c-4c1e-9d6e-2f7f3e6b1a11"],
-    ["pain_before", "6"], ["pain_after", "4"], ["performed_at", "2026-11-26T10:05"],
-    ["notes", "Looser."],
-    ["entries-0-stretch", "slr-strap"], ["entries-0-done", "1"], ["entries-0-reps", "5"],
-    ["entries-0-hold_seconds", "10"], ["entries-0-sides", "left"], ["entries-0-sides", "right"],
-    ["entries-0-angle_left", "40"], ["entries-0-angle_method_left", "phone"],
-    ["entries-0-angle_right", "70.5"], ["entries-0-angle_method_right", ""],
-    ["entries-1-stretch", "cat-cow"], ["entries-1-reps", "10"], // not ticked: left out
-    ["entries-2-stretch", "prone-press-up"], ["entries-2-done", "1"], ["entries-2-reps", ""],
-    ["entries-2-hold_seconds", "3"], ["entries-2-worse", "1"], ["entries-2-angle_deg", ""],
-  ];
-  assert.deepEqual(sessionPayload(form, "Europe/Berlin", NOW), {
-    client_id: "0b0f6f3e-8a8c-4c1e-9d6e-2f7f3e6b1a11",
-    performed_at: "2026-11-26T10:05:00+01:00",
-    pain_before: 6, pain_after: 4, notes: "Looser.",
-    entries: [
-      { stretch: "slr-strap", worse: false, reps: 5, hold_seconds: 10, side: "left", angle_deg: 40, angle_method: "phone" },
-      { stretch: "slr-strap", worse: false, reps: 5, hold_seconds: 10, side: "right", angle_deg: 70.5 },
-      { stretch: "prone-press-up", worse: true, hold_seconds: 3 },
-    ],
+for (const { case: name, timezone, now, form, body } of FIXTURE.cases) {
+  test(`sessionPayload mirrors tracker/logbook/forms.py session_payload: ${name}`, () => {
+    assert.deepEqual(sessionPayload(form, timezone, Date.parse(now)), body);
   });
+}
+
+test("formName: an entry's field is named by its stretch and side", () => {
+  for (const [entry, field, name] of [
+    [{ stretch: "cat-cow" }, "reps", "entries[cat-cow][reps]"],
+    [{ stretch: "slr-strap", side: "left" }, "angle_deg", "entries[slr-strap][angle_left]"],
+    [{ stretch: "slr-strap", side: "right" }, "angle_method", "entries[slr-strap][angle_method_right]"],
+    [{ stretch: "slr-strap", side: "right" }, "side", "entries[slr-strap][sides]"],
+    [{ stretch: "custom", side: "both" }, "angle_deg", "entries[custom][angle_deg]"],
+    [{ stretch: "custom" }, "angle_method", "entries[custom][angle_method]"],
+  ]) {
+    assert.equal(formName(entry, field), name);
+  }
 });
 
-test("sessionPayload: a whole-body angle sends entries-N-angle_method; a ticked card without sides, no side", () => {
-  const form = [
-    ["client_id", "c"],
-    ["entries-0-stretch", "custom-reach"], ["entries-0-done", "1"],
-    ["entries-0-angle_deg", "35"], ["entries-0-angle_method", "phone"],
-    // the polished log form: sides start unticked, angle inputs are sent blank
-    ["entries-1-stretch", "slr-strap"], ["entries-1-done", "1"],
-    ["entries-1-angle_left", ""], ["entries-1-angle_method_left", "manual"],
-    ["entries-1-angle_right", ""], ["entries-1-angle_method_right", "manual"],
-  ];
-  const body = sessionPayload(form, "UTC", NOW);
-  assert.deepEqual(body.entries, [
-    { stretch: "custom-reach", worse: false, angle_deg: 35, angle_method: "phone" },
-    { stretch: "slr-strap", worse: false },
-  ]);
+test("sessionErrors: a per-side stretch (a card with sides) needs a side", () => {
+  const body = sessionPayload(FIXTURE.cases[1].form, "UTC", Date.parse(FIXTURE.cases[1].now));
   // The server wants a side for a per-side stretch: say so before queuing.
-  assert.deepEqual(sessionErrors(body, new Set(["slr-strap"])), {
+  assert.deepEqual(sessionErrors(body, rules(["custom-reach", "slr-strap"], ["slr-strap"])), {
     "entries.1.side": ["Tick left, right or both."],
   });
-  assert.deepEqual(sessionErrors(body), {});
+  assert.deepEqual(sessionErrors(body, rules(["custom-reach", "slr-strap"])), {});
 });
 
-test("sessionPayload: no time given means now, in the person's zone", () => {
-  const body = sessionPayload([["client_id", "c"], ["performed_at", ""]], "Europe/Berlin", NOW);
-  assert.equal(body.performed_at, "2026-11-26T10:30:00+01:00");
-  assert.deepEqual(body.entries, []);
-});
-
-test("sessionErrors: the form's rules, by dotted field", () => {
-  const ok = sessionPayload([["client_id", "c"], ["entries-0-stretch", "a"], ["entries-0-done", "1"]], "UTC", NOW);
-  assert.deepEqual(sessionErrors(ok), {});
+test("sessionErrors: the form's rules, read from its limits, by dotted field", () => {
+  const ok = sessionPayload([["client_id", "c"], ["entries[a][done]", "1"]], "UTC", NOW);
+  const limits = rules(["a", "s"], ["s"]);
+  assert.deepEqual(sessionErrors(ok, limits), {});
   for (const [change, key] of [
     [(b) => { b.entries = []; }, "entries"],
+    [(b) => { b.entries = Array.from({ length: 51 }, () => ({ stretch: "a" })); }, "entries"],
     [(b) => { b.pain_before = 11; }, "pain_before"],
     [(b) => { b.pain_after = -1; }, "pain_after"],
     [(b) => { b.pain_after = 2.5; }, "pain_after"],
     [(b) => { b.entries[0].reps = 0; }, "entries.0.reps"],
     [(b) => { b.entries[0].reps = 51; }, "entries.0.reps"],
+    [(b) => { b.entries[0].reps = 2.5; }, "entries.0.reps"],
     [(b) => { b.entries[0].reps = "many"; }, "entries.0.reps"],
     [(b) => { b.entries[0].hold_seconds = 601; }, "entries.0.hold_seconds"],
     [(b) => { b.entries[0].angle_deg = 120.5; }, "entries.0.angle_deg"],
+    [(b) => { b.entries[0].angle_deg = "steep"; }, "entries.0.angle_deg"],
+    [(b) => { b.entries.push({ stretch: "s", side: "right", angle_deg: 121 }); }, "entries.1.angle_deg"],
     [(b) => { b.notes = "x".repeat(2001); }, "notes"],
     [(b) => { b.performed_at = "yesterday"; }, "performed_at"],
   ]) {
     const body = structuredClone(ok);
     change(body);
-    assert.deepEqual(Object.keys(sessionErrors(body)), [key]);
+    assert.deepEqual(Object.keys(sessionErrors(body, limits)), [key]);
   }
   const edge = structuredClone(ok);
   Object.assign(edge, { pain_before: 0, pain_after: 10, notes: "x".repeat(2000) });
-  Object.assign(edge.entries[0], { reps: 50, hold_seconds: 600, angle_deg: 120 });
-  assert.deepEqual(sessionErrors(edge), {});
+  Object.assign(edge.entries[0], { reps: 50, hold_seconds: 600, angle_deg: 119.5 });
+  edge.entries.push({ stretch: "s", side: "left", angle_deg: 0 }, { stretch: "s", side: "right", angle_deg: 120 });
+  assert.deepEqual(sessionErrors(edge, limits), {});
+  // Limits come from the page: a tighter one is checked as given, none is not checked.
+  const tight = { ...limits, [cardField("a", "reps")]: { min: 1, max: 3, whole: true } };
+  assert.deepEqual(sessionErrors({ ...edge, entries: [{ stretch: "a", reps: 4 }] }, tight),
+    { "entries.0.reps": ["Must be between 1 and 3."] });
+  assert.deepEqual(sessionErrors({ ...edge, entries: [{ stretch: "a", reps: 4000 }] }), {});
 });
 
 test("checkinPayload and checkinErrors", () => {
   const body = checkinPayload([["client_id", "c"], ["score", "3"], ["context", "waking"]], "UTC", NOW);
   assert.deepEqual(body, { client_id: "c", recorded_at: "2026-11-26T09:30:00+00:00", score: 3, context: "waking" });
-  assert.deepEqual(checkinErrors(body), {});
-  assert.deepEqual(Object.keys(checkinErrors({ ...body, score: null })), ["score"]);
-  assert.deepEqual(Object.keys(checkinErrors({ ...body, score: 11 })), ["score"]);
-  assert.deepEqual(Object.keys(checkinErrors({ ...body, context: "bed" })), ["context"]);
-  assert.deepEqual(Object.keys(checkinErrors({ ...body, note: "x".repeat(1001) })), ["note"]);
+  // As outbox.js reads Today's check-in form: the score's radios, the context's options.
+  const limits = { score: { min: 0, max: 10, whole: true },
+    context: { options: ["waking", "after_sitting", "evening", "other"] }, note: { maxLength: 1000 } };
+  assert.deepEqual(checkinErrors(body, limits), {});
+  assert.deepEqual(Object.keys(checkinErrors({ ...body, score: null }, limits)), ["score"]);
+  assert.deepEqual(Object.keys(checkinErrors({ ...body, score: 11 }, limits)), ["score"]);
+  assert.deepEqual(Object.keys(checkinErrors({ ...body, context: "bed" }, limits)), ["context"]);
+  assert.deepEqual(Object.keys(checkinErrors({ ...body, note: "x".repeat(1001) }, limits)), ["note"]);
+  assert.deepEqual(checkinErrors({ ...body, note: "x".repeat(1000) }, limits), {});
 });

@@ -14,9 +14,8 @@ import pytest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-import tracker
-from tracker import create_app
-from tracker.extensions import scheduler
+from tracker import create_app, instance_files
+from tracker import scheduler
 
 
 @pytest.fixture(autouse=True)
@@ -101,19 +100,19 @@ def test_every_setting_overridable_from_the_environment(monkeypatch, env_name, r
 def test_scheduler_off_from_environment_beats_development_default():
     assert config.DevelopmentConfig.SCHEDULER == "on"
     create_app("development")
-    assert not scheduler.running
+    assert not scheduler.is_running()
 
 
 def test_scheduler_on_starts_the_background_scheduler(monkeypatch):
     monkeypatch.setenv("TRACKER_SCHEDULER", "on")
     try:
         app = create_app("testing")
-        assert scheduler.running
+        assert scheduler.is_running()
         response = app.test_client().get("/healthz")
         assert response.get_json()["scheduler"] == "running"
     finally:
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
+        if scheduler.is_running():
+            scheduler.get_scheduler().shutdown(wait=False)
 
 
 def test_proxy_fix_wraps_the_app_when_asked(monkeypatch):
@@ -192,8 +191,8 @@ def test_secret_key_race_loser_uses_the_winners_key(tmp_path, monkeypatch):
         path.write_text("winner-key\n")
         real_link(src, dst)  # raises FileExistsError, as in a real race
 
-    monkeypatch.setattr(tracker.os, "link", link_after_someone_else)
-    assert tracker._instance_secret(path) == "winner-key"
+    monkeypatch.setattr(instance_files.os, "link", link_after_someone_else)
+    assert instance_files.instance_secret(path) == "winner-key"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
 
 

@@ -7,7 +7,8 @@ from flask_wtf.csrf import generate_csrf
 
 from tracker.auth import schemas, service
 from tracker.auth.limits import auth_limit, confirmed_limit, login_account_limit
-from tracker.extensions import db, erase_traces
+from tracker.database import erase_traces
+from tracker.extensions import db
 from tracker.listing import envelope, listed
 from tracker.openapi import Blueprint, server_rules
 

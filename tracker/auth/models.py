@@ -35,7 +35,7 @@ class User(UserMixin, db.Model):
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     red_flags_answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Raised by the database whenever any of this person's log data changes
-    # (tracker.versioning): caches of figures derived from it key on this number.
+    # (tracker.data_version): caches of figures derived from it key on this number.
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tokens: Mapped[list["ApiToken"]] = relationship(

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from tracker.auth.models import User
 from tracker.auth.service import user_for_token
 from tracker.errors import Unauthorized, wants_json
-from tracker.extensions import csrf, db, login_manager, reading_first
+from tracker.database import before_writing
+from tracker.extensions import csrf, db, login_manager
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -30,7 +31,7 @@ def _load_from_cookie(user_id: str) -> User | None:
     a rotated secret (sign-out, password change) or a deleted account matches no one."""
     if "Authorization" in request.headers or not user_id or len(user_id) > 64:
         return None
-    with reading_first():
+    with before_writing():
         return db.session.scalar(select(User).where(User.session_token == user_id))
 
 
@@ -39,7 +40,7 @@ def _load_from_header(_request) -> User | None:  # noqa: ANN001
     raw = bearer_token()
     if not raw:
         return None
-    with reading_first():
+    with before_writing():
         user = user_for_token(raw)
     if user is not None:
         g.bearer_token = raw  # a password change keeps this token alive

@@ -13,7 +13,8 @@ from tracker.auth.limits import (auth_limit, confirmed_limit, login_account_limi
                                  reset_account_limit)
 from tracker.auth.mail import mail_configured, send_reset_link
 from tracker.errors import DomainError
-from tracker.extensions import db, erase_traces
+from tracker.database import erase_traces
+from tracker.extensions import db
 from tracker.forms import blank_to_none, load_form
 
 bp = Blueprint("auth_pages", __name__)

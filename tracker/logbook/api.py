@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.json_answers import versioned_json
-from tracker.listing import envelope, listed, page_bounds
-from tracker.logbook import schemas, service
+from tracker.listing import Page, envelope, listed, page_bounds
+from tracker.logbook import checkins, schemas, sessions, stretches
 from tracker.openapi import Blueprint, server_rules
 
 blp = Blueprint("logbook_api", __name__, url_prefix="/api/v1", description="Log book")
@@ -29,7 +29,7 @@ CHECKIN_RULES = server_rules(
 STRETCH_RULES = server_rules("A slug you already use is a 409.")
 
 
-def page_out(page: service.Page) -> dict:
+def page_out(page: Page) -> dict:
     return listed(page.items, page.total, page.page, page.per_page)
 
 
@@ -57,13 +57,13 @@ class Stretches(MethodView):
 
     @blp.response(200, envelope(schemas.StretchSchema))
     def get(self):
-        return listed(service.visible_stretches(current_user))
+        return listed(stretches.visible_stretches(current_user))
 
     @blp.doc(**STRETCH_RULES)
     @blp.arguments(schemas.StretchCreateSchema)
     @blp.response(201, schemas.StretchSchema)
     def post(self, data):
-        stretch = service.create_custom_stretch(current_user, data)
+        stretch = stretches.create_custom_stretch(current_user, data)
         db.session.commit()
         return stretch
 
@@ -74,13 +74,13 @@ class StretchItem(MethodView):
 
     @blp.response(200, schemas.StretchSchema)
     def get(self, slug: str):
-        return service.stretch_by_slug(current_user, slug)
+        return stretches.stretch_by_slug(current_user, slug)
 
     @blp.arguments(schemas.StretchPatchSchema(partial=True))
     @blp.response(200, schemas.StretchSchema)
     def patch(self, data, slug: str):
         """Change a custom stretch of yours (built-ins: 403); the slug stays."""
-        stretch = service.update_custom_stretch(current_user, slug, data)
+        stretch = stretches.update_custom_stretch(current_user, slug, data)
         db.session.commit()
         return stretch
 
@@ -88,7 +88,7 @@ class StretchItem(MethodView):
     def delete(self, slug: str):
         """Remove a custom stretch of yours; one that sessions name is archived: it
         leaves the library and stays in those sessions."""
-        service.remove_custom_stretch(current_user, slug, utcnow())
+        stretches.remove_custom_stretch(current_user, slug, utcnow())
         db.session.commit()
 
 
@@ -100,14 +100,14 @@ class Sessions(MethodView):
     @blp.arguments(schemas.DateRangeArgs, location="query")
     @blp.response(200, envelope(schemas.SessionSchema))
     def get(self, args):
-        return _listing("sessions", SESSION_LIST, service.list_sessions, args)
+        return _listing("sessions", SESSION_LIST, sessions.list_sessions, args)
 
     @blp.doc(**SESSION_RULES)
     @blp.arguments(schemas.SessionCreateSchema)
     @blp.response(201, schemas.SessionSchema)
     @blp.alt_response(200, schema=schemas.SessionSchema, description="Replay of a known client_id")
     def post(self, data):
-        session, created = service.create_session(current_user, data, utcnow())
+        session, created = sessions.create_session(current_user, data, utcnow())
         db.session.commit()
         return session, 201 if created else 200
 
@@ -118,19 +118,19 @@ class SessionItem(MethodView):
 
     @blp.response(200, schemas.SessionSchema)
     def get(self, session_id: int):
-        return service.get_session(current_user, session_id)
+        return sessions.get_session(current_user, session_id)
 
     @blp.doc(**SESSION_RULES)
     @blp.arguments(schemas.SessionPatchSchema)
     @blp.response(200, schemas.SessionSchema)
     def patch(self, data, session_id: int):
-        session = service.update_session(current_user, session_id, data, utcnow())
+        session = sessions.update_session(current_user, session_id, data, utcnow())
         db.session.commit()
         return session
 
     @blp.response(204)
     def delete(self, session_id: int):
-        service.delete_session(current_user, session_id)
+        sessions.delete_session(current_user, session_id)
         db.session.commit()
 
 
@@ -142,14 +142,14 @@ class Checkins(MethodView):
     @blp.arguments(schemas.DateRangeArgs, location="query")
     @blp.response(200, envelope(schemas.CheckinSchema))
     def get(self, args):
-        return _listing("checkins", CHECKIN_LIST, service.list_checkins, args)
+        return _listing("checkins", CHECKIN_LIST, checkins.list_checkins, args)
 
     @blp.doc(**CHECKIN_RULES)
     @blp.arguments(schemas.CheckinCreateSchema)
     @blp.response(201, schemas.CheckinSchema)
     @blp.alt_response(200, schema=schemas.CheckinSchema, description="Replay of a known client_id")
     def post(self, data):
-        checkin, created = service.create_checkin(current_user, data, utcnow())
+        checkin, created = checkins.create_checkin(current_user, data, utcnow())
         db.session.commit()
         return checkin, 201 if created else 200
 
@@ -160,9 +160,9 @@ class CheckinItem(MethodView):
 
     @blp.response(200, schemas.CheckinSchema)
     def get(self, checkin_id: int):
-        return service.get_checkin(current_user, checkin_id)
+        return checkins.get_checkin(current_user, checkin_id)
 
     @blp.response(204)
     def delete(self, checkin_id: int):
-        service.delete_checkin(current_user, checkin_id)
+        checkins.delete_checkin(current_user, checkin_id)
         db.session.commit()

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.auth.models import User
 from tracker.domain import progression
-from tracker.logbook import service
+from tracker.logbook import checkins, sessions
 
 _NAMESPACE = uuid.UUID("6a1f8c2e-3b7d-4f0e-9c55-2d4b8e1a7f30")
 
@@ -45,7 +45,7 @@ def seed(user: User, days: int, now: dt.datetime, seed: int = 7,
         # Today's check-in before its usual hour happens now, so a seed run in the
         # small hours still ends today (the sessions do the same below).
         morning = min(dt.datetime.combine(day, dt.time(7, rng.randint(0, 50)), tz), now)
-        _, created = service.create_checkin(user, {
+        _, created = checkins.create_checkin(user, {
             "client_id": _client_id(user, "checkin", day), "recorded_at": morning,
             "score": round(min(10, pain + 1)), "context": "waking", "note": ""}, now)
         made_checkins += created
@@ -66,7 +66,7 @@ def seed(user: User, days: int, now: dt.datetime, seed: int = 7,
             {"stretch": "supine-hamstring", "side": affected_leg},
             {"stretch": "supine-hamstring", "side": other_leg},
         ]
-        _, created = service.create_session(user, {
+        _, created = sessions.create_session(user, {
             "client_id": _client_id(user, "session", day), "performed_at": when,
             "pain_before": round(pain), "pain_after": max(0, round(pain - rng.choice([0, 1, 1, 2]))),
             "notes": "", "entries": entries}, now)

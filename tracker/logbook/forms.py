@@ -1,17 +1,29 @@
 """The log form of the pages: one card per stretch, turned into the API's session
 shape (so the API schema validates it) and back again for editing.
 
-Form names: top-level fields are the API's (``pain_before``, ``pain_after``,
-``notes``, ``client_id``, ``performed_at``); stretch card ``i`` posts ``entries-i-stretch``,
-``entries-i-done``, ``entries-i-reps``, ``entries-i-hold_seconds``, ``entries-i-worse``,
-per-side stretches ``entries-i-sides`` (left/right) and angle stretches
-``entries-i-angle_left`` / ``entries-i-angle_right`` (or ``entries-i-angle_deg``), each
-with a hidden ``entries-i-angle_method_left`` / ``_right`` (or ``entries-i-angle_method``):
-"manual" when typed, "phone" when a phone measured it; sent as the entry's
-``angle_method`` with its angle.
+Form names. Top-level fields are the API's (``client_id``, ``performed_at``,
+``pain_before``, ``pain_after``, ``notes``). A stretch card's fields are named by the
+stretch's slug: ``entries[<slug>][<field>]``, e.g. ``entries[slr-strap][reps]`` (a slug
+is ``[a-z0-9]+(-[a-z0-9]+)*``, so no bracket can occur inside one). A card's fields:
 
-``labels`` and ``readable_errors`` name every field for people ("Lying hamstring
-stretch, left angle: enter 0 to 120°"), with ranges read from the API schemas.
+- ``done``: ticked, the card is sent as entries; unticked, it is left out;
+- ``reps``, ``hold_seconds``, ``worse``;
+- ``sides`` (a checkbox each for left and right) on a per-side stretch: one entry per
+  side ticked;
+- ``angle_left`` / ``angle_right`` (per leg) or ``angle_deg`` (a whole-body angle), each
+  with a hidden ``angle_method_left`` / ``angle_method_right`` / ``angle_method``:
+  "manual" when typed, "phone" when a phone measured it; sent as the entry's
+  ``angle_method`` with its angle.
+
+Every input's id is its name (a side's checkbox: ``entries[<slug>][sides]-left``), so
+an error keyed by a form name links to its field. An API error ``entries.<i>.<field>``
+is about entry i of the body built here, and that entry's ``stretch`` and ``side`` name
+its field (``form_name``): no card numbers to carry along. static/js/serialize.js builds
+the same body from the same names, for the offline queue.
+
+``readable_errors`` names every field for people ("Lying hamstring stretch, left angle:
+enter 0 to 120°"); ``LIMITS`` are the inputs' HTML limits. Both come from the API
+schemas.
 """
 from __future__ import annotations
 
@@ -21,17 +33,19 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
 
-from tracker.errors import DomainError
-from tracker.forms import range_rule, readable
+from tracker.forms import field_limits, range_rule, readable
 from tracker.logbook import schemas
 
 # Bounded lengths: a longer run of digits is no answer to any field here (and int()
-# refuses over 4300 digits); it stays text for the schema to refuse.
-_INT = re.compile(r"^-?\d{1,30}$")
-_NUM = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$")
-_CARD = re.compile(r"^entries-(\d+)-stretch$")
-# The page has a card per stretch in the library; no real form numbers past this.
-CARD_DIGITS = 4
+# refuses over 4300 digits); it stays text for the schema to refuse. ASCII digits only,
+# as static/js/serialize.js reads them.
+_INT = re.compile(r"^-?\d{1,30}$", re.ASCII)
+_NUM = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$", re.ASCII)
+# Any bracketed name is read (an unknown or over-long slug goes to the schema and the
+# service, which name the field); a name of another shape is no card's. Matched whole
+# (fullmatch: "$" would let a trailing newline through) and in ASCII, as JS does.
+_CARD_FIELD = re.compile(r"entries\[([^\[\]]+)\]\[(\w+)\]", re.ASCII)
+_API_ENTRY = re.compile(r"entries\.(\d{1,9})\.(\w+)", re.ASCII)
 
 
 def number(value: str | None):  # noqa: ANN202
@@ -60,8 +74,25 @@ def _local_datetime(value: str | None, timezone: str):  # noqa: ANN202
     return naive.isoformat()
 
 
-def session_payload(form: MultiDict, timezone: str, now: dt.datetime) -> tuple[dict, dict[int, int]]:
-    """(API body, map from entry index in the body to the stretch card index)."""
+def card_field(slug: str, field: str) -> str:
+    """A card's form name: ``entries[slr-strap][reps]``."""
+    return f"entries[{slug}][{field}]"
+
+
+def card_slug(name: str) -> str | None:
+    """The slug of the card a form name belongs to, or None for any other name."""
+    m = _CARD_FIELD.fullmatch(name)
+    return m.group(1) if m else None
+
+
+def posted_cards(form: MultiDict) -> list[str]:
+    """The slugs of the cards in a posted form, in the form's order."""
+    return list(dict.fromkeys(slug for key in form.keys() if (slug := card_slug(key))))
+
+
+def session_payload(form: MultiDict, timezone: str, now: dt.datetime) -> dict:
+    """The API's session body from the posted log form: one entry per ticked card,
+    or per side ticked on a per-side card."""
     payload: dict = {"client_id": form.get("client_id", "")}
     when = _local_datetime(form.get("performed_at"), timezone)
     payload["performed_at"] = when or now.isoformat()
@@ -71,75 +102,68 @@ def session_payload(form: MultiDict, timezone: str, now: dt.datetime) -> tuple[d
             payload[name] = value
     payload["notes"] = form.get("notes", "")
     entries: list[dict] = []
-    card_of: dict[int, int] = {}
-    cards = sorted({_card_number(m.group(1)) for key in form.keys() if (m := _CARD.match(key))})
-    for i in cards:
-        prefix = f"entries-{i}-"
-        if not form.get(prefix + "done"):
+    for slug in posted_cards(form):
+        def posted(field: str, slug: str = slug) -> str | None:
+            return form.get(card_field(slug, field))
+        if not posted("done"):
             continue
-        base = {"stretch": form.get(prefix + "stretch", ""), "worse": bool(form.get(prefix + "worse"))}
+        base = {"stretch": slug, "worse": bool(posted("worse"))}
         for name in ("reps", "hold_seconds"):
-            value = number(form.get(prefix + name))
+            value = number(posted(name))
             if value is not None:
                 base[name] = value
-        sides = form.getlist(prefix + "sides")
+        sides = form.getlist(card_field(slug, "sides"))
         if sides:
             for side in sides:
                 entry = {**base, "side": side}
-                _add_angle(entry, form, f"{prefix}angle_{side}", f"{prefix}angle_method_{side}")
-                card_of[len(entries)] = i
+                _add_angle(entry, posted(f"angle_{side}"), posted(f"angle_method_{side}"))
                 entries.append(entry)
         else:
-            _add_angle(base, form, prefix + "angle_deg", prefix + "angle_method")
-            card_of[len(entries)] = i
+            _add_angle(base, posted("angle_deg"), posted("angle_method"))
             entries.append(base)
     payload["entries"] = entries
-    return payload, card_of
+    return payload
 
 
-def _add_angle(entry: dict, form: MultiDict, angle_name: str, method_name: str) -> None:
+def _add_angle(entry: dict, angle_text: str | None, method_text: str | None) -> None:
     """A card's angle (one leg's, or the whole stretch's) and how it was measured, from
     its hidden method field; a method without an angle is dropped (the angle is what it
     qualifies), a blank one left to the service's default."""
-    angle = number(form.get(angle_name))
+    angle = number(angle_text)
     if angle is None:
         return
     entry["angle_deg"] = angle
-    method = (form.get(method_name) or "").strip()
+    method = (method_text or "").strip()
     if method:
         entry["angle_method"] = method
 
 
-# An entry's per-side field as the form names it: entries-i-angle_left, entries-i-sides.
+# An entry's field as a per-leg card names it.
 _SIDED = {"angle_deg": "angle_{side}", "angle_method": "angle_method_{side}"}
 
 
-def _card_number(digits: str) -> int:
-    """A card number from a field name; an absurd one (int() refuses more than 4300
-    digits) is a client error naming the field, not a crash."""
-    if len(digits) > CARD_DIGITS:
-        raise DomainError("The form names a stretch card that does not exist.",
-                          {"entries": ["Unknown stretch card."]})
-    return int(digits)
+def form_name(entry: dict, field: str) -> str:
+    """The form field that ``field`` of ``entry`` (an entry of the posted body) came
+    from: ``entries[<its stretch>][<field>]``, a leg's angle for a per-side entry."""
+    side = entry.get("side")
+    if field in _SIDED and side in ("left", "right"):
+        field = _SIDED[field].format(side=side)
+    elif field == "side":
+        field = "sides"
+    return card_field(str(entry.get("stretch", "")), field)
 
 
-def form_errors(errors: dict[str, list[str]], card_of: dict[int, int],
-                entries: list[dict] | None = None) -> dict[str, list[str]]:
-    """API error keys (``entries.3.reps``) to the form's names (``entries-1-reps``);
-    given the posted ``entries``, a per-side angle error lands on that leg's input."""
+def form_errors(errors: dict[str, list[str]], entries: list[dict]) -> dict[str, list[str]]:
+    """API error keys (``entries.3.reps``) as the form's names (``entries[cat-cow][reps]``),
+    read off the posted ``entries`` (the body's); the two legs of one card share it."""
     out: dict[str, list[str]] = {}
     for key, messages in errors.items():
-        m = re.match(r"^entries\.(\d+)\.(\w+)$", key)
-        if m and int(m.group(1)) in card_of:
-            index, field = int(m.group(1)), m.group(2)
-            side = (entries[index].get("side") if entries and index < len(entries) else None)
-            if field in _SIDED and side in ("left", "right"):
-                field = _SIDED[field].format(side=side)
-            elif field == "side":
-                field = "sides"
-            key = f"entries-{card_of[index]}-{field}"
+        m = _API_ENTRY.fullmatch(key)
+        if m and int(m.group(1)) < len(entries):
+            key = form_name(entries[int(m.group(1))], m.group(2))
         elif key == "entries":
-            messages = ["Tick at least one stretch you did."] if messages else messages
+            messages = ([f"Tick at most {LIMITS['entries']['maxlength']} stretches."] if entries
+                        else ["Tick at least one stretch you did."])
         out.setdefault(key, []).extend(messages)
     return out
 
@@ -163,33 +187,55 @@ def cards_from_session(session) -> dict[str, dict]:  # noqa: ANN001
 def cards_from_form(form: MultiDict) -> dict[str, dict]:
     """The posted values again, to re-show a form that had errors."""
     cards: dict[str, dict] = {}
-    for key in form.keys():
-        m = re.match(r"^entries-(\d+)-stretch$", key)
-        if not m:
-            continue
-        p = f"entries-{m.group(1)}-"
-        cards[form[key]] = {
-            "done": bool(form.get(p + "done")), "reps": form.get(p + "reps"),
-            "hold_seconds": form.get(p + "hold_seconds"), "worse": bool(form.get(p + "worse")),
-            "sides": form.getlist(p + "sides"),
-            "angles": {s: form.get(f"{p}angle_{s}") for s in ("left", "right", "both")
-                       if form.get(f"{p}angle_{s}")} | (
-                {"both": form.get(p + "angle_deg")} if form.get(p + "angle_deg") else {}),
-            "methods": {s: form.get(f"{p}angle_method_{s}") for s in ("left", "right")
-                        if form.get(f"{p}angle_method_{s}")} | (
-                {"both": form.get(p + "angle_method")} if form.get(p + "angle_method") else {}),
+    for slug in posted_cards(form):
+        def posted(field: str, slug: str = slug) -> str | None:
+            return form.get(card_field(slug, field))
+        angles = {s: posted(f"angle_{s}") for s in ("left", "right") if posted(f"angle_{s}")}
+        methods = {s: posted(f"angle_method_{s}") for s in ("left", "right")
+                   if posted(f"angle_method_{s}")}
+        if posted("angle_deg"):
+            angles["both"] = posted("angle_deg")
+        if posted("angle_method"):
+            methods["both"] = posted("angle_method")
+        cards[slug] = {
+            "done": bool(posted("done")), "reps": posted("reps"),
+            "hold_seconds": posted("hold_seconds"), "worse": bool(posted("worse")),
+            "sides": form.getlist(card_field(slug, "sides")), "angles": angles, "methods": methods,
         }
     return cards
 
 
 _ENTRY = schemas.EntrySchema().fields
-_SESSION = schemas.SessionPatchSchema().fields
+_SESSION = schemas.SessionCreateSchema().fields
+_CHECKIN = schemas.CheckinCreateSchema().fields
+_STRETCH = schemas.StretchCreateSchema().fields
+# The HTML limits of the log form's and the check-in's inputs (templates/logbook/log.html,
+# today.html); static/js/outbox.js reads them back from the inputs.
+LIMITS = {
+    "pain": field_limits(_SESSION["pain_before"]),
+    "reps": field_limits(_ENTRY["reps"]),
+    "hold_seconds": field_limits(_ENTRY["hold_seconds"]),
+    "angle": field_limits(_ENTRY["angle_deg"]),
+    "notes": field_limits(_SESSION["notes"]),
+    "entries": field_limits(_SESSION["entries"]),
+    "score": field_limits(_CHECKIN["score"]),
+    "note": field_limits(_CHECKIN["note"]),
+    "stretch_name": field_limits(_STRETCH["name"]),
+    "stretch_hold_seconds": field_limits(_STRETCH["hold_seconds"]),
+    "stretch_reps": field_limits(_STRETCH["reps"]),
+}
+
+
+def _choose(limits: dict) -> str:
+    return f"choose a number from {limits['min']} to {limits['max']}."
+
+
 _ANGLE = range_rule(_ENTRY["angle_deg"], "°")
 _METHOD = "measure it again, or type it."
 # Card field -> (words after the stretch's name, what is allowed).
 _CARD_FIELDS = {
     "done": ("done", None),
-    "stretch": ("stretch", None),
+    "stretch": (None, None),
     "reps": ("reps", range_rule(_ENTRY["reps"])),
     "hold_seconds": ("hold in seconds", range_rule(_ENTRY["hold_seconds"], " seconds")),
     "sides": ("sides", "tick left, right or both."),
@@ -201,42 +247,67 @@ _CARD_FIELDS = {
     "angle_method": ("angle", _METHOD),
     "worse": ("made my pain worse", None),
 }
-_PAIN = "choose a number from 0 to 10."
 SESSION_LABELS = {
-    "pain_before": ("Pain before", _PAIN),
-    "pain_after": ("Pain after", _PAIN),
+    "pain_before": ("Pain before", _choose(LIMITS["pain"])),
+    "pain_after": ("Pain after", _choose(LIMITS["pain"])),
     "performed_at": "When",
-    "notes": ("Notes", f"write at most {_SESSION['notes'].validators[0].max:,} characters."),
+    "notes": ("Notes", f"write at most {LIMITS['notes']['maxlength']:,} characters."),
     "client_id": "This session",
     "entries": "Stretches",
 }
+CHECKIN_LABELS = {
+    "score": ("Pain right now", _choose(LIMITS["score"])),
+    "context": ("When", "choose one of the answers."),
+    "note": ("Note", f"write at most {LIMITS['note']['maxlength']:,} characters."),
+    "recorded_at": "Time",
+    "client_id": ("Form", "reload the page and try again."),
+}
 
 
-def readable_errors(errors: dict[str, list[str]], names: list[str]) -> dict[str, str]:
-    """The log form's errors for people; ``names`` are the cards' stretch names in
-    card order. Ordered as the form is: pain before, cards, pain after, when, notes."""
+def _card_label(slug: str, field: str, names: dict[str, str]) -> tuple[str, str | None]:
+    """"Lying hamstring stretch, left angle" and its rule; a card the page does not
+    have (a tampering client's) is named by its slug, shortened."""
+    name = names.get(slug) or "“" + (slug if len(slug) <= 40 else slug[:40] + "…") + "”"
+    words, rule = _CARD_FIELDS.get(field, (field.replace("_", " "), None))
+    return (f"{name}, {words}" if words else name), rule
+
+
+def readable_errors(errors: dict[str, list[str]], names: dict[str, str]) -> dict[str, str]:
+    """The log form's errors for people; ``names`` maps the cards' slugs to their
+    stretch names, in card order. Ordered as the form is: pain before, cards, pain
+    after, when, notes."""
     labels: dict = dict(SESSION_LABELS)
+    for key in errors:
+        m = _CARD_FIELD.fullmatch(key)
+        if m:
+            labels[key] = _card_label(m.group(1), m.group(2), names)
     order = ["client_id", "pain_before", "entries"]
-    for i, name in enumerate(names):
-        for field, (words, rule) in _CARD_FIELDS.items():
-            labels[f"entries-{i}-{field}"] = (f"{name}, {words}", rule)
-            order.append(f"entries-{i}-{field}")
+    order += [card_field(slug, field) for slug in names for field in _CARD_FIELDS]
     order += ["pain_after", "performed_at", "notes"]
     return readable(errors, labels, order)
 
 
-def error_target(name: str) -> str:
+# A card field whose error links elsewhere: a hidden field to what it qualifies.
+_TARGETS = {"stretch": "done", "angle_method": "angle_deg", "angle_method_left": "angle_left",
+            "angle_method_right": "angle_right"}
+_SCALES = {"pain_before": "pain", "pain_after": "pain", "score": "score"}
+
+
+def error_target(name: str, first_card: str | None = None) -> str:
     """The id the error summary links to for a field: the input itself, or the first
-    of a group (a pain scale's 0, a card's left side)."""
-    if name in ("pain_before", "pain_after", "score"):
-        return f"{name}-0"
+    of a group (a pain scale's lowest score, a card's left side, the first card's tick
+    for "tick at least one")."""
+    if name in _SCALES:
+        return f"{name}-{LIMITS[_SCALES[name]]['min']}"
     if name == "entries":
-        return "entries-0-done"
-    if name.endswith("-sides"):
+        return card_field(first_card, "done") if first_card else name
+    m = _CARD_FIELD.fullmatch(name)
+    if not m:
+        return name
+    slug, field = m.groups()
+    if field == "sides":
         return name + "-left"
-    if name.endswith("-angle_method_left") or name.endswith("-angle_method_right"):
-        return name.replace("angle_method_", "angle_")
-    return name
+    return card_field(slug, _TARGETS.get(field, field))
 
 
 # The check-in picker's words, used wherever a check-in is shown.

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (JSON, CheckConstraint, Date, ForeignKey, Index, SmallInteger,
-                        String, Text, UniqueConstraint, text)
+from sqlalchemy import (JSON, CheckConstraint, Date, ForeignKey, Index, Select, SmallInteger,
+                        String, Text, UniqueConstraint, select, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
 from tracker.domain import safety
 from tracker.extensions import db
-from tracker.versioning import PersonalData
+from tracker.data_version import PersonalData
 
 
 class Stretch(PersonalData, db.Model):
@@ -115,8 +115,21 @@ class SessionEntry(PersonalData, db.Model):
     session: Mapped[StretchSession] = relationship(back_populates="entries")
     stretch: Mapped[Stretch] = relationship(lazy="selectin")
 
-    def _data_owner(self) -> int | None:
+    def data_owner(self) -> int | None:
         return self.session.user_id if self.session is not None else None
+
+    @classmethod
+    def owners_where(cls, whereclause) -> Select:  # noqa: ANN001
+        query = select(StretchSession.user_id).distinct().join(
+            cls, cls.session_id == StretchSession.id)
+        return query if whereclause is None else query.where(whereclause)
+
+    @classmethod
+    def owners_of_rows(cls, rows: list[dict]) -> Select:
+        if not all("session_id" in row for row in rows):
+            return cls.owners_where(None)
+        return select(StretchSession.user_id).where(
+            StretchSession.id.in_({row["session_id"] for row in rows}))
 
 
 class Checkin(PersonalData, db.Model):

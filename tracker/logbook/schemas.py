@@ -5,7 +5,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from tracker.schemas import ClientId, DumpSchema, StrictBoolean, StrictFloat, StrictInteger
+from tracker.schemas import ClientId, StrictBoolean, StrictFloat, StrictInteger
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NOTES_MAX = 2000
@@ -30,7 +30,7 @@ class EntrySchema(Schema):
     worse = StrictBoolean(metadata={"description": "this stretch increased pain"})
 
 
-class EntryOutSchema(DumpSchema, EntrySchema):
+class EntryOutSchema(EntrySchema):
     id = fields.Integer()
     stretch = fields.Function(lambda e: e.stretch.slug)
     stretch_name = fields.Function(lambda e: e.stretch.name)
@@ -55,13 +55,13 @@ class SessionCreateSchema(SessionPatchSchema):
                           validate=validate.Length(min=1, max=ENTRIES_MAX))
 
 
-class FlagSchema(DumpSchema):
+class FlagSchema(Schema):
     code = fields.String()
     message = fields.String()
     stretch = fields.String(allow_none=True)
 
 
-class SessionSchema(DumpSchema):
+class SessionSchema(Schema):
     id = fields.Integer()
     client_id = fields.String()
     performed_at = fields.AwareDateTime()
@@ -96,7 +96,7 @@ class CheckinCreateSchema(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=NOTE_MAX))
 
 
-class CheckinSchema(DumpSchema):
+class CheckinSchema(Schema):
     id = fields.Integer()
     client_id = fields.String()
     recorded_at = fields.AwareDateTime()
@@ -133,7 +133,7 @@ class StretchPatchSchema(StretchCreateSchema):
         exclude = ("slug",)
 
 
-class StretchSchema(DumpSchema):
+class StretchSchema(Schema):
     slug = fields.String()
     name = fields.String()
     spine = fields.String()

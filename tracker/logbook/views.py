@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from functools import partial
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -16,10 +17,10 @@ from tracker.db_types import utcnow
 from tracker.domain.clock import local_date
 from tracker.domain.entries import EARLIEST
 from tracker.domain.safety import RED_FLAGS
-from tracker.errors import DomainError, NotFound
+from tracker.errors import DomainError, Gone, Invalid
 from tracker.extensions import db
-from tracker.forms import blank_to_none, load_form, readable
-from tracker.logbook import forms, schemas, service
+from tracker.forms import blank_to_none, load_form, readable, validated
+from tracker.logbook import checkins, daily, forms, schemas, sessions, stretches, warning_signs
 
 bp = Blueprint("logbook_pages", __name__)
 
@@ -33,63 +34,44 @@ def _signed_in():
 @bp.context_processor
 def _page_helpers() -> dict:
     return {"context_words": forms.CONTEXT_WORDS, "error_target": forms.error_target,
-            "stretch_phrases": forms.stretch_phrases}
+            "form_limits": forms.LIMITS, "stretch_phrases": forms.stretch_phrases}
 
 
 @bp.get("/")
 def today():
-    summary = service.today(current_user, utcnow())
+    summary = daily.today(current_user, utcnow())
     return render_template("logbook/today.html", t=summary, new_client_id=str(uuid.uuid4()))
 
 
-def _card_errors(raw: dict[str, list[str]], posted: dict[int, str],
-                 index_of: dict[str, int]) -> dict[str, list[str]]:
-    """Posted card numbers to the numbers of the re-rendered form (matched by slug)."""
-    out: dict[str, list[str]] = {}
-    for key, messages in raw.items():
-        m = re.match(r"^entries-(\d+)-(\w+)$", key)
-        if m and posted.get(int(m.group(1))) in index_of:
-            key = f"entries-{index_of[posted[int(m.group(1))]]}-{m.group(2)}"
-        out.setdefault(key, []).extend(messages)
-    return out
-
-
-def _posted_cards(form) -> dict[int, str]:  # noqa: ANN001
-    return {int(m.group(1)): form[key] for key in form.keys()
-            if (m := re.match(r"^entries-(\d+)-stretch$", key))}
-
-
-def _log_context(session=None, cards=None, errors=None, client_id=None,  # noqa: ANN001
-                 posted=None):
+def _log_context(session=None, cards=None, errors=None, client_id=None):  # noqa: ANN001
     """Everything the log form needs: plan stretches first, then the rest; ``errors``
-    keyed by the posted form's names (``posted`` maps its card numbers to slugs)."""
+    keyed by the form's names (tracker.logbook.forms)."""
     now = utcnow()
-    figures = service.today_figures(current_user, now)
+    figures = daily.today_figures(current_user, now)
     plan_slugs = [s.slug for s in figures.plan]
-    stretches = list(service.library(current_user))
+    offered = list(stretches.library(current_user))
     if session:  # an archived stretch stays on the sessions that have it
-        stretches += list({e.stretch.slug: e.stretch for e in session.entries
-                           if e.stretch.archived_at is not None}.values())
+        offered += list({e.stretch.slug: e.stretch for e in session.entries
+                         if e.stretch.archived_at is not None}.values())
     used = {slug for slug, card in (cards or {}).items() if card.get("done")}
     wanted = request.args.getlist("stretch")
-    ordered = sorted(stretches, key=lambda s: (
+    ordered = sorted(offered, key=lambda s: (
         s.slug not in wanted, s.slug not in plan_slugs and s.slug not in used,
         plan_slugs.index(s.slug) if s.slug in plan_slugs else 99))
     primary = [s for s in ordered if s.slug in plan_slugs or s.slug in used or s.slug in wanted]
     more = [s for s in ordered if s not in primary]
-    index_of = {s.slug: i for i, s in enumerate(primary + more)}
-    errors = _card_errors(errors or {}, posted or {}, index_of)
-    error_cards = {int(m.group(1)) for key in errors
-                   if (m := re.match(r"^entries-(\d+)-", key))}
+    shown = primary + more
+    errors = errors or {}
     return {
-        "error_cards": error_cards, "notes_max": schemas.NOTES_MAX,
+        "error_cards": {slug for key in errors if (slug := forms.card_slug(key))},
+        "error_link": partial(forms.error_target, first_card=shown[0].slug if shown else None),
         "primary": primary, "more": more, "cards": cards or {},
-        "errors": forms.readable_errors(errors, [s.name for s in primary + more]),
-        "answered": service.red_flags_answered(current_user),
+        "errors": forms.readable_errors(errors, {s.slug: s.name for s in shown}),
+        "answered": warning_signs.red_flags_answered(current_user),
         "caution": figures.caution, "session": session,
         "client_id": client_id or (session.client_id if session else str(uuid.uuid4())),
         "performed_local": _local_minute(session.performed_at if session else now),
-        "red_flags": service.red_flags(current_user),
+        "red_flags": warning_signs.red_flags(current_user),
     }
 
 
@@ -99,28 +81,26 @@ def _local_minute(instant: dt.datetime) -> str:
 
 
 def _save(form, session=None):  # noqa: ANN001
-    """Validate the posted form with the API schema and save; (session, errors)."""
+    """Validate the posted form with the API schema and save; (session, errors keyed
+    by the form's names). Only what a person can put right on the form comes back as
+    errors (a refused value, a replayed deleted session); anything else (a session
+    gone meanwhile, a fault) goes to the app's error handlers."""
     now = utcnow()
-    payload, card_of = forms.session_payload(form, current_user.timezone, now)
+    payload = forms.session_payload(form, current_user.timezone, now)
     schema = schemas.SessionPatchSchema() if session else schemas.SessionCreateSchema()
     if session:
         payload.pop("client_id", None)
         if form.get("performed_at") == _local_minute(session.performed_at):
             del payload["performed_at"]  # unchanged: keep the stored seconds
-    data, errors = load_form(schema, payload)
-    if errors:
-        return None, forms.form_errors(errors, card_of, payload["entries"])
     try:
+        data = validated(schema, payload)
         if session:
-            saved = service.update_session(current_user, session.id, data, now)
+            saved = sessions.update_session(current_user, session.id, data, now)
         else:
-            saved, _created = service.create_session(current_user, data, now)
-    except DomainError as err:
-        if isinstance(err, NotFound):
-            raise
+            saved, _created = sessions.create_session(current_user, data, now)
+    except (Invalid, Gone) as err:
         db.session.rollback()
-        return None, forms.form_errors(err.fields or {"_schema": [err.message]}, card_of,
-                                       payload["entries"])
+        return None, forms.form_errors(err.fields or {"_schema": [err.message]}, payload["entries"])
     db.session.commit()
     return saved, {}
 
@@ -132,29 +112,27 @@ def log_session():
         if saved:
             return redirect(url_for(".session_detail", session_id=saved.id, saved=1))
         ctx = _log_context(cards=forms.cards_from_form(request.form), errors=errors,
-                           client_id=request.form.get("client_id"),
-                           posted=_posted_cards(request.form))
+                           client_id=request.form.get("client_id"))
         return render_template("logbook/log.html", **ctx), 422
     return render_template("logbook/log.html", **_log_context())
 
 
 @bp.get("/sessions/<int:session_id>")
 def session_detail(session_id: int):
-    session = service.get_session(current_user, session_id)
+    session = sessions.get_session(current_user, session_id)
     return render_template("logbook/session.html", s=session, saved=bool(request.args.get("saved")),
-                           caution=service.caution_slugs(current_user),
+                           caution=stretches.caution_slugs(current_user),
                            names={e.stretch.slug: e.stretch.name for e in session.entries})
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 def edit_session(session_id: int):
-    session = service.get_session(current_user, session_id)
+    session = sessions.get_session(current_user, session_id)
     if request.method == "POST":
         saved, errors = _save(request.form, session)
         if saved:
             return redirect(url_for(".session_detail", session_id=saved.id, saved=1))
-        ctx = _log_context(session, forms.cards_from_form(request.form), errors,
-                           posted=_posted_cards(request.form))
+        ctx = _log_context(session, forms.cards_from_form(request.form), errors)
         return render_template("logbook/log.html", **ctx), 422
     return render_template("logbook/log.html",
                            **_log_context(session, forms.cards_from_session(session)))
@@ -163,18 +141,13 @@ def edit_session(session_id: int):
 @bp.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
 def delete_session(session_id: int):
     """GET asks first (works without JavaScript); POST deletes."""
-    session = service.get_session(current_user, session_id)
+    session = sessions.get_session(current_user, session_id)
     if request.method == "GET":
         return render_template("logbook/confirm_delete.html", what="session", s=session,
                                back=url_for(".session_detail", session_id=session_id))
-    service.delete_session(current_user, session.id)
+    sessions.delete_session(current_user, session.id)
     db.session.commit()
     return redirect(url_for(".history", deleted="session"))
-
-
-CHECKIN_LABELS = {"score": ("Pain right now", "choose a number from 0 to 10."),
-                  "context": ("When", "choose one of the answers."),
-                  "recorded_at": "Time", "client_id": ("Form", "reload the page and try again.")}
 
 
 @bp.post("/checkins")
@@ -185,25 +158,27 @@ def add_checkin():
     payload = blank_to_none(request.form.to_dict())
     payload["score"] = forms.number(payload.get("score"))
     payload.setdefault("recorded_at", utcnow().isoformat())
-    data, errors = load_form(schemas.CheckinCreateSchema(), blank_to_none(payload))
-    if errors:
-        summary = service.today(current_user, utcnow())
+    try:
+        data = validated(schemas.CheckinCreateSchema(), blank_to_none(payload))
+        checkins.create_checkin(current_user, data, utcnow())
+    except (Invalid, Gone) as err:  # what the form can show; anything else is no form's
+        db.session.rollback()
+        errors = err.fields or {"_schema": [err.message]}
         return render_template(
-            "logbook/today.html", t=summary,
-            checkin_errors=readable(errors, CHECKIN_LABELS, ["score", "context"]),
+            "logbook/today.html", t=daily.today(current_user, utcnow()),
+            checkin_errors=readable(errors, forms.CHECKIN_LABELS, ["score", "context", "note"]),
             new_client_id=request.form.get("client_id") or str(uuid.uuid4())), 422
-    service.create_checkin(current_user, data, utcnow())
     db.session.commit()
     return redirect(url_for(".today", checked_in=1))
 
 
 @bp.route("/checkins/<int:checkin_id>/delete", methods=["GET", "POST"])
 def delete_checkin(checkin_id: int):
-    checkin = service.get_checkin(current_user, checkin_id)
+    checkin = checkins.get_checkin(current_user, checkin_id)
     if request.method == "GET":
         return render_template("logbook/confirm_delete.html", what="check-in", c=checkin,
                                back=url_for(".history", to=checkin.local_date.isoformat()))
-    service.delete_checkin(current_user, checkin.id)
+    checkins.delete_checkin(current_user, checkin.id)
     db.session.commit()
     return redirect(url_for(".history", deleted="check-in"))
 
@@ -221,28 +196,28 @@ def history():
     # Nothing is logged before FIRST_DAY; clamping keeps the date sums below in range.
     date_to = max(data.get("to") or today_local, FIRST_DAY)
     date_from = max(data.get("from_") or date_to - dt.timedelta(days=HISTORY_DAYS - 1), FIRST_DAY)
-    sessions = service.list_sessions(current_user, date_from, date_to, 1, 500).items
-    checkins = service.list_checkins(current_user, date_from, date_to, 1, 500).items
-    items = sorted([("session", s.local_date, s.performed_at, s) for s in sessions] +
-                   [("checkin", c.local_date, c.recorded_at, c) for c in checkins],
+    logged = sessions.list_sessions(current_user, date_from, date_to, 1, 500).items
+    scores = checkins.list_checkins(current_user, date_from, date_to, 1, 500).items
+    items = sorted([("session", s.local_date, s.performed_at, s) for s in logged] +
+                   [("checkin", c.local_date, c.recorded_at, c) for c in scores],
                    key=lambda x: (x[1], x[2]), reverse=True)
     days = [(day, list(group)) for day, group in groupby(items, key=lambda x: x[1])]
     tz = ZoneInfo(current_user.timezone)
     return render_template("logbook/history.html", days=days, tz=tz, date_from=date_from,
                            date_to=date_to, earlier=date_from - dt.timedelta(days=1),
-                           any_earlier=service.logged_before(current_user, date_from))
+                           any_earlier=sessions.logged_before(current_user, date_from))
 
 
-@bp.get("/stretches")
-def stretches():
-    return render_template("logbook/stretches.html", stretches=service.visible_stretches(current_user),
-                           caution=service.caution_slugs(current_user))
+@bp.get("/stretches", endpoint="stretches")
+def stretch_library():
+    return render_template("logbook/stretches.html", stretches=stretches.visible_stretches(current_user),
+                           caution=stretches.caution_slugs(current_user))
 
 
 @bp.get("/stretches/<slug>")
 def stretch(slug: str):
-    return render_template("logbook/stretch.html", s=service.stretch_by_slug(current_user, slug),
-                           caution=service.caution_slugs(current_user))
+    return render_template("logbook/stretch.html", s=stretches.stretch_by_slug(current_user, slug),
+                           caution=stretches.caution_slugs(current_user))
 
 
 STRETCH_FIELDS = ["name", "spine", "hold_seconds", "reps", "per_side", "measures_angle",
@@ -266,9 +241,9 @@ def _stretch_form(stretch=None):  # noqa: ANN001
         if not errors:
             try:
                 if stretch:
-                    saved = service.update_custom_stretch(current_user, stretch.slug, data)
+                    saved = stretches.update_custom_stretch(current_user, stretch.slug, data)
                 else:
-                    saved = service.create_custom_stretch(current_user, data)
+                    saved = stretches.create_custom_stretch(current_user, data)
             except DomainError as err:
                 if err.status in (403, 404):
                     raise
@@ -297,17 +272,17 @@ def new_stretch():
 
 @bp.route("/stretches/<slug>/edit", methods=["GET", "POST"])
 def edit_stretch(slug: str):
-    return _stretch_form(service.own_stretch(current_user, slug))
+    return _stretch_form(stretches.own_stretch(current_user, slug))
 
 
 @bp.route("/stretches/<slug>/remove", methods=["GET", "POST"])
 def remove_stretch(slug: str):
     """GET asks first; POST removes (archives it when sessions name it)."""
-    stretch = service.own_stretch(current_user, slug)
+    stretch = stretches.own_stretch(current_user, slug)
     if request.method == "GET":
         return render_template("logbook/confirm_delete.html", what="stretch", st=stretch,
                                back=url_for(".stretch", slug=slug))
-    archived = service.remove_custom_stretch(current_user, slug, utcnow())
+    archived = stretches.remove_custom_stretch(current_user, slug, utcnow())
     db.session.commit()
     return redirect(url_for(".stretches", removed="archived" if archived else "deleted"))
 
@@ -317,7 +292,7 @@ def safety_check():
     outcome = None
     if request.method == "POST":
         try:
-            outcome = service.record_red_flags(current_user, request.form.getlist("red_flags"),
+            outcome = warning_signs.record_red_flags(current_user, request.form.getlist("red_flags"),
                                                utcnow(), bool(request.form.get("none_apply")))
         except DomainError as err:
             db.session.rollback()
@@ -331,7 +306,7 @@ def safety_check():
             # Sent here by the log form's "answer the check first": go back to it.
             back = ".log_session" if request.args.get("next") == "log" else ".today"
             return redirect(url_for(back))
-    answered = service.red_flags_answered(current_user)
+    answered = warning_signs.red_flags_answered(current_user)
     return render_template("logbook/safety.html", flags=RED_FLAGS, errors={}, outcome=outcome,
                            first=bool(request.args.get("first")),
                            ticked=current_user.red_flags or [],

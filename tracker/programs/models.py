@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db_types import UTCDateTime, utcnow
 from tracker.extensions import db
-from tracker.versioning import PersonalData
+from tracker.data_version import PersonalData
 
 
 class Program(PersonalData, db.Model):

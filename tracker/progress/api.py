@@ -1,7 +1,7 @@
 """GET /api/v1/progress?days=N: the figures behind the charts. The answer carries an
 ETag (a hash of the body); a request whose If-None-Match matches it gets a 304.
 Answers are cached per worker process under the person's data version, so a cached
-answer is never stale (``tracker.versioning``)."""
+answer is never stale (``tracker.person_caches``)."""
 from __future__ import annotations
 
 from flask_login import current_user, login_required

@@ -99,8 +99,8 @@ def _num(value):  # noqa: ANN001, ANN202
 
 def dump_progress(p) -> dict:  # noqa: ANN001
     """``ProgressSchema().dump(p)``, written out by hand for the long per-day lists
-    (a year is ~1,500 small objects, where marshmallow's per-field machinery costs more
-    than the database). The schema stays the contract and the OpenAPI document; a test
+    (a year of days makes many small objects, where marshmallow's per-field machinery
+    costs more than the database). The schema stays the contract and the OpenAPI document; a test
     proves the two give the same JSON."""
     t = p.trend
     program = p.program

@@ -16,9 +16,10 @@ from tracker.auth.models import User
 from tracker.domain import adherence, pain, progression, safety
 from tracker.domain.clock import local_date
 from tracker.extensions import db
+from tracker.logbook.daily import current_streak
 from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
 from tracker.programs import service as programs
-from tracker.versioning import cached_for
+from tracker.person_caches import cached_for
 
 DAYS_MIN, DAYS_MAX, DAYS_DEFAULT = 7, 730, 30
 
@@ -161,7 +162,7 @@ def progress(user: User, days: int, now: dt.datetime) -> Progress:
     week_from = pain.current_window(today)[0]
     sessions_7d = sum(n for d, n in per_day.items() if d >= week_from)
     adh = Adherence(
-        current_streak=adherence.current_streak(session_days, today),
+        current_streak=current_streak(user, today),
         longest_streak=adherence.longest_streak(session_days),
         days_logged=len(in_window), sessions_7d=sessions_7d or 0,
         calendar=[{"date": d, "logged": logged}

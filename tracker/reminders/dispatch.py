@@ -7,7 +7,8 @@ inserted and committed before anything is sent, so a second claim of the same
 occurrence fails and is dropped. Due reminders are moved on with an UPDATE guarded by
 the values read, and are locked while claimed: on PostgreSQL by ``FOR UPDATE SKIP
 LOCKED`` (dispatchers split the work instead of queueing), on SQLite by the write
-lock every transaction takes at BEGIN (see tracker/extensions.py).
+lock, which a transaction outside a reading request takes at its BEGIN IMMEDIATE
+(see tracker/database.py).
 
 A crash between claim and send leaves a ``pending`` row: that occurrence is lost
 rather than sent twice (at most once, by design).
@@ -26,7 +27,7 @@ from tracker.domain import schedule
 from tracker.domain.clock import local_date
 from tracker.extensions import db
 from tracker.logbook.models import StretchSession
-from tracker.reminders import payload as texts, service
+from tracker.reminders import payload, service
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
 from tracker.reminders.push import Message, Sender
 
@@ -46,7 +47,9 @@ class Report:
 
 @dataclass(frozen=True)
 class _Claim:
-    """A claimed occurrence that needs a push (plain values: rows expire on commit)."""
+    """A claimed occurrence that needs a push. Plain values, not the rows: ``_send``
+    reads them after rolling the session back, which expires every loaded row, and
+    reading a row's attribute then would start a new transaction to reload it."""
 
     delivery_id: int
     reminder_id: int
@@ -56,7 +59,9 @@ class _Claim:
 
 
 def dispatch_due(now: dt.datetime, sender: Sender | None = None, batch: int = BATCH) -> Report:
-    """Deliver every occurrence due at ``now`` (aware) at most once; commits."""
+    """Deliver the occurrences due at ``now`` (aware), each at most once, ``batch``
+    reminders at a time and at most MAX_BATCHES batches (the next run takes the
+    rest); commits."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     sender = sender or service.sender()
@@ -199,8 +204,8 @@ def _send(claims: list[_Claim], now: dt.datetime, sender: Sender, report: Report
     targets = service.programme_targets([(c.user_id, c.day) for c in claims])
     for n, claim in enumerate(claims):
         target = targets[(claim.user_id, claim.day)]
-        data = texts.payload(
-            reminder_id=claim.reminder_id, body=texts.body_text(claim.message, target),
+        data = payload.payload(
+            reminder_id=claim.reminder_id, body=payload.body_text(claim.message, target),
             tag=f"reminder-{claim.reminder_id}",
             snooze=service.snooze_token(claim.user_id, claim.reminder_id))
         for device in service.targets_of(devices.get(claim.user_id, [])):
@@ -234,8 +239,9 @@ def _send(claims: list[_Claim], now: dt.datetime, sender: Sender, report: Report
 
 
 def prune(now: dt.datetime) -> tuple[int, int]:
-    """Maintenance: delete delivery rows older than DELIVERY_KEEP_DAYS and devices
-    that failed 10 times in a row with no success for 30 days; (deliveries, devices)."""
+    """Maintenance: delete delivery rows older than DELIVERY_KEEP_DAYS (except those
+    still ``pending``) and devices at least 30 days old that failed 10 times in a row
+    with no success for 30 days; commits; (deliveries, devices) deleted."""
     keep = dt.timedelta(days=int(current_app.config["DELIVERY_KEEP_DAYS"]))
     old = db.session.execute(delete(ReminderDelivery).where(
         ReminderDelivery.created_at < now - keep, ReminderDelivery.status != "pending"))

@@ -6,7 +6,7 @@
 
 Each job runs inside an app context and records its tick in ``scheduler_heartbeat``
 (read by /healthz). ``add_jobs`` is idempotent; the scheduler object itself lives in
-tracker.extensions and is started only by a serving process with TRACKER_SCHEDULER=on,
+tracker.scheduler and is started only by a serving process with TRACKER_SCHEDULER=on,
 or by ``flask scheduler run``.
 """
 from __future__ import annotations
@@ -81,10 +81,10 @@ def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     """Give the process's scheduler our jobs when this process will run it."""
-    from tracker.extensions import scheduler, scheduler_wanted
+    from tracker import scheduler
 
-    if scheduler_wanted(app):
-        add_jobs(scheduler, app)
+    if scheduler.wanted(app):
+        add_jobs(scheduler.get_scheduler(), app)
 
 
 def last_tick() -> str | None:

@@ -15,7 +15,6 @@ import base64
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -72,13 +71,6 @@ def load_keys(private_key: str, public_key: str | None = None) -> VapidKeys:
         raise ValueError("TRACKER_VAPID_PUBLIC_KEY does not belong to TRACKER_VAPID_PRIVATE_KEY")
     raw = vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
     return VapidKeys(b64url(raw), derived)
-
-
-def instance_keys(folder: Path, make_file) -> VapidKeys:  # noqa: ANN001
-    """The instance folder's key pair, made once (atomically, so concurrent first
-    starts agree): ``make_file(path, factory)`` is tracker's instance-secret writer."""
-    private = make_file(folder / "vapid_private_key", lambda: generate_keys().private_key)
-    return load_keys(private)
 
 
 # ---------------------------------------------------------------- sending

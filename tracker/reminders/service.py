@@ -19,9 +19,11 @@ from tracker.domain import progression, push_endpoints, schedule
 from tracker.errors import Conflict, Invalid, NotFound, Unauthorized
 from tracker.extensions import db
 from tracker.programs.service import active_programs, current_program
-from tracker.reminders import payload as texts
+from tracker.instance_files import instance_secret
+from tracker.reminders import payload
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
-from tracker.reminders.push import JwtCache, Message, Policy, Sender, Target, VapidKeys, load_keys
+from tracker.reminders.push import (JwtCache, Message, Policy, Sender, Target, VapidKeys,
+                                    generate_keys, load_keys)
 
 SNOOZE_TOKEN_MAX_AGE = 24 * 3600
 
@@ -30,17 +32,15 @@ SNOOZE_TOKEN_MAX_AGE = 24 * 3600
 
 def vapid_keys(app: Flask | None = None) -> VapidKeys:
     """The configured key pair, else the instance folder's (made on first use)."""
-    app = app or current_app._get_current_object()
+    app = app or current_app
     keys = app.extensions.get("reminders.vapid")
     if keys is None:
         private = app.config.get("VAPID_PRIVATE_KEY")
         if private:
             keys = load_keys(private, app.config.get("VAPID_PUBLIC_KEY"))
         else:
-            from tracker import _instance_secret
-            from tracker.reminders.push import generate_keys
-            raw = _instance_secret(Path(app.instance_path) / "vapid_private_key",
-                                   lambda: generate_keys().private_key)
+            raw = instance_secret(Path(app.instance_path) / "vapid_private_key",
+                                  lambda: generate_keys().private_key)
             keys = load_keys(raw)
         app.extensions["reminders.vapid"] = keys
     return keys
@@ -56,7 +56,7 @@ def policy(app: Flask) -> Policy:
 
 def sender(app: Flask | None = None) -> Sender:
     """The app's sender: its JWT cache lives as long as the app."""
-    app = app or current_app._get_current_object()
+    app = app or current_app
     found = app.extensions.get("reminders.sender")
     if found is None:
         found = Sender(JwtCache(vapid_keys(app), app.config["VAPID_SUBJECT"]), policy(app))
@@ -165,8 +165,8 @@ def send_test(user: User, now: dt.datetime) -> list[dict]:
     rows = subscriptions(user)
     if not rows:
         raise Conflict("No device is subscribed yet: enable notifications first.")
-    data = texts.payload(reminder_id=None, title="Backstretch test",
-                         body="Notifications work on this device.", tag="test", url="/reminders")
+    data = payload.payload(reminder_id=None, title="Backstretch test",
+                           body="Notifications work on this device.", tag="test", url="/reminders")
     results = sender().send([Message(t, data, topic="test") for t in targets_of(rows)])
     record_results(results, now)
     return [r.as_dict() for r in results]
@@ -175,15 +175,12 @@ def send_test(user: User, now: dt.datetime) -> list[dict]:
 # ---------------------------------------------------------------- reminders
 
 
-def _get(user: User, reminder_id: int) -> Reminder:
+def get_reminder(user: User, reminder_id: int) -> Reminder:
     found = db.session.scalar(select(Reminder).where(
         Reminder.id == reminder_id, Reminder.user_id == user.id))
     if found is None:
         raise NotFound("No such reminder.")
     return found
-
-
-get_reminder = _get
 
 
 def reminders(user: User) -> list[Reminder]:
@@ -214,7 +211,7 @@ def create_reminder(user: User, data: dict, now: dt.datetime) -> Reminder:
 
 
 def update_reminder(user: User, reminder_id: int, data: dict, now: dt.datetime) -> Reminder:
-    reminder = _get(user, reminder_id)
+    reminder = get_reminder(user, reminder_id)
     for key, value in data.items():
         setattr(reminder, key, value)
     if reminder.timezone is None:
@@ -224,11 +221,11 @@ def update_reminder(user: User, reminder_id: int, data: dict, now: dt.datetime) 
 
 
 def delete_reminder(user: User, reminder_id: int) -> None:
-    db.session.delete(_get(user, reminder_id))
+    db.session.delete(get_reminder(user, reminder_id))
 
 
 def snooze(user: User, reminder_id: int, minutes: int, now: dt.datetime) -> Reminder:
-    reminder = _get(user, reminder_id)
+    reminder = get_reminder(user, reminder_id)
     if not reminder.enabled:
         raise Conflict("This reminder is switched off.", {"enabled": ["Switch it on to snooze it."]})
     # Whole minutes, so the snooze's delivery key (to the minute) is unique.
@@ -269,22 +266,22 @@ def snooze_by_token(token: str, minutes: int, now: dt.datetime) -> Reminder:
 # ---------------------------------------------------------------- programme hook
 
 
-def _target(program, day: dt.date) -> texts.Target | None:  # noqa: ANN001 - Program | None
+def _target(program, day: dt.date) -> payload.Target | None:  # noqa: ANN001 - Program | None
     band = program and progression.band_on(program.start_date, program.length_days, day)
     if not band:
         return None
-    return texts.Target(day=progression.day_number(program.start_date, day),
-                        length=program.length_days, low=band.low, high=band.high)
+    return payload.Target(day=progression.day_number(program.start_date, day),
+                          length=program.length_days, low=band.low, high=band.high)
 
 
-def programme_target(user_id: int, day: dt.date) -> texts.Target | None:
+def programme_target(user_id: int, day: dt.date) -> payload.Target | None:
     """The target of the person's running SLR programme on their local ``day``
     ("Day 4 of 10: aim for 38–53°" in the reminder), or None when no programme is
     running or ``day`` is outside it."""
     return _target(current_program(user_id), day)
 
 
-def programme_targets(wanted: list[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], texts.Target | None]:
+def programme_targets(wanted: list[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], payload.Target | None]:
     """``programme_target`` for many (user_id, day) pairs with one query per 500
     people (the dispatcher's batch)."""
     programs = active_programs(sorted({user_id for user_id, _day in wanted}))

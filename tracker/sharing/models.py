@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.domain import shares as rules
+from tracker.domain import shares
 from tracker.extensions import db
 
 
@@ -27,4 +27,4 @@ class Share(db.Model):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     def status(self, now: dt.datetime) -> str:
-        return rules.status(self.expires_at, self.revoked_at, now)
+        return shares.status(self.expires_at, self.revoked_at, now)

@@ -1,5 +1,6 @@
-"""Schemas of the sharing API: share links, export query, and the import file (whose
-sessions, check-ins and stretches are checked by the log book's own schemas)."""
+"""Schemas of the sharing API: share links, the report and export queries, the import
+summary, and the import file's envelope (each section's own schema comes from its
+feature's transfer module, through tracker/sharing/sections.py)."""
 from __future__ import annotations
 
 from functools import cache
@@ -7,22 +8,14 @@ from functools import cache
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from tracker.domain import report, shares
-from tracker.domain.safety import RED_FLAG_KEYS
-from tracker.logbook.schemas import (SLUG_RE, CheckinCreateSchema, SessionCreateSchema,
-                                     StretchCreateSchema)
-from tracker.schemas import ClientId, StrictInteger
+from tracker.schemas import StrictInteger
+from tracker.sharing.sections import SECTIONS
 
 FORMAT_VERSION = 1
 LABEL_MAX = 80
-# Rows per section of an import file; the body-size limit bites long before this.
-SECTION_MAX = 100_000
 
 Days = lambda **kw: StrictInteger(  # noqa: E731
     validate=validate.Range(report.REPORT_DAYS_MIN, report.REPORT_DAYS_MAX), **kw)
-
-
-def section_length() -> validate.Validator:
-    return validate.Length(max=SECTION_MAX)
 
 
 # ---------------------------------------------------------------- share links
@@ -67,31 +60,6 @@ class ExportArgs(Schema):
 # ---------------------------------------------------------------- import file
 
 
-class StretchImportSchema(StretchCreateSchema):
-    slug = fields.String(required=True, validate=[validate.Length(min=1, max=60), validate.Regexp(
-        SLUG_RE, error="Use lower-case letters, digits and single hyphens.")])
-
-
-class SessionImportSchema(SessionCreateSchema):
-    local_date = fields.Date()
-
-
-class CheckinImportSchema(CheckinCreateSchema):
-    local_date = fields.Date()
-
-
-class DeletedImportSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(("stretch_session", "checkin")))
-    client_id = ClientId(required=True)
-    deleted_at = fields.AwareDateTime(required=True)
-
-
-class RedFlagsImportSchema(Schema):
-    items = fields.List(fields.String(validate=validate.OneOf(sorted(RED_FLAG_KEYS))),
-                        required=True, validate=validate.Length(max=len(RED_FLAG_KEYS)))
-    answered_at = fields.AwareDateTime(allow_none=True)
-
-
 class ExportUserSchema(Schema):
     """Who the file came from; shown back, never applied to the importing account."""
 
@@ -110,8 +78,6 @@ class ImportSummarySchema(Schema):
 @cache
 def import_schema() -> type[Schema]:
     """The import file's schema: the envelope plus one field per registered section."""
-    from tracker.sharing.sections import SECTIONS
-
     return Schema.from_dict({
         "format_version": StrictInteger(required=True, validate=validate.Equal(
             FORMAT_VERSION, error=f"This server reads format_version {FORMAT_VERSION}.")),

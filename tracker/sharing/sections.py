@@ -1,24 +1,31 @@
-"""The registry of export/import sections: each feature contributes one entry per
-top-level key of the JSON export, ``(key, field, export_fn, import_fn, csv_fn)``.
+"""The registry of export/import sections: one entry per top-level key of the JSON
+export, ``Section(key, field, export, import_, csv)``, each from its feature's
+transfer module.
 
-``field`` is the marshmallow field that validates the key's value on import (reusing
-the feature's own API schemas), ``export_fn(user)`` gives the JSON-ready value,
-``import_fn(run, value)`` writes it back (see ``importer.ImportRun``), ``csv_fn(user)``
-optionally adds CSV files to the zip export. Import runs the sections in this order,
-so what others refer to (custom stretches, tombstones) comes first.
-"""
+``field`` is the marshmallow field that checks the key's value on import (built from
+the feature's import schema), ``export(user)`` gives the JSON-ready value,
+``import_(run, value)`` writes it back (``run`` is an ``importer.ImportRun``), and
+``csv(user)``, where there is one, gives the section's files of the CSV zip. Import
+runs the sections in this order, so what others refer to (custom stretches,
+tombstones) comes first."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import Schema, fields, validate
 
 from tracker.auth.models import User
+# Three modules named ``transfer``: each is named after its feature here.
+from tracker.logbook import transfer as logbook
 from tracker.programs import transfer as programs
 from tracker.reminders import transfer as reminders
-from tracker.sharing import export, importer, schemas
+from tracker.sharing.csv_zip import Table
+from tracker.sharing.importer import ImportRun
+
+# Rows per section of an import file; the body-size limit bites long before this.
+SECTION_MAX = 100_000
 
 
 @dataclass(frozen=True)
@@ -26,29 +33,31 @@ class Section:
     key: str
     field: fields.Field
     export: Callable[[User], Any]
-    import_: Callable[[importer.ImportRun, Any], None]
-    csv: Callable[[User], dict[str, export.Table]] | None = None
+    import_: Callable[[ImportRun, Any], None]
+    csv: Callable[[User], dict[str, Table]] | None = None
 
 
-def _listed(schema: type) -> fields.Field:
+def _listed(schema: type[Schema]) -> fields.Field:
     return fields.List(fields.Nested(schema), load_default=list,
-                       validate=schemas.section_length())
+                       validate=validate.Length(max=SECTION_MAX))
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("stretches", _listed(schemas.StretchImportSchema), export.custom_stretches,
-            importer.stretches),
-    Section("deleted", _listed(schemas.DeletedImportSchema), export.deleted, importer.deleted),
-    Section("sessions", _listed(schemas.SessionImportSchema), export.sessions, importer.sessions,
-            export.csv_tables),
-    Section("checkins", _listed(schemas.CheckinImportSchema), export.checkins, importer.checkins),
+    Section("stretches", _listed(logbook.StretchImportSchema), logbook.export_stretches,
+            logbook.import_stretches),
+    Section("deleted", _listed(logbook.DeletedImportSchema), logbook.export_deleted,
+            logbook.import_deleted),
+    Section("sessions", _listed(logbook.SessionImportSchema), logbook.export_sessions,
+            logbook.import_sessions, logbook.csv_tables),
+    Section("checkins", _listed(logbook.CheckinImportSchema), logbook.export_checkins,
+            logbook.import_checkins),
     Section("programs", _listed(programs.ProgramImportSchema), programs.export,
             programs.import_, programs.csv_tables),
     Section("reminders", _listed(reminders.ReminderImportSchema), reminders.export,
             reminders.import_),
-    Section("red_flags", fields.Nested(schemas.RedFlagsImportSchema, allow_none=True,
+    Section("red_flags", fields.Nested(logbook.RedFlagsImportSchema, allow_none=True,
                                        load_default=None),
-            export.red_flags, importer.red_flags),
+            logbook.export_red_flags, logbook.import_red_flags),
 )
 
 KEYS = [s.key for s in SECTIONS]

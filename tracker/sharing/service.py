@@ -15,15 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
-from tracker.domain import adherence, report, safety, shares as share_rules
+from tracker.domain import adherence, report, safety, shares
 from tracker.domain.clock import local_date
 from tracker.errors import Conflict, NotFound
 from tracker.extensions import db
+from tracker.logbook.daily import current_streak
 from tracker.logbook.models import Checkin, StretchSession
-from tracker.logbook.service import red_flags as red_flag_outcome
-from tracker.progress import service as progress_service
-from tracker.progress.service import Progress
-from tracker.sharing import export, fhir
+from tracker.logbook.transfer import user_checkins, user_sessions
+from tracker.logbook.warning_signs import red_flags
+from tracker.progress.service import Progress, progress
+from tracker.sharing import fhir
+from tracker.sharing.csv_zip import Table, csv_zip
 from tracker.sharing.importer import ImportRun
 from tracker.sharing.models import Share
 from tracker.sharing.schemas import FORMAT_VERSION
@@ -45,7 +47,7 @@ def create_share(user: User, data: dict, now: dt.datetime) -> tuple[Share, str]:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     share = Share(user_id=user.id, label=data.get("label", "").strip(), token_hash=_hash(token),
                   days=data["days"], created_at=now,
-                  expires_at=share_rules.expires_at(now, data["expires_in_days"]))
+                  expires_at=shares.expires_at(now, data["expires_in_days"]))
     db.session.add(share)
     db.session.flush()
     return share, token
@@ -90,15 +92,15 @@ def export_json(user: User, now: dt.datetime) -> dict:
 
 
 def export_csv(user: User) -> bytes:
-    tables: dict[str, export.Table] = {}
+    tables: dict[str, Table] = {}
     for section in SECTIONS:
         if section.csv is not None:
             tables.update(section.csv(user))
-    return export.csv_zip(tables)
+    return csv_zip(tables)
 
 
 def export_fhir(user: User, now: dt.datetime) -> dict:
-    return fhir.bundle(user, export.user_sessions(user), export.user_checkins(user), now)
+    return fhir.bundle(user, user_sessions(user), user_checkins(user), now)
 
 
 def import_data(user: User, data: dict, now: dt.datetime) -> dict:
@@ -167,7 +169,7 @@ def report_data(user: User, days: int, now: dt.datetime) -> Report:
         select(Checkin).where(Checkin.user_id == user.id, Checkin.local_date.between(first, last))
         .order_by(Checkin.recorded_at, Checkin.id)))
 
-    analytics = progress_service.progress(user, days, now)  # the same days
+    analytics = progress(user, days, now)  # the same days
     pain_by_day = {p.date: p for p in analytics.daily}
     angles = {a.date: a for a in report.best_angles(
         (s.local_date, e.side, e.angle_deg) for s in sessions for e in s.entries)}
@@ -198,8 +200,8 @@ def report_data(user: User, days: int, now: dt.datetime) -> Report:
         daily=daily,
         adherence={"days_logged": len(logged), "days": days, "sessions": len(sessions),
                    "checkins": len(checkins),
-                   "current_streak": adherence.current_streak(logged, last),
+                   "current_streak": current_streak(user, last),
                    "longest_streak": adherence.longest_streak(logged)},
-        flags=flags, red_flags=red_flag_outcome(user),
+        flags=flags, red_flags=red_flags(user),
         red_flags_answered_at=user.red_flags_answered_at, notes=notes, relief=relief,
         progress=analytics)

@@ -16,9 +16,9 @@ from tracker.db_types import utcnow
 from tracker.errors import DomainError, Invalid, flatten_errors
 from tracker.extensions import db
 from tracker.forms import blank_to_none, load_form
-from tracker.input_guard import _unstorable
+from tracker.input_guard import unstorable
 from tracker.logbook.forms import number
-from tracker.progress import service as progress_service
+from tracker.progress.service import progress
 from tracker.progress.schemas import dump_progress
 from tracker.sharing import schemas, service
 from tracker.sharing.api import share_out
@@ -72,7 +72,7 @@ def shared_figures(token: str):
     now = utcnow()
     share = service.share_by_token(token, now)
     user = db.session.get(User, share.user_id)
-    return current_app.json.response(dump_progress(progress_service.progress(user, share.days, now)))
+    return current_app.json.response(dump_progress(progress(user, share.days, now)))
 
 
 shared.after_request(_private)  # also on the 404 of a dead link
@@ -126,7 +126,7 @@ def _read_upload() -> dict:
         payload = json.loads(upload.read())
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise Invalid.field("file", "This file is not a Backstretch export (not JSON).") from None
-    bad = _unstorable(payload)
+    bad = unstorable(payload)
     if bad:
         raise Invalid.field(bad, "Contains a NUL character or an unpaired surrogate.")
     try:

@@ -1,10 +1,10 @@
-"""tracker.versioning.VersionedCache: a value only under the version it was made for,
+"""tracker.person_caches.VersionedCache: a value only under the version it was made for,
 bounded, least recently used first out, and off at size 0."""
 from __future__ import annotations
 
 import pytest
 
-from tracker.versioning import VersionedCache
+from tracker.person_caches import VersionedCache
 
 
 class Maker:

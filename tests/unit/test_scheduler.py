@@ -11,7 +11,7 @@ import click
 import pytest
 from flask import Flask
 
-from tracker.extensions import LazyScheduler, scheduler_wanted
+from tracker import scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,42 +41,39 @@ def test_scheduler_runs_only_in_serving_processes(monkeypatch, setting, command,
         monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
     app = make(setting, debug)
     if command is None:
-        assert scheduler_wanted(app) is wanted
+        assert scheduler.wanted(app) is wanted
     else:
         with click.Context(click.Command(command), info_name=command):
-            assert scheduler_wanted(app) is wanted
+            assert scheduler.wanted(app) is wanted
 
 
-def test_building_the_app_imports_neither_migrations_nor_the_scheduler(tmp_path):
-    """Alembic, APScheduler and the push stack (aiohttp, pywebpush, the VAPID crypto)
-    cost most of create_app(); a fresh process that builds the app and serves a
-    request has imported none of them, has not yet written the OpenAPI document, and
-    has its garbage collector on again, with the start-up objects frozen out of it."""
-    code = ("import gc, sys; from tracker import create_app; from tracker.extensions import api; "
+def test_building_the_app_imports_neither_the_scheduler_nor_the_push_stack(tmp_path):
+    """APScheduler and the push stack (aiohttp, pywebpush, the VAPID crypto) are needed
+    only by the processes that send reminders: a fresh process that builds the app and
+    serves a request has imported none of them."""
+    code = ("import sys; from tracker import create_app; "
             "app = create_app(); app.test_client().get('/healthz'); "
-            "print(sorted(m for m in ('flask_migrate', 'alembic', 'apscheduler', 'aiohttp', "
-            "'pywebpush', 'py_vapid', 'cryptography') if m in sys.modules), "
-            "len(api._undocumented), gc.isenabled(), gc.get_freeze_count() > 10000, "
-            "len(api.spec.to_dict()['paths']) > 20, len(api._undocumented))")
+            "print(sorted(m for m in ('apscheduler', 'aiohttp', 'pywebpush', 'py_vapid', "
+            "'cryptography') if m in sys.modules))")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update(TRACKER_ENV="production", TRACKER_SECRET_KEY="unit",
                TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}", PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[] 6 True True True 0"
+    assert done.stdout.strip() == "[]"
 
 
-def test_lazy_scheduler_is_the_real_one_once_used():
-    lazy = LazyScheduler()
-    assert lazy.running is False
-    assert lazy._scheduler is None  # asking made nothing
-    job = lazy.add_job(print, "interval", minutes=5, id="probe")
-    assert lazy.get_job("probe") is job
-    assert lazy.scheduler is lazy.scheduler  # one scheduler per process
-    lazy.start(paused=True)
+def test_the_scheduler_is_made_once_and_only_when_used(monkeypatch):
+    monkeypatch.setattr(scheduler, "_scheduler", None)
+    assert scheduler.is_running() is False
+    assert scheduler._scheduler is None  # asking made nothing
+    made = scheduler.get_scheduler()
+    assert scheduler.get_scheduler() is made  # one scheduler per process
+    made.add_job(print, "interval", minutes=5, id="probe")
+    made.start(paused=True)
     try:
-        assert lazy.running is True
+        assert scheduler.is_running() is True
     finally:
-        lazy.shutdown(wait=False)
-    assert lazy.running is False
+        made.shutdown(wait=False)
+    assert scheduler.is_running() is False

@@ -1,0 +1,43 @@
+"""gunicorn's settings for serving Backstretch (README, "Scaling out"):
+
+    .venv/bin/gunicorn -c gunicorn.conf.py
+
+Each setting can be changed by the usual environment variables: WEB_CONCURRENCY (worker
+processes, default 2), GUNICORN_BIND (default 127.0.0.1:8000), or gunicorn's own
+GUNICORN_CMD_ARGS. The web workers run no scheduler (TRACKER_SCHEDULER=off, the
+production default): run ``flask --app tracker scheduler run`` beside them."""
+import os
+
+wsgi_app = "tracker:create_app()"
+bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+
+
+def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter
+    """Rate limits kept in each worker's memory count alone: with N workers each limit
+    is N times as loose. Say so once, at start."""
+    storage = os.environ.get("TRACKER_RATELIMIT_STORAGE_URI", "memory://")
+    enabled = os.environ.get("TRACKER_RATELIMIT_ENABLED", "true").lower() not in ("false", "0")
+    if server.cfg.workers > 1 and storage.startswith("memory://") and enabled:
+        server.log.warning(
+            "Rate limits are kept in memory while %d worker processes serve: each counts "
+            "alone, so every limit is %d times as loose. Set TRACKER_RATELIMIT_STORAGE_URI "
+            "to a shared store, e.g. redis://localhost:6379/0.", server.cfg.workers,
+            server.cfg.workers)
+
+
+# The app is built once, in the master, and the workers are forked from it: they start
+# at once and share its memory (README, "Start-up": four workers take about half the
+# memory they take when each builds its own app).
+preload_app = True
+
+
+def post_fork(server, worker) -> None:  # noqa: ANN001, ARG001
+    """Each worker opens database connections of its own, never one the master's pool
+    made before the fork (SQLAlchemy's advice for forked processes)."""
+    from tracker.extensions import db
+
+    with server.app.wsgi().app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
