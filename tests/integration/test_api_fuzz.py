@@ -16,7 +16,7 @@ import os
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
@@ -85,6 +85,15 @@ def test_every_operation_keeps_its_document(fuzz_app, bearer, method, path):
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     def calls_keep_the_document(case):  # noqa: ANN001
-        case.call_and_validate(headers=bearer, **checks)
+        try:
+            case.call_and_validate(headers=bearer, **checks)
+        except ValueError as err:
+            # Seen once in thousands of runs: after the app had answered, requests could
+            # not write down the generated request for schemathesis's report (urllib:
+            # "Invalid IPv6 URL", a generated value with a lone bracket where it rebuilds
+            # the URL). Not the app's answer: the case is dropped.
+            if "Invalid IPv6 URL" not in str(err):
+                raise
+            reject()
 
     calls_keep_the_document()
