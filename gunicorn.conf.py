@@ -36,8 +36,10 @@ preload_app = True
 def post_fork(server, worker) -> None:  # noqa: ANN001, ARG001
     """Each worker opens database connections of its own, never one the master's pool
     made before the fork (SQLAlchemy's advice for forked processes)."""
-    from tracker.extensions import db
-
-    with server.app.wsgi().app_context():
+    app = server.app.wsgi()
+    db = getattr(app, "extensions", {}).get("sqlalchemy")  # Flask-SQLAlchemy's extension
+    if db is None:
+        return
+    with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
