@@ -8,7 +8,7 @@ Which rows count: every model that takes the ``PersonalData`` mixin. A model tha
 a person's rows without it must be listed in ``NOT_VERSIONED`` with the reason (a test
 holds every model to one or the other).
 
-How it is raised (``init_app`` registers both on the app's session):
+How it is raised (``init_app`` registers the listeners on the app's session):
 - ``before_flush``: for the owners of the personal rows the flush adds, changes or
   deletes, ``data_version = data_version + 1`` (computed by the database, so two
   workers writing for one person end two apart, never on the same number);

@@ -47,8 +47,9 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     database.init_app(app)
+    import tracker.models  # noqa: F401 - complete metadata for Alembic, every model mapped
+
     data_version.init_app(db)
-    import tracker.models  # noqa: F401 - complete metadata for Alembic
 
     database.init_migrations(app)
     login_manager.init_app(app)
