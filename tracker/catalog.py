@@ -138,3 +138,48 @@ BUILTIN_STRETCHES: tuple[CatalogStretch, ...] = (
 
 BUILTIN_SLUGS = frozenset(s.slug for s in BUILTIN_STRETCHES)
 DEFAULT_PLAN = ("double-knee-to-chest", "single-knee-to-chest", "supine-hamstring", "slr-strap")
+
+
+# ---- How the pages picture a stretch (never stored: not part of the rows above) ----
+
+# What each direction does to the back, in plain words: every page's direction badge.
+SPINE_WORDS = {
+    "neutral": "Back stays flat",
+    "flexion": "Curls the back",
+    "extension": "Arches the back",
+}
+
+# The text alternative of each built-in stretch's drawing (static/img/stretches.svg,
+# which has a "<slug>-start" and a "<slug>-end" symbol for every slug here).
+ILLUSTRATION_TEXT = {
+    "double-knee-to-chest": "Drawing: lying on the back, knees bent and feet on the mat, then "
+                            "both knees hugged to the chest with the head curled towards them.",
+    "single-knee-to-chest": "Drawing: lying on the back, knees bent and feet on the mat, then "
+                            "one knee pulled towards the chest with both hands while the other "
+                            "foot stays on the mat.",
+    "supine-hamstring": "Drawing: lying on the back with one knee bent and that foot on the "
+                        "mat; the other leg rises from the mat, knee straight and toes pulled "
+                        "back, until it points almost straight up.",
+    "slr-assisted": "Drawing: lying flat and relaxed with a thin pillow under the neck; a "
+                    "kneeling helper holds the ankle and lifts the straight leg, first a "
+                    "little way, then higher.",
+    "slr-strap": "Drawing: lying on the back with a strap looped under one foot and its ends "
+                 "in both hands; pulling on the strap lifts the straight leg higher.",
+}
+PLACEHOLDER_TEXT = "Drawing: a person lying on a mat."
+PLACEHOLDER_POSE = "placeholder"
+
+
+@dataclass(frozen=True)
+class Illustration:
+    pose: str  # the symbol name in static/img/stretches.svg ("-start"/"-end" added)
+    text: str  # the text alternative
+    moves: bool  # a start and an end position, or the one still placeholder
+
+
+def illustration(slug: str, builtin: bool = True) -> Illustration:
+    """The drawing of a stretch: its own for a built-in one, the placeholder for a
+    person's own stretch (even one whose slug happens to match a built-in)."""
+    if builtin and slug in ILLUSTRATION_TEXT:
+        return Illustration(slug, ILLUSTRATION_TEXT[slug], True)
+    return Illustration(PLACEHOLDER_POSE, PLACEHOLDER_TEXT, False)

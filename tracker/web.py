@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Flask, current_app
 from sqlalchemy import text
 
-from tracker import scheduler
+from tracker import catalog, scheduler
 from tracker.extensions import api, db
 from tracker.input_guard import init_input_guard
 from tracker.reminders.jobs import last_tick
@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
     app.add_template_global(offered_timezones, "timezone_groups")  # the time-zone select
+    app.jinja_env.globals.update(stretch_illustration=catalog.illustration, spine_words=catalog.SPINE_WORDS)
     app.add_template_filter(_number, "number")
 
 

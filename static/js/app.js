@@ -1,6 +1,6 @@
 // Page glue loaded on every page: time-zone preselect, confirm-before-submit, the error
-// summary, the log form's cards and notes counter, "Guide me" hold timers, and the
-// phone's angle measuring where a form has angle fields.
+// summary, the log form's cards, notes counter and draft, "Guide me" hold timers, and
+// the phone's angle measuring where a form has angle fields.
 
 function deviceTimeZone() {
   try {
@@ -96,7 +96,40 @@ for (const area of document.querySelectorAll("textarea[data-counter]")) {
   if (!out) continue;
   const update = () => { out.textContent = `${area.value.length} / ${area.maxLength} characters`; };
   area.addEventListener("input", update);
+  area.form?.addEventListener("tracker:form-filled", update); // emptied or refilled by code
   update();
+}
+
+// The log form keeps what was typed until it is saved (js/logdraft.js, loaded once
+// there is a draft to show or the person types, so a first visit stays light); the
+// page of a session just saved forgets the draft it was typed in. (The guided
+// session's form posts sessions too and keeps a draft of its own.)
+const logForm = document.querySelector("form[data-offline='session']:not([data-guided-session])");
+if (logForm && document.querySelector("meta[name='tracker-user']")?.content) {
+  let typed = false;
+  let loading = null;
+  const start = () => {
+    loading ||= import("./logdraft.js").then((drafts) => {
+      logForm.removeEventListener("input", touched);
+      logForm.removeEventListener("change", touched);
+      return drafts.initLogForm(logForm, { typed });
+    }).catch((error) => console.error("drafts failed to load", error));
+  };
+  const touched = () => {
+    typed = true;
+    start();
+  };
+  logForm.addEventListener("input", touched);
+  logForm.addEventListener("change", touched);
+  import("./drafts.js").then((drafts) => drafts.loadDraft("log")).then((draft) => {
+    if (draft) start();
+    else if (!loading) logForm.dataset.draft = "none";
+  }).catch((error) => console.warn("drafts unavailable", error));
+}
+const savedSession = document.querySelector("[data-saved-session]");
+if (savedSession) {
+  import("./logdraft.js").then((drafts) => drafts.forgetSaved(savedSession.dataset.savedSession))
+    .catch((error) => console.error("drafts failed to load", error));
 }
 
 // The warning-signs check: "None of these apply to me" and the signs exclude each other.
@@ -132,7 +165,8 @@ if (shown || guides.length) {
 }
 
 // Measuring an angle with the phone's motion sensors, where a form has angle fields.
-if (document.querySelector("input[data-measure]")) {
+// (The guided session loads it itself, when a step with an angle shows.)
+if (document.querySelector("input[data-measure]:not([data-guided-session] input)")) {
   import("./measure.js")
     .then((measure) => measure.initMeasure(document))
     .catch((error) => console.error("angle measuring failed to load", error));

@@ -144,6 +144,17 @@ function refilled(form) {
   form.dispatchEvent(new Event("tracker:form-filled", { bubbles: true }));
 }
 
+/** A session queued or saved is safe: forget the log form's draft of it (js/logdraft.js;
+ * a newer draft, another client_id, stays). */
+// The drafts a session can come from: the log form's and the guided session's.
+const DRAFT_KINDS = ["log", "guide"];
+
+function forgetDraft(clientId) {
+  return import("./drafts.js")
+    .then((drafts) => Promise.all(DRAFT_KINDS.map((kind) => drafts.clearDraft(kind, clientId))))
+    .catch((error) => console.warn("draft not cleared", error));
+}
+
 async function queue(form, kind) {
   const spec = FORMS[kind];
   const zone = form.dataset.timezone || "UTC";
@@ -159,6 +170,7 @@ async function queue(form, kind) {
     client_id: body.client_id, kind, user, body, form: entries,
     summary: summary(kind, body), created: Date.now(), status: "pending", error: null,
   });
+  if (kind === "session") await forgetDraft(body.client_id);
   form.reset();
   refilled(form);
   form.querySelector("input[name='client_id']").value = crypto.randomUUID();
@@ -166,6 +178,7 @@ async function queue(form, kind) {
     "Saved on this phone; it will sync when you are back online."));
   requestSync();
   render();
+  form.dispatchEvent(new CustomEvent("queued", { bubbles: true }));
 }
 
 async function submit(event) {
@@ -187,6 +200,7 @@ async function submit(event) {
   if (response.redirected && response.ok) {
     const clientId = form.querySelector("input[name='client_id']")?.value;
     if (clientId) await (await dbReady).delete(outbox.STORE, clientId); // a fixed draft
+    if (clientId && kind === "session") await forgetDraft(clientId); // before Log can show it again
     // As a browser does on a redirect: keep the form's #fragment (the check-in posts
     // to /#checkin and comes back to "Check-in saved." by the form).
     const next = new URL(response.url);

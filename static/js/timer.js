@@ -1,4 +1,5 @@
-// Guided hold timer: walks through holds and rests with cues, then fills the log form.
+// Guided hold timer: walks through holds and rests with cues (sound, vibration, and
+// speech with data-voice), keeps the screen awake meanwhile, then fills the log form.
 
 const TICK_MS = 200;
 const SIDED = new Set(["left", "right"]);
@@ -88,6 +89,17 @@ function cue(kind) {
   }
 }
 
+/** Say ``text`` aloud where the device can (speechSynthesis); a cue is a nicety. */
+function say(text) {
+  try {
+    if (!("speechSynthesis" in window)) return;
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+  } catch {
+    /* no voice here */
+  }
+}
+
 function make(tag, className, text) {
   const el = document.createElement(tag);
   if (className) el.className = className;
@@ -124,6 +136,7 @@ function mountTimer(section) {
   const steps = buildSteps({ hold, reps, sides, rest });
   const totalMs = steps.reduce((sum, step) => sum + step.seconds * 1000, 0);
   const doneText = ds.fill ? "Done — logged in the form below" : "Done";
+  const voice = "voice" in ds; // data-voice: spoken cues too, where the device speaks
 
   const name = make("p", "timer-name", ds.name || "Hold timer");
   const countdown = make("p", "timer-count");
@@ -180,6 +193,7 @@ function mountTimer(section) {
 
   function announce(text) {
     live.textContent = text;
+    if (voice) say(text);
   }
 
   async function keepAwake() {
@@ -290,6 +304,8 @@ function mountTimer(section) {
     }
   });
   resetButton.addEventListener("click", reset);
+  // The guided session stops a timer when the person leaves its step.
+  section.addEventListener("timer-reset", () => { if (state !== "idle") reset(); });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible" || state !== "running") return;
     keepAwake();

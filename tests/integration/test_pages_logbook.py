@@ -725,6 +725,22 @@ def test_today_lists_what_was_logged_today(browser):
     assert "1 session today" in " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+@pytest.mark.parametrize(("entries", "shown"), [
+    # Entries are per side: a knee-to-chest and a raise of both legs are 2 stretches.
+    ([{"stretch": "double-knee-to-chest"}, {"stretch": "slr-strap", "side": "left"},
+      {"stretch": "slr-strap", "side": "right"}], "2 stretches"),
+    ([{"stretch": "supine-hamstring", "side": "left"},
+      {"stretch": "supine-hamstring", "side": "right"}], "1 stretch ·"),
+    ([{"stretch": "double-knee-to-chest"}], "1 stretch ·"),
+])
+def test_todays_session_line_counts_stretches_not_sides(browser, entries, shown):
+    s = api_session(browser, performed_at=dt.datetime.now(UTC).isoformat(), entries=entries)
+    html = text(browser.get("/"))
+    line = re.search(rf'/sessions/{s["id"]}".*?</li>', html, re.S).group(0)
+    words = " ".join(re.sub(r"<[^>]+>", " ", line).split())
+    assert shown in words, words
+
+
 # ------------------------------------------------------------------ safety messages
 
 

@@ -21,6 +21,13 @@ class Flag:
         return {"code": self.code, "message": self.message, "stretch": self.stretch}
 
 
+# What the guided session says when a person marks a stretch "This made my pain worse".
+WORSE_ADVICE = (
+    "Stop this stretch now and rest in a position that eases the pain. Leave it out of "
+    "your sessions until you have talked to a clinician about it. If pain spreads down "
+    "a leg, or you feel numbness or weakness, go through the warning signs.")
+
+
 def session_flags(pain_before: int | None, pain_after: int | None,
                   worse_stretches: Iterable[str]) -> list[Flag]:
     """Flags for one session: pain went up by the threshold or more, and one flag per

@@ -26,7 +26,7 @@ from tracker.person_caches import cached_for
 class SessionLine:
     id: int
     performed_at: dt.datetime
-    entry_count: int
+    stretch_count: int  # distinct stretches: both legs of one stretch count once
     pain_before: int | None
     pain_after: int | None
 
@@ -73,10 +73,11 @@ def today_figures(user: User, now: dt.datetime) -> TodayFigures:
 
 
 def compute_figures(user: User, day: dt.date) -> TodayFigures:
-    entry_count = (select(func.count(SessionEntry.id))
-                   .where(SessionEntry.session_id == StretchSession.id).scalar_subquery())
+    # Entries are per side; a stretch done on both legs is still one stretch.
+    stretch_count = (select(func.count(SessionEntry.stretch_id.distinct()))
+                     .where(SessionEntry.session_id == StretchSession.id).scalar_subquery())
     sessions = tuple(SessionLine(*row) for row in db.session.execute(
-        select(StretchSession.id, StretchSession.performed_at, entry_count,
+        select(StretchSession.id, StretchSession.performed_at, stretch_count,
                StretchSession.pain_before, StretchSession.pain_after)
         .where(StretchSession.user_id == user.id, StretchSession.local_date == day)
         .order_by(StretchSession.performed_at)))

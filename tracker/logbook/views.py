@@ -16,11 +16,13 @@ from flask_login import current_user, login_required
 from tracker.db_types import utcnow
 from tracker.domain.clock import local_date
 from tracker.domain.entries import EARLIEST
-from tracker.domain.safety import RED_FLAGS
+from tracker.domain.progression import SLR_STRETCHES
+from tracker.domain.safety import RED_FLAGS, WORSE_ADVICE
 from tracker.errors import DomainError, Gone, Invalid
 from tracker.extensions import db
 from tracker.forms import blank_to_none, load_form, readable, validated
 from tracker.logbook import checkins, daily, forms, schemas, sessions, stretches, warning_signs
+from tracker.programs.service import day_target
 
 bp = Blueprint("logbook_pages", __name__)
 
@@ -115,6 +117,28 @@ def log_session():
                            client_id=request.form.get("client_id"))
         return render_template("logbook/log.html", **ctx), 422
     return render_template("logbook/log.html", **_log_context())
+
+
+@bp.get("/guide")
+def guide():
+    """The guided session: one step per screen (static/js/guide.js); without
+    JavaScript the page points to the log form."""
+    return render_template("logbook/guide.html", **_guide_context())
+
+
+def _guide_context() -> dict:
+    now = utcnow()
+    figures = daily.today_figures(current_user, now)
+    target = day_target(current_user, figures.date)
+    plan = list(figures.plan)
+    if target and not any(s.slug in SLR_STRETCHES for s in plan):
+        # A programme runs: its raise belongs to every session.
+        plan += [s for s in stretches.library(current_user) if s.slug == "slr-strap"]
+    return {"plan": plan, "caution": figures.caution, "target": target,
+            "slr_slugs": SLR_STRETCHES, "worse_advice": WORSE_ADVICE,
+            "answered": warning_signs.red_flags_answered(current_user),
+            "red_flags": warning_signs.red_flags(current_user),
+            "client_id": str(uuid.uuid4())}
 
 
 @bp.get("/sessions/<int:session_id>")

@@ -130,6 +130,28 @@ def current_program(user: User | int) -> Program | None:
         Program.user_id == user_id, Program.status == "active"))
 
 
+@dataclass(frozen=True)
+class DayTarget:
+    """What the running programme asks of the affected leg on one day."""
+    leg: str
+    day: int
+    length: int
+    band: progression.Band
+
+
+def day_target(user: User, day: dt.date) -> DayTarget | None:
+    """The running programme's target on the person's local ``day``, or None when no
+    programme runs or ``day`` is outside it."""
+    program = current_program(user)
+    if program is None:
+        return None
+    band = progression.band_on(program.start_date, program.length_days, day)
+    if band is None:
+        return None
+    return DayTarget(program.affected_leg, progression.day_number(program.start_date, day),
+                     program.length_days, band)
+
+
 def current_view(user: User, now: dt.datetime) -> ProgramView:
     program = current_program(user)
     if program is None:

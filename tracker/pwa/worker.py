@@ -16,7 +16,9 @@ from tracker.pwa.assets import Assets
 # The app shell: what every page needs, kept in the versioned precache.
 SHELL = ("css/app.css", "js/app.js", "js/pwa.js", "js/outbox.js", "js/serialize.js",
          "js/replay.js", "js/timer.js", "js/measure.js", "js/inclinometer.js",
-         "vendor/idb/index.js", "icons/icon.svg", "icons/icon-192.png")
+         "vendor/idb/index.js", "icons/icon.svg", "icons/icon-192.png",
+         "js/drafts.js", "js/logdraft.js", "js/guide.js",
+         "img/stretches.svg")  # the stretch drawings, so they show offline too
 PUSH_HANDLERS = "sw-push.js"
 WORKER_IDB = "vendor/idb/umd.js"
 REPLAY = "js/replay.js"

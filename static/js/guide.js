@@ -1,0 +1,201 @@
+// The guided session (/guide): one step per screen — pain before, each stretch of
+// today's plan (drawing, dose, hold timer, the angle for a raise, and Done / Skip /
+// "This made my pain worse"), pain after, a summary with Save. The steps and their
+// fields are rendered by the server (templates/logbook/guide.html) with the log form's
+// names, so Save posts what the log form posts (outbox.js sends it, or keeps it on the
+// phone when offline). The place and the answers are kept on the phone at every change
+// (drafts.js, per person), so a reload, a closed app or a locked phone resumes here.
+
+const form = document.querySelector("form[data-guided-session]");
+
+/** The form's fields as [name, value] pairs, as a draft keeps them. */
+function fieldsOf(target) {
+  return [...new FormData(target).entries()].filter(([key]) => key !== "csrf_token");
+}
+
+/** Put ``entries`` back: answers enabled where given, values and ticks restored. */
+function restoreFields(target, entries) {
+  const given = new Map();
+  for (const [key, value] of entries) given.set(key, [...(given.get(key) || []), value]);
+  for (const field of target.elements) {
+    if (!field.name || field.name === "csrf_token") continue;
+    const values = given.get(field.name) || [];
+    if (field.matches("[data-answer-field]")) field.disabled = !values.includes(field.value);
+    else if (field.type === "radio" || field.type === "checkbox") field.checked = values.includes(field.value);
+    else if (values.length) field.value = values[0];
+  }
+}
+
+/** "today at 09:24", or "on Friday 4 December at 09:24". */
+function when(ms) {
+  const day = new Date(ms);
+  const lang = document.documentElement.lang || undefined;
+  const time = day.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  if (day.toDateString() === new Date().toDateString()) return `today at ${time}`;
+  return `on ${day.toLocaleDateString(lang, { weekday: "long", day: "numeric", month: "long" })} at ${time}`;
+}
+
+function setup(drafts) {
+  const steps = [...form.querySelectorAll("[data-step]")];
+  const resume = form.querySelector("[data-resume]");
+  let current = -1;
+
+  const clientId = () => form.querySelector("input[name='client_id']").value;
+  // Forgotten once its session is safe (saved or queued: outbox.js, by client_id).
+  let begun = false; // nothing to keep until the first answer
+  const save = () => begun && drafts?.saveDraft("guide", { client_id: clientId(), step: current, fields: fieldsOf(form) })
+    .catch(() => {});
+  const answered = () => { begun = true; save(); };
+
+  function stopTimers() {
+    for (const timer of form.querySelectorAll("[data-timer][data-state]")) {
+      timer.dispatchEvent(new Event("timer-reset"));
+    }
+  }
+
+  function show(index) {
+    stopTimers();
+    current = Math.max(0, Math.min(index, steps.length - 1));
+    resume.hidden = true;
+    steps.forEach((step, i) => { step.hidden = i !== current; });
+    const step = steps[current];
+    if (step.dataset.step === "stretch") enterStretch(step);
+    if (step.dataset.step === "summary") summarise();
+    window.scrollTo(0, 0);
+    const heading = step.querySelector("h2, legend");
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+    save();
+  }
+
+  const next = () => show(current + 1);
+
+  function enterStretch(step) {
+    step.querySelector("[data-answers]").hidden = false;
+    step.querySelector("[data-worse-advice]").hidden = true;
+    if (step.querySelector("input[data-measure]")) {
+      import("./measure.js")
+        .then((module) => module.initMeasure(step))
+        .catch((error) => console.error("angle measuring failed to load", error));
+    }
+    const timer = step.querySelector("[data-timer]");
+    if (timer && !timer.dataset.state) {
+      import("./timer.js")
+        .then((module) => module.initTimers(timer.parentElement, timer))
+        .catch((error) => console.error("hold timer failed to load", error));
+    }
+  }
+
+  function answer(step, kind) {
+    const field = (name) => step.querySelector(`[name$='[${name}]'][data-answer-field]`);
+    const sides = [...step.querySelectorAll("[data-answer-field][data-side]")];
+    begun = true;
+    field("done").disabled = kind === "skip";
+    field("worse").disabled = kind !== "worse";
+    // The sides done: the legs with an angle, else both.
+    const measured = sides.filter((s) => step.querySelector(`[name$='[angle_${s.dataset.side}]']`)?.value.trim());
+    for (const side of sides) {
+      side.disabled = kind === "skip" || (measured.length > 0 && !measured.includes(side));
+    }
+    save();
+    if (kind === "worse") {
+      stopTimers();
+      step.querySelector("[data-answers]").hidden = true;
+      const advice = step.querySelector("[data-worse-advice]");
+      advice.hidden = false;
+      advice.querySelector("[data-next]").focus();
+    } else {
+      next();
+    }
+  }
+
+  function summarise() {
+    const list = form.querySelector("[data-summary]");
+    list.replaceChildren();
+    const pick = (name) => form.querySelector(`input[name='${name}']:checked`)?.value;
+    let best = null;
+    for (const step of steps.filter((s) => s.dataset.step === "stretch")) {
+      const done = !step.querySelector("[name$='[done]']").disabled;
+      const worse = !step.querySelector("[name$='[worse]']").disabled;
+      const angles = [...step.querySelectorAll("input[data-measure]")]
+        .filter((input) => input.value.trim())
+        .map((input) => `${input.dataset.measure === "both" ? "" : `${input.dataset.measure[0].toUpperCase()} `}${input.value}°`);
+      const item = document.createElement("li");
+      item.className = "row";
+      const name = document.createElement("span");
+      name.textContent = step.dataset.name;
+      const what = document.createElement("span");
+      what.className = worse ? "badge warn" : "muted";
+      what.textContent = worse ? "made it worse" : done ? ["done", ...angles].join(" · ") : "skipped";
+      item.append(name, what);
+      list.append(item);
+      const leg = step.dataset.targetLeg;
+      const angle = leg && step.querySelector(`input[name$='[angle_${leg}]']`)?.value;
+      if (done && angle) best = { leg, angle: Number(angle), low: Number(step.dataset.targetLow), high: Number(step.dataset.targetHigh) };
+    }
+    const before = pick("pain_before");
+    const after = pick("pain_after");
+    form.querySelector("[data-summary-pain]").textContent =
+      before !== undefined && after !== undefined ? `Pain ${before} → ${after}` : "";
+    const target = form.querySelector("[data-summary-target]");
+    target.textContent = best
+      ? `Your ${best.leg} leg reached ${best.angle}°: ${best.angle < best.low ? "under" : best.angle > best.high ? "over" : "within"} today's target of ${best.low}–${best.high}°.`
+      : "";
+  }
+
+  form.addEventListener("click", (event) => {
+    const step = event.target.closest("[data-step]");
+    if (event.target.closest("[data-back]")) show(current - 1);
+    else if (event.target.closest("[data-next]")) next();
+    else if (step && event.target.closest("[data-answer]")) answer(step, event.target.closest("[data-answer]").dataset.answer);
+    // One tap per step: choosing a pain score moves on (a tap on the same score too).
+    else if (step && event.target.matches(".pain-scale input[type='radio']")) next();
+  });
+  form.addEventListener("input", answered);
+  form.addEventListener("change", answered);
+  // Kept on the phone (offline): this session is done; the outbox shows it on Today.
+  form.addEventListener("queued", () => location.assign(form.dataset.after || "/"));
+
+  form.hidden = false;
+  return {
+    show,
+    restore: (draft) => {
+      begun = true;
+      restoreFields(form, draft.fields);
+      show(draft.step);
+    },
+  };
+}
+
+async function start() {
+  if (!form) return;
+  let drafts = null;
+  try {
+    drafts = await import("./drafts.js");
+  } catch (error) {
+    console.error("drafts unavailable: answers are not kept", error);
+  }
+  const guide = setup(drafts);
+  const draft = drafts ? await drafts.loadDraft("guide").catch(() => null) : null;
+  if (!draft?.value?.fields) {
+    guide.show(0);
+    return;
+  }
+  const resume = form.querySelector("[data-resume]");
+  form.querySelector("[data-resume-when]").textContent = `You started a session ${when(draft.saved)}.`;
+  for (const step of form.querySelectorAll("[data-step]")) step.hidden = true;
+  resume.hidden = false;
+  form.querySelector("[data-resume-continue]").addEventListener("click", () => guide.restore(draft.value));
+  form.querySelector("[data-resume-restart]").addEventListener("click", async () => {
+    await drafts.clearDraft("guide").catch(() => {});
+    form.reset();
+    for (const field of form.querySelectorAll("[data-answer-field]")) field.disabled = true;
+    form.querySelector("input[name='client_id']").value = crypto.randomUUID();
+    guide.show(0);
+  });
+  form.querySelector("[data-resume-continue]").focus();
+}
+
+start();
