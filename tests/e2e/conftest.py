@@ -29,6 +29,24 @@ def _chromium() -> str | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    """The suite shares two cores with other work: give the pages, the service worker
+    and IndexedDB time before an expectation fails."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture
+def app(make_app):
+    # Browser tests sign in several times a minute; the limits have tests of their own
+    # (tests/integration/test_account_limits.py, test_security.py).
+    return make_app(RATELIMIT_ENABLED=False)
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = _chromium()

@@ -25,18 +25,6 @@ KEPT = "We kept what you typed."
 NOTES = "Stiff after the drive."
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """The suite shares two cores with other work; give IndexedDB and the worker time."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-@pytest.fixture
-def app(make_app):
-    # Several sign-ins in one test: no login rate limit here.
-    return make_app(RATELIMIT_ENABLED=False)
 
 
 def log_form(page):

@@ -18,17 +18,6 @@ pytestmark = pytest.mark.e2e
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """The suite shares two cores with other work; give IndexedDB and the pages time."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(RATELIMIT_ENABLED=False)
 
 
 def saved_sessions(app) -> list[StretchSession]:

@@ -22,17 +22,6 @@ POSE_ANIMATIONS = """() => [...document.querySelectorAll(".pose *")].flatMap(e =
     .map(a => a.animationName)"""
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """The suite shares two cores with other work; give the worker and the pages time."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(RATELIMIT_ENABLED=False)
 
 
 @pytest.fixture

@@ -29,18 +29,6 @@ PAGES = ["/", "/log", "/history", "/stretches", "/stretches/slr-strap", "/settin
          "/progress", "/program", "/reminders", "/report"]
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """The suite shares two cores with other work; give the worker and IndexedDB time."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-@pytest.fixture
-def app(make_app):
-    # Several sign-ins a minute across these tests: no login rate limit here.
-    return make_app(RATELIMIT_ENABLED=False)
 
 
 @pytest.fixture
