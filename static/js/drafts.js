@@ -8,6 +8,7 @@
 //                              than a day ago (offer it, do not force it)
 //   clearDraft(kind, clientId) forget it; given a clientId, only if value.client_id
 //                              is that one (its record was saved; a newer draft stays)
+//   forgetSession(clientId)    clearDraft of both kinds a session is typed in
 //
 // One store keyed by [person, kind]; the person is the page's <meta name=
 // "tracker-user"> (an opaque per-person key), so a draft is only read for the person
@@ -57,6 +58,13 @@ export async function loadDraft(kind) {
   const found = who ? await (await db()).get(STORE, [who, kind]) : null;
   if (!found || found.person !== who) return null;
   return { value: found.value, saved: found.saved, stale: isStale(found.saved) };
+}
+
+/** Forget the drafts a session was typed in (the log form's, the guided session's),
+ * once that session is safe: saved or queued. Matched by client_id, so a newer
+ * draft stays. */
+export function forgetSession(clientId) {
+  return Promise.all(["log", "guide"].map((kind) => clearDraft(kind, clientId)));
 }
 
 export async function clearDraft(kind, clientId) {

@@ -9,7 +9,7 @@
 // save never forgets it. Not restored into a form the server sent back with errors,
 // nor on /log?draft=<id> (outbox.js refills a refused session there; this page's
 // typing would replace the person's own draft).
-import { clearDraft, loadDraft, saveDraft } from "./drafts.js";
+import { clearDraft, forgetSession, loadDraft, saveDraft } from "./drafts.js";
 
 const KIND = "log";
 const NOT_FIELDS = new Set(["submit", "button", "reset", "image", "file", "fieldset", "output"]);
@@ -208,6 +208,5 @@ export async function initLogForm(form, { typed = false } = {}) {
 
 /** The session page after a save (?saved=1): forget the draft it was typed in. */
 export function forgetSaved(clientId) {
-  // The session may have come from the guided session's draft too (static/js/guide.js).
-  if (clientId) for (const kind of [KIND, "guide"]) clearDraft(kind, clientId).catch(warn);
+  if (clientId) forgetSession(clientId).catch(warn);
 }

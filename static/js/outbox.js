@@ -146,12 +146,8 @@ function refilled(form) {
 
 /** A session queued or saved is safe: forget the log form's draft of it (js/logdraft.js;
  * a newer draft, another client_id, stays). */
-// The drafts a session can come from: the log form's and the guided session's.
-const DRAFT_KINDS = ["log", "guide"];
-
 function forgetDraft(clientId) {
-  return import("./drafts.js")
-    .then((drafts) => Promise.all(DRAFT_KINDS.map((kind) => drafts.clearDraft(kind, clientId))))
+  return import("./drafts.js").then((drafts) => drafts.forgetSession(clientId))
     .catch((error) => console.warn("draft not cleared", error));
 }
 

@@ -6,6 +6,7 @@ Without Chromium the browser tests skip, saying why; under CI (CI=true) a missin
 Chromium is a failure, since CI installs it."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -103,3 +104,25 @@ def sign_in(page, user) -> None:
     page.fill("#password", user["password"])
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Today")).to_be_visible()
+
+
+@contextlib.contextmanager
+def first_load(browser, live_server, user, path: str):
+    """``(page, sizes)``: ``path`` opened signed in as ``user`` with nothing cached and no
+    service worker, once the network is idle; ``sizes`` lists (url, bytes on the wire,
+    headers included) of every request the first load made."""
+    signed_in = browser.new_context(base_url=live_server.url, service_workers="block", **PHONE)
+    sign_in(signed_in.new_page(), user)
+    fresh = browser.new_context(base_url=live_server.url, service_workers="block",
+                                storage_state=signed_in.storage_state(), **PHONE)
+    page = fresh.new_page()
+    sizes: list[tuple[str, int]] = []
+    page.on("requestfinished", lambda r: sizes.append(
+        (r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    try:
+        yield page, sizes
+    finally:
+        signed_in.close()
+        fresh.close()

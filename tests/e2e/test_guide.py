@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import PHONE, shot, sign_in
+from tests.e2e.conftest import PHONE, first_load, shot, sign_in
 from tests.e2e.test_pwa import AXE, check_axe
 from tracker.extensions import db
 from tracker.logbook.models import StretchSession
@@ -214,24 +214,12 @@ def test_without_javascript_the_guide_points_to_the_log_form(browser, live_serve
 
 def test_guide_first_load_weighs_at_most_60_kb(browser, live_server, user):
     """Compressed, its script and the drawings included, with no cache to help."""
-    context = browser.new_context(base_url=live_server.url, service_workers="block", **PHONE)
-    page = context.new_page()
-    sign_in(page, user)
-    fresh = browser.new_context(base_url=live_server.url, service_workers="block",
-                                storage_state=context.storage_state(), **PHONE)
-    page = fresh.new_page()
-    sizes = []
-    page.on("requestfinished", lambda r: sizes.append(
-        (r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
-    page.goto("/guide")
-    expect(current_step(page).get_by_text("How much does your back hurt now?")).to_be_visible()
-    page.wait_for_load_state("networkidle")
-    total = sum(size for _url, size in sizes)
-    print(f"/guide first load: {total} bytes over {len(sizes)} requests")
-    assert total <= 60_000, sizes
-    assert any("guide" in url and url.endswith(".js") for url, _ in sizes), sizes
-    context.close()
-    fresh.close()
+    with first_load(browser, live_server, user, "/guide") as (page, sizes):
+        expect(current_step(page).get_by_text("How much does your back hurt now?")).to_be_visible()
+        total = sum(size for _url, size in sizes)
+        print(f"/guide first load: {total} bytes over {len(sizes)} requests")
+        assert total <= 60_000, sizes
+        assert any("guide" in url and url.endswith(".js") for url, _ in sizes), sizes
 
 
 def test_an_offline_guided_session_syncs_exactly_once(page, app, user):

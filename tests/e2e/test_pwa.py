@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.e2e.conftest import CHROMIUM_FLAGS, PHONE, _chromium, shot
+from tests.e2e.conftest import CHROMIUM_FLAGS, PHONE, _chromium, first_load, shot
 from tests.support import PASSWORD, Accounts
 from tracker.extensions import db
 from tracker.logbook.models import StretchSession
@@ -427,30 +427,19 @@ def test_sign_out_clears_the_persons_cached_pages(page, account):
 
 
 def test_log_page_weight_layout_shift_and_width(browser, live_server, account):
-    context = browser.new_context(base_url=live_server.url, service_workers="block", **PHONE)
-    page = context.new_page()
-    sign_in(page, account)
-    fresh = browser.new_context(base_url=live_server.url, service_workers="block",
-                                storage_state=context.storage_state(), **PHONE)
-    page = fresh.new_page()
-    sizes = []
-    page.on("requestfinished", lambda r: sizes.append((r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
-    page.goto("/log")
-    page.wait_for_load_state("networkidle")
-    total = sum(size for _url, size in sizes)
-    print(f"Log page first load: {total} bytes over {len(sizes)} requests: {sizes}")
-    assert total <= 60_000, sizes
-    shift = page.evaluate("""new Promise(ok => { let sum = 0;
-        new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value; })
-          .observe({type: "layout-shift", buffered: true});
-        setTimeout(() => ok(sum), 500); })""")
-    assert shift < 0.05
-    page.set_viewport_size({"width": 360, "height": 780})
-    for path in PAGES:
-        page.goto(path)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
-    context.close()
-    fresh.close()
+    with first_load(browser, live_server, account, "/log") as (page, sizes):
+        total = sum(size for _url, size in sizes)
+        print(f"Log page first load: {total} bytes over {len(sizes)} requests: {sizes}")
+        assert total <= 60_000, sizes
+        shift = page.evaluate("""new Promise(ok => { let sum = 0;
+            new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value; })
+              .observe({type: "layout-shift", buffered: true});
+            setTimeout(() => ok(sum), 500); })""")
+        assert shift < 0.05
+        page.set_viewport_size({"width": 360, "height": 780})
+        for path in PAGES:
+            page.goto(path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

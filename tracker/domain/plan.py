@@ -1,4 +1,4 @@
-"""Today's plan: the stretches a person usually does."""
+"""Today's plan: the stretches a person usually does, and what a guided session adds."""
 from __future__ import annotations
 
 from collections import Counter
@@ -19,3 +19,15 @@ def usual_plan(recent_slugs_newest_first: Sequence[str], default: Iterable[str],
         first_seen.setdefault(slug, i)
     ranked = sorted(counts, key=lambda s: (-counts[s], first_seen[s]))
     return ranked[:size]
+
+
+# The raise a running programme adds to a plan that has none (no helper needed).
+PROGRAMME_RAISE = "slr-strap"
+
+
+def guided_plan(plan: Sequence[str], raises: Iterable[str], programme_running: bool) -> list[str]:
+    """The stretches of a guided session: the plan, and while a programme runs, its
+    straight-leg raise (one of ``raises``) in every session."""
+    if programme_running and not set(plan) & set(raises):
+        return [*plan, PROGRAMME_RAISE]
+    return list(plan)

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from tracker.db_types import utcnow
 from tracker.domain.clock import local_date
 from tracker.domain.entries import EARLIEST
+from tracker.domain.plan import guided_plan
 from tracker.domain.progression import SLR_STRETCHES
 from tracker.domain.safety import RED_FLAGS, WORSE_ADVICE
 from tracker.errors import DomainError, Gone, Invalid
@@ -36,7 +37,8 @@ def _signed_in():
 @bp.context_processor
 def _page_helpers() -> dict:
     return {"context_words": forms.CONTEXT_WORDS, "error_target": forms.error_target,
-            "form_limits": forms.LIMITS, "stretch_phrases": forms.stretch_phrases}
+            "form_limits": forms.LIMITS, "stretch_phrases": forms.stretch_phrases,
+            "slr_slugs": SLR_STRETCHES}
 
 
 @bp.get("/")
@@ -130,12 +132,11 @@ def _guide_context() -> dict:
     now = utcnow()
     figures = daily.today_figures(current_user, now)
     target = day_target(current_user, figures.date)
-    plan = list(figures.plan)
-    if target and not any(s.slug in SLR_STRETCHES for s in plan):
-        # A programme runs: its raise belongs to every session.
-        plan += [s for s in stretches.library(current_user) if s.slug == "slr-strap"]
+    by_slug = {s.slug: s for s in (*stretches.library(current_user), *figures.plan)}
+    slugs = guided_plan([s.slug for s in figures.plan], SLR_STRETCHES, target is not None)
+    plan = [by_slug[slug] for slug in slugs if slug in by_slug]
     return {"plan": plan, "caution": figures.caution, "target": target,
-            "slr_slugs": SLR_STRETCHES, "worse_advice": WORSE_ADVICE,
+            "worse_advice": WORSE_ADVICE,
             "answered": warning_signs.red_flags_answered(current_user),
             "red_flags": warning_signs.red_flags(current_user),
             "client_id": str(uuid.uuid4())}

@@ -1,11 +1,11 @@
-"""Today's plan (tracker.domain.plan.usual_plan): the stretches a person does most
+"""Today's plan (tracker.domain.plan): the stretches a person does most
 often lately, ties broken by recency, without the ones to avoid."""
 from __future__ import annotations
 
 import pytest
 
 from tracker.catalog import BUILTIN_SLUGS, DEFAULT_PLAN
-from tracker.domain.plan import usual_plan
+from tracker.domain.plan import PROGRAMME_RAISE, guided_plan, usual_plan
 
 DEFAULT = ("a", "b", "c", "d", "e")
 
@@ -47,3 +47,20 @@ def test_default_accepts_a_generator():
 def test_default_plan_names_builtin_stretches():
     assert set(DEFAULT_PLAN) <= BUILTIN_SLUGS
     assert usual_plan([], DEFAULT_PLAN) == list(DEFAULT_PLAN)[:4]
+
+
+RAISES = ("slr-assisted", "slr-strap")
+
+
+@pytest.mark.parametrize(("plan", "running", "expected"), [
+    (["double-knee-to-chest"], True, ["double-knee-to-chest", "slr-strap"]),
+    (["double-knee-to-chest"], False, ["double-knee-to-chest"]),
+    (["slr-assisted", "supine-hamstring"], True, ["slr-assisted", "supine-hamstring"]),
+    ([], True, ["slr-strap"]),
+])
+def test_a_running_programme_puts_its_raise_in_every_guided_session(plan, running, expected):
+    assert guided_plan(plan, RAISES, running) == expected
+
+
+def test_the_added_raise_is_a_builtin_raise():
+    assert PROGRAMME_RAISE in BUILTIN_SLUGS and PROGRAMME_RAISE in RAISES
