@@ -7,12 +7,14 @@ allowed, never an internal key.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from marshmallow import Schema, ValidationError, validate
 from marshmallow.fields import Field
 
-from tracker.errors import Invalid, flatten_errors
+from tracker.errors import DomainError, Invalid, flatten_errors
+from tracker.extensions import db
 
 FORM_ONLY = ("csrf_token", "next")
 
@@ -32,6 +34,21 @@ def validated(schema: Schema, data: dict[str, Any]) -> dict:
     if errors:
         raise Invalid(fields=errors)
     return loaded
+
+
+def submit(schema: Schema, payload: dict[str, Any],
+           use_case: Callable[[dict], object]) -> dict[str, list[str]]:
+    """A page's write: validate ``payload``, run ``use_case(data)`` and commit; the
+    field errors (the schema's or the use case's) when refused, with nothing written."""
+    data, errors = load_form(schema, payload)
+    if not errors:
+        try:
+            use_case(data)
+        except DomainError as err:
+            db.session.rollback()
+            return err.fields or {"_schema": [err.message]}
+        db.session.commit()
+    return errors
 
 
 def blank_to_none(data: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from tracker.auth.models import ApiToken, User  # noqa: F401
 from tracker.logbook.models import (  # noqa: F401
     Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession)
 from tracker.programs.models import Program  # noqa: F401
+from tracker.flareups.models import FlareUp  # noqa: F401
 from tracker.sharing.models import Share  # noqa: F401
 from tracker.reminders.models import (  # noqa: F401
     PushSubscription, Reminder, ReminderDelivery, SchedulerHeartbeat)

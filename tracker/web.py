@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, current_app
 from sqlalchemy import text
 
 from tracker import catalog, scheduler
+from tracker.domain import wording
 from tracker.extensions import api, db
 from tracker.input_guard import init_input_guard
 from tracker.reminders.jobs import last_tick
@@ -62,7 +63,9 @@ def register_blueprints(app: Flask) -> None:
     OpenAPI document) and page blueprint, plus the request guards and template helpers."""
     from tracker.auth import api as auth_api, views as auth_views
     from tracker.auth.security import init_security
+    from tracker.dates import short_date
     from tracker.domain.clock import offered_timezones
+    from tracker.flareups import api as flareups_api, views as flareups_views
     from tracker.logbook import api as logbook_api, views as logbook_views
     from tracker.programs import api as programs_api, views as programs_views
     from tracker.progress import api as progress_api, views as progress_views
@@ -74,10 +77,11 @@ def register_blueprints(app: Flask) -> None:
     init_input_guard(app)  # before any route uses its <int:> converter
     init_security(app)
     app.register_blueprint(health)
-    for feature_api in (auth_api, logbook_api, programs_api, progress_api, reminders_api,
-                        sharing_api):
+    for feature_api in (auth_api, logbook_api, programs_api, flareups_api, progress_api,
+                        reminders_api, sharing_api):
         api.register_blueprint(feature_api.blp)
-    for pages in (auth_views.bp, logbook_views.bp, programs_views.bp, progress_views.bp,
+    for pages in (auth_views.bp, logbook_views.bp, programs_views.bp, flareups_views.bp,
+                  progress_views.bp,
                   reminders_views.bp, sharing_views.bp, sharing_views.shared):
         app.register_blueprint(pages)
     init_pwa(app)
@@ -87,6 +91,9 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_global(offered_timezones, "timezone_groups")  # the time-zone select
     app.jinja_env.globals.update(stretch_illustration=catalog.illustration, spine_words=catalog.SPINE_WORDS)
     app.add_template_filter(_number, "number")
+    app.add_template_filter(short_date, "short_date")  # "7 Nov", see tracker/dates.py
+    app.add_template_filter(wording.plural, "plural")  # {{ n|plural("day") }}: "1 day", "2 days"
+    app.add_template_filter(wording.noun, "noun")      # {{ n|noun("day") }}: "day", "days"
 
 
 def _number(value) -> str:  # noqa: ANN001

@@ -1,6 +1,6 @@
-// Page glue loaded on every page: time-zone preselect, confirm-before-submit, the error
-// summary, the log form's cards, notes counter and draft, "Guide me" hold timers, and
-// the phone's angle measuring where a form has angle fields.
+// Page glue loaded on every page: time-zone preselect, confirm-before-submit, focus on a
+// form's result, the error summary, the log form's cards, notes counter and draft,
+// "Guide me" hold timers, and the phone's angle measuring where a form has angle fields.
 
 function deviceTimeZone() {
   try {
@@ -24,6 +24,12 @@ for (const form of document.querySelectorAll("form[data-confirm]")) {
     if (!window.confirm(form.dataset.confirm)) event.preventDefault();
   });
 }
+
+// A form's result the page opens on (a new share link, an import): its autofocus puts
+// focus there without JavaScript; this does it where a browser ignores autofocus on an
+// element that is not a form field.
+const result = document.querySelector("[data-result]");
+if (result && document.activeElement !== result) result.focus();
 
 // The error summary: the page opens on it, and its links move focus to their field
 // (a plain #link only scrolls; a field inside a closed <details> is opened first).

@@ -194,6 +194,7 @@ def test_another_person_on_the_phone_never_sees_the_draft(page, users, user):
     fill_part(page)
     open_today(page)
     open_log(page, "kept")
+    page.goto("/sign-out")  # Settings → Sign out asks first
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
@@ -208,6 +209,7 @@ def test_another_person_on_the_phone_never_sees_the_draft(page, users, user):
     expect(page.locator("input[name$='[done]']:checked")).to_have_count(0)
     people = {d["person"] for d in page.evaluate(DRAFTS)}
     assert len(people) == 2 and "" not in people
+    page.goto("/sign-out")  # Settings → Sign out asks first
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 

@@ -188,6 +188,7 @@ def test_another_person_on_the_same_phone_sees_no_draft(browser, live_server, us
     sign_in(page, first)
     page.goto("/guide")
     pick_pain(page, 8)
+    page.goto("/sign-out")  # Settings → Sign out asks first
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     sign_in(page, second)

@@ -167,12 +167,19 @@ def test_installable_with_a_controlling_service_worker(phone, account):
 def test_repeat_visit_loads_the_shell_from_the_cache(page, account):
     sign_in(page, account)
     wait_for_control(page)
+    # Chromium may answer an SVG document the page loaded before the worker took over
+    # (the tab icons' sprite) from its memory cache: not the network either.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    urls, from_memory = {}, set()
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.requestServedFromCache", lambda e: from_memory.add(urls.get(e["requestId"])))
     from_network = []
     page.on("response", lambda r: from_network.append(r.url)
             if "/static/" in r.url and not r.from_service_worker else None)
     page.goto("/log")
     page.wait_for_load_state("networkidle")
-    assert from_network == []
+    assert [url for url in from_network if url not in from_memory] == []
     shell = page.evaluate("""caches.keys().then(keys => Promise.all(keys.map(async k =>
         [k, (await (await caches.open(k)).keys()).length])))""")
     names = dict(shell)
@@ -417,6 +424,7 @@ def test_sign_out_clears_the_persons_cached_pages(page, account):
     wait_for_control(page)
     page.goto("/history")
     assert any(k.startswith("pages-") for k in page.evaluate("caches.keys()"))
+    page.goto("/sign-out")  # Settings → Sign out asks first
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert not [k for k in page.evaluate("caches.keys()") if k.startswith(("pages-", "api-"))]
@@ -430,7 +438,9 @@ def test_log_page_weight_layout_shift_and_width(browser, live_server, account):
     with first_load(browser, live_server, account, "/log") as (page, sizes):
         total = sum(size for _url, size in sizes)
         print(f"Log page first load: {total} bytes over {len(sizes)} requests: {sizes}")
-        assert total <= 60_000, sizes
+        # 60 KB until issue 19 gave the tab bar its icons: one more request (the sprite,
+        # about 1.4 KB with its headers), cached for good afterwards.
+        assert total <= 62_000, sizes
         shift = page.evaluate("""new Promise(ok => { let sum = 0;
             new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value; })
               .observe({type: "layout-shift", buffered: true});

@@ -202,6 +202,39 @@ def test_logout_form_signs_out(auth):
     assert auth.get("/api/v1/me").status_code == 401
 
 
+def test_settings_leads_to_sign_out_which_asks_first(auth, user):
+    settings = auth.get("/settings").get_data(as_text=True)
+    assert re.search(r'<a class="button secondary" href="/sign-out">Sign out</a>', settings)
+    page = auth.get("/sign-out")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<h1" in html and "Sign out of Backstretch on this device?</h1>" in html
+    assert user["email"] in html
+    sign_out_form = re.search(r'<form method="post" action="/logout"[^>]*>(.*?)</form>', html, re.S)
+    assert sign_out_form and "data-sign-out" in sign_out_form.group(0)  # pwa.js clears the offline pages
+    assert CSRF_INPUT.search(sign_out_form.group(1))
+    assert re.search(r'<button class="primary" type="submit">Sign out</button>', sign_out_form.group(1))
+    assert '<a class="button secondary" href="/settings">Cancel</a>' in sign_out_form.group(1)
+    assert auth.get("/api/v1/me").status_code == 200  # asking signs nobody out
+
+
+def test_the_confirmation_form_signs_out(auth):
+    response = post_form(auth, "/logout", {}, token_from="/sign-out")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert auth.get("/settings").status_code == 302
+
+
+def test_sign_out_when_signed_out_goes_to_sign_in(client):
+    response = client.get("/sign-out")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+
+
+@pytest.mark.parametrize("path", ["/", "/settings", "/history"])
+def test_no_page_signs_out_in_one_tap(auth, path):
+    html = auth.get(path).get_data(as_text=True)
+    assert 'action="/logout"' not in html
+
+
 def test_logout_is_post_only(auth):
     assert auth.get("/logout").status_code == 405
     assert auth.get("/settings").status_code == 200  # still signed in

@@ -14,6 +14,7 @@ import tracker.models  # noqa: F401 - every table, for the tripwire below
 from tracker.auth.models import ApiToken, User
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
+from tracker.flareups.models import FlareUp
 from tracker.programs.models import Program
 from tracker.sharing.models import Share
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
@@ -137,6 +138,8 @@ def _fill_account(client, headers: dict | None = None) -> None:
     assert deleted.status_code == 204
     program = client.post("/api/v1/programs", headers=headers, json={"affected_leg": "left"})
     assert program.status_code == 201, program.get_data(as_text=True)
+    flare = client.post("/api/v1/flare-ups", headers=headers, json={"days": 2})
+    assert flare.status_code == 201, flare.get_data(as_text=True)
     token = client.post("/api/v1/auth/tokens", headers=headers, json={"name": "laptop"})
     assert token.status_code == 201
     share = client.post("/api/v1/shares", headers=headers, json={"label": "Physio"})
@@ -174,6 +177,7 @@ def _owned_rows(user_id: int) -> dict[str, int]:
         "checkin": count(select(Checkin.id).where(Checkin.user_id == user_id)),
         "deleted_record": count(select(DeletedRecord.id).where(DeletedRecord.user_id == user_id)),
         "program": count(select(Program.id).where(Program.user_id == user_id)),
+        "flare_up": count(select(FlareUp.id).where(FlareUp.user_id == user_id)),
         "share": count(select(Share.id).where(Share.user_id == user_id)),
         "push_subscription": count(select(PushSubscription.id).where(PushSubscription.user_id == user_id)),
         "reminder": count(select(Reminder.id).where(Reminder.user_id == user_id)),
@@ -187,6 +191,7 @@ def test_every_user_table_is_counted():
     proves DELETE /me erases it too."""
     assert set(db.metadata.tables) == {"user", "api_token", "stretch", "stretch_session",
                                        "session_entry", "checkin", "deleted_record", "program",
+                                       "flare_up",
                                        "share", "push_subscription", "reminder", "reminder_delivery",
                                        # not a person's data: when the scheduler last ran
                                        "scheduler_heartbeat"}
@@ -202,7 +207,7 @@ def test_delete_erases_the_user_and_all_their_data(auth, app, users, user):
         other_before = _owned_rows(other["id"])
         builtins = db.session.scalar(select(func.count()).where(Stretch.owner_id.is_(None)))
     assert before == {"user": 1, "api_token": 1, "stretch": 1, "stretch_session": 2,
-                      "session_entry": 4, "checkin": 1, "deleted_record": 1, "program": 1,
+                      "session_entry": 4, "checkin": 1, "deleted_record": 1, "program": 1, "flare_up": 1,
                       "share": 1, "push_subscription": 1, "reminder": 1, "reminder_delivery": 1}
     assert builtins == 5
 

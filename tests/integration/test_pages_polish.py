@@ -1,10 +1,16 @@
 """The log book's pages as a person meets them (issue 7): errors in words with a
 summary that links to each field, typed input kept, the warning-signs check that
 must be answered, your own stretches (archived when sessions name them), history in
-one line per session, the time-zone select, and error pages in our own words."""
+one line per session, the time-zone select, and error pages in our own words; and the
+walk-through's small things (issue 19): counts in words, a description on every page,
+the tab bar's icons, no sign-out in the top bar, focus on an import's result."""
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
+import uuid
+from html import unescape
 
 import pytest
 
@@ -304,3 +310,170 @@ def test_error_pages_are_in_our_words_with_a_way_home(member, path, title):
     words = visible(response)
     assert title in words and "Back to today" in words
     assert "requested URL" not in words and "spelling" not in words
+
+
+# ------------------------------------------------------------------ the walk-through (issue 19)
+# Counts in words, a description on every page, the tab bar's icons, focus on a result.
+
+def _now_minus(**delta) -> str:
+    return (dt.datetime.now(dt.timezone.utc) - dt.timedelta(**delta)).isoformat()
+
+
+@pytest.mark.parametrize(("sessions", "said"), [
+    (0, ["0 days in a row", "0 sessions today"]),
+    (1, ["1 day in a row", "1 session today", "1 stretch"]),
+    (2, ["1 day in a row", "2 sessions today", "2 stretches"]),
+])
+def test_today_counts_in_words(shared_users, sessions, said):
+    member = shared_users.signed_in()
+    for n in range(sessions):
+        # the second session has two stretches; both within the last seconds (today)
+        entries = [{"stretch": "double-knee-to-chest"}] + ([{"stretch": "single-knee-to-chest", "side": "left"}] if n else [])
+        api_session(member, performed_at=_now_minus(seconds=5 - n), entries=entries[:1 + n])
+    words = visible(member.get("/"))
+    for phrase in said:
+        assert phrase in words, (phrase, words)
+    assert "1 days" not in words and "1 sessions" not in words and "1 stretches" not in words
+
+
+def _reminder(client, time: str) -> None:
+    assert client.post("/api/v1/reminders", json={"time": time}).status_code == 201
+
+
+@pytest.mark.parametrize(("n", "said", "never"), [
+    (1, ["1 programme,", "1 reminder,", "1 session added", "1 record already here"],
+     ["programmes", "reminders", "sessions", "records"]),
+    (2, ["1 programme,", "2 reminders,", "2 sessions added"], ["programmes"]),
+])
+def test_the_import_summary_counts_in_words(shared_users, n, said, never):
+    source = shared_users.signed_in()
+    assert source.post("/api/v1/programs", json={"affected_leg": "left"}).status_code == 201
+    for i in range(n):
+        _reminder(source, f"0{7 + i}:30")
+        api_session(source)
+    backup = source.get("/api/v1/export?format=json").data
+    target = shared_users.signed_in()
+    response = target.post("/settings/import", data={"file": (io.BytesIO(backup), "b.json")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    summary = _result(response)
+    for phrase in said:
+        assert phrase in summary, (phrase, summary)
+    for word in never:
+        assert word not in summary, (word, summary)
+    again = _result(target.post("/settings/import", data={"file": (io.BytesIO(backup), "b.json")},
+                                content_type="multipart/form-data"))
+    # the second time everything is there: the programme, reminders, sessions and the
+    # warning-signs answer (which the new account had already: "1 record" above)
+    assert "Nothing new added" in again and f"{2 * n + 2} records already here" in again
+
+
+def _result(response) -> str:
+    """The words of the one element the page opens on (``data-result``), which has
+    focus (autofocus, focusable by tabindex) and a heading naming it."""
+    html = text(response)
+    assert html.count(" autofocus") == 1
+    start = html.index("data-result")
+    tag = html[html.rindex("<", 0, start):html.index(">", start)]
+    assert 'tabindex="-1"' in tag and "autofocus" in tag and 'role="status"' in tag
+    heading = re.search(r'aria-labelledby="([^"]+)"', tag).group(1)
+    body = html[start:html.index("</div>", start)]
+    assert re.search(rf'<h[34] id="{heading}">\w', body), body
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_the_share_form_offers_its_expiry_in_words(member):
+    html = text(member.get("/settings"))
+    assert ">1 day</option>" in html and ">3 days</option>" in html and "1 days" not in html
+
+
+# Every page has one description; the main ones each their own.
+DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')
+SKIP = re.compile(r"^/(api|static)/|^/(logout|sw\.js|manifest\.webmanifest)$")
+
+
+def _description(response) -> str:
+    html = response.get_data(as_text=True)
+    found = DESCRIPTION.findall(html)
+    assert html.count('name="description"') == 1 and len(found) == 1, found
+    assert found[0].strip(), "empty description"
+    return unescape(found[0])
+
+
+def _crawl(client, start: str, limit: int = 80) -> dict[str, str]:
+    """Every page reachable by links from ``start`` (same site, GET): path -> its
+    description."""
+    seen: dict[str, str] = {}
+    queue = [start]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen or SKIP.search(path.split("?")[0]):
+            continue
+        response = client.get(path)
+        if response.mimetype != "text/html" or response.status_code >= 300:
+            continue
+        seen[path] = _description(response)
+        for link in re.findall(r'href="(/[^"#]*)', response.get_data(as_text=True)):
+            if link not in seen:
+                queue.append(unescape(link))
+    return seen
+
+
+def test_every_page_has_one_description(member, shared_app):
+    api_session(member, pain_before=3, pain_after=6)  # a flag, a delete page
+    assert member.post("/api/v1/checkins", json={
+        "client_id": str(uuid.uuid4()), "recorded_at": _now_minus(minutes=5),
+        "score": 4, "context": "waking"}).status_code == 201
+    assert member.post("/api/v1/programs", json={"affected_leg": "right"}).status_code == 201
+    share = member.post("/api/v1/shares", json={"days": 30}).get_json()["url"]
+    pages = _crawl(member, "/")
+    assert {"/", "/log", "/history", "/progress", "/stretches", "/settings", "/sign-out",
+            "/report"} <= set(pages), sorted(pages)
+    assert len(pages) >= 15, sorted(pages)
+    stranger = shared_app.test_client()
+    public = {p: _description(stranger.get(p)) for p in (
+        "/login", "/register", "/reset-password", "/reset-password/not-a-token", "/offline",
+        "/no-such-page", "/s/" + share.rsplit("/s/", 1)[1], "/s/not-a-link")}
+    assert all(public.values())
+
+
+MAIN_PAGES = ["/", "/log", "/guide", "/history", "/progress", "/program", "/stretches",
+              "/stretches/slr-strap", "/settings", "/sign-out", "/reminders", "/report", "/safety"]
+
+
+def test_the_main_pages_each_say_what_they_are(member, shared_app):
+    said = {p: _description(member.get(p)) for p in MAIN_PAGES}
+    stranger = shared_app.test_client()
+    said |= {p: _description(stranger.get(p)) for p in ("/login", "/register", "/reset-password")}
+    repeated = [p for p in said if list(said.values()).count(said[p]) > 1]
+    assert not repeated, {p: said[p] for p in repeated}
+    assert all(20 <= len(d) <= 160 for d in said.values()), said  # one sentence, as search shows
+
+
+# The tab bar: six tabs, each an icon from one sprite and a label.
+TABS = [("/", "Today", "today"), ("/log", "Log", "log"), ("/history", "History", "history"),
+        ("/progress", "Progress", "progress"), ("/stretches", "Stretches", "stretches"),
+        ("/settings", "Settings", "settings")]
+
+
+def test_the_tab_bar_has_an_icon_and_a_label_per_tab(member):
+    html = text(member.get("/history"))
+    nav = html[html.index('<nav class="tabbar"'):html.index("</nav>", html.index('<nav class="tabbar"'))]
+    tabs = re.findall(r'<a href="([^"]+)"( aria-current="page")?><svg class="tab-icon" '
+                      r'width="24" height="24" aria-hidden="true" focusable="false">'
+                      r'<use href="(/static/img/tabs\.[0-9a-f]+\.svg)#([a-z]+)"/></svg>'
+                      r'<span class="tab-label">([^<]+)</span></a>', nav)
+    assert [(href, label, icon) for href, _, _, icon, label in tabs] == TABS
+    assert [label for _, current, _, _, label in tabs if current] == ["History"]
+    sprite = member.get(tabs[0][2])
+    assert sprite.status_code == 200 and sprite.mimetype == "image/svg+xml"
+    symbols = set(re.findall(r'<symbol id="([a-z]+)"', sprite.get_data(as_text=True)))
+    assert symbols == {icon for _, _, icon in TABS}
+    assert f'"/static/img/tabs.svg": "{tabs[0][2]}"' in member.get("/sw.js").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/settings", "/log"])
+def test_the_top_bar_has_no_sign_out(member, path):
+    html = text(member.get(path))
+    topbar = html[html.index('<header class="topbar">'):html.index("</header>")]
+    assert "Sign out" not in topbar and "logout" not in topbar

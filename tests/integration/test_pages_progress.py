@@ -1,14 +1,18 @@
 """The Progress and Programme pages without JavaScript: the text summaries and tables
-say what the figures say, the range choices, starting and ending a programme through
-the form (errors by their label), Today's two-line summary, and the tab bar link."""
+say what the figures say (dates as "7 Nov"), the range choices, relief per stretch only
+where the figures differ (else one sentence why), the calendar as months of weeks with
+flare-up pauses, starting and ending a programme through the form (errors by their
+label), Today's two-line summary, and the tab bar link."""
 from __future__ import annotations
 
 import re
+import uuid
 from html import unescape
 
 import pytest
 
-from tests.progress_data import DAYS, SKIPPED, local_day, log_month
+from tests.progress_data import DAYS, SKIPPED, at_noon, local_day, log_month
+from tracker.dates import short_date
 
 ZONE = "Europe/Berlin"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -31,10 +35,17 @@ def test_progress_page_tells_the_months_story(member):
     # the pain table: one row a day, newest first, with its mean and 7-day mean
     rows = re.findall(r"<tr><th scope=\"row\">[^<]+</th><td class=\"num\">([\d.]+)</td>", page)
     assert len(rows) == DAYS and rows[0] == "3.0" and rows[-1] == "7.0"
-    assert f"Best raise on {local_day(0, ZONE).strftime('%-d %b')}: left 59°, right 75°." in page
-    assert "Straight-leg raise with a strap" in page and "fell 1.0 · 28 sessions" in page
+    assert f"{short_date(local_day(DAYS - 1, ZONE))} – {short_date(local_day(0, ZONE))}" in page
+    assert f"Best raise on {short_date(local_day(0, ZONE))}: left 59°, right 75°." in page
+    assert f"<th scope=\"row\">{short_date(local_day(0, ZONE), weekday=True)}</th>" in page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", re.sub(r"<[^>]+>", "", page))  # no ISO dates shown
+    # every session included the same three stretches: one sentence instead of a list
+    assert ("Relief was much the same for all 3 stretches (pain fell 1.0 points on average "
+            "in the sessions with each), less than 1 point apart") in page
+    assert 'class="list-plain relief"' not in page
     logged = page.count('class="logged')
     assert logged == DAYS - len(SKIPPED) and page.count('class="missed') == len(SKIPPED)
+    assert 'data-chart="pain"' in page and 'data-chart="slr"' in page
     assert re.search(r'src="/static/js/progress\.[0-9a-f]{8}\.js"', page)
     assert re.search(r'href="/static/vendor/uplot/uPlot\.min\.[0-9a-f]{8}\.css"', page)
     assert re.search(r'data-uplot="/static/vendor/uplot/uPlot\.min\.[0-9a-f]{8}\.js"', page)
@@ -44,7 +55,8 @@ def test_progress_page_tells_the_months_story(member):
 def test_range_choices(member, days):
     page = text(member.get(f"/progress?days={days}"))
     assert f'href="/progress?days={days}" aria-current="page"' in page
-    assert page.count('<li class="') >= days  # a calendar cell a day
+    assert page.count('<td class="missed"') == days  # a calendar cell a day
+    assert ('class="calendar compact"' in page) is (days == 365)
 
 
 @pytest.mark.parametrize("days", ["7", "31", "abc", "-1", "1" * 50])
@@ -58,6 +70,74 @@ def test_empty_progress_page_explains_itself(member):
     page = text(member.get("/progress"))
     assert "No pain scores in these days." in page
     assert "A stretch shows here once 3 sessions" in page
+    assert "data-chart" not in page  # no room kept for charts with nothing to draw
+
+
+def log_session(client, offset: int, stretches: list[str],  # noqa: ANN001
+                before: int, after: int) -> None:
+    response = client.post("/api/v1/sessions", json={
+        "client_id": str(uuid.uuid4()), "performed_at": at_noon(offset, ZONE),
+        "pain_before": before, "pain_after": after,
+        "entries": [{"stretch": slug, **({"side": "left"} if slug.startswith("single") else {})}
+                    for slug in stretches]})
+    assert response.status_code == 201, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("sessions", "shown"), [
+    # 3 points apart: a list, largest relief first
+    ([(["single-knee-to-chest"], 6, 3)] * 3 + [(["double-knee-to-chest"], 5, 5)] * 3,
+     ['<span class="muted">fell 3.0 · 3 sessions</span>',
+      '<span class="muted">stayed the same · 3 sessions</span>']),
+    # 1 point apart is enough
+    ([(["single-knee-to-chest"], 6, 4)] * 3 + [(["double-knee-to-chest"], 6, 5)] * 4,
+     ['fell 2.0 · 3 sessions', 'fell 1.0 · 4 sessions']),
+    # the same sessions: one sentence why
+    ([(["single-knee-to-chest", "double-knee-to-chest"], 6, 4)] * 3,
+     ["Relief was much the same for both stretches (pain fell 2.0 points on average in the "
+      "sessions with each), less than 1 point apart: too close to tell one from another"]),
+    # +0.3 and -0.3: one fell, one rose, less than a point apart
+    ([(["single-knee-to-chest"], 5, 4)] + [(["single-knee-to-chest"], 5, 5)] * 2
+     + [(["double-knee-to-chest"], 5, 6)] + [(["double-knee-to-chest"], 5, 5)] * 2,
+     ["Relief was much the same for both stretches (pain changed by less than a point on "
+      "average"]),
+    # one stretch with enough sessions: nothing to compare it with
+    ([(["single-knee-to-chest"], 6, 5)] * 3 + [(["double-knee-to-chest"], 6, 2)] * 2,
+     ["Only Single knee-to-chest has 3 sessions with pain scores before and after so far "
+      "(pain fell 1.0 on average in its 3), so there is nothing to compare it with yet."]),
+])
+def test_relief_per_stretch_only_where_it_differs(member, sessions, shown):
+    for offset, (stretches, before, after) in enumerate(sessions):
+        log_session(member, offset, stretches, before, after)
+    page = text(member.get("/progress"))
+    listed = 'class="list-plain relief"' in page
+    assert listed is shown[0].startswith(("<span", "fell"))
+    for fragment in shown:
+        assert fragment in page
+
+
+def test_calendar_is_months_of_weeks_with_the_paused_days(member):
+    for offset in (0, 1, 5):
+        log_session(member, offset, ["single-knee-to-chest"], 5, 4)
+    response = member.post("/api/v1/flare-ups", json={
+        "start_date": local_day(4, ZONE).isoformat(), "days": 2})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    page = text(member.get("/progress"))
+    first, today = local_day(29, ZONE), local_day(0, ZONE)
+    months = (today.year - first.year) * 12 + today.month - first.month + 1
+    assert page.count('<table class="calendar-month">') == months
+    assert f"<caption>{today.strftime('%b')}</caption>" in page
+    assert page.count('<thead><tr><th scope="col"><span aria-hidden="true">M</span>'
+                      '<span class="visually-hidden">Monday</span></th>') == months
+    # the two paused days, said in words too; the logged ones
+    for offset in (4, 3):
+        day = short_date(local_day(offset, ZONE), weekday=True)
+        assert (f'<td class="missed paused" title="{day}"><span class="visually-hidden">{day}: '
+                "none, flare-up pause</span></td>") in page
+    assert page.count('<td class="logged"') == 3 and page.count("paused") >= 3
+    assert '<span class="key paused"></span> flare-up pause' in page
+    # and the charts' caption names them
+    assert (f"Shaded grey: a flare-up pause ({short_date(local_day(4, ZONE))} – "
+            f"{short_date(local_day(3, ZONE))}).") in page
 
 
 def test_charts_library_is_loaded_only_on_the_progress_page(member):

@@ -140,3 +140,45 @@ def test_body_must_be_json(api):
     response = api.post("/api/v1/programs", data="affected_leg=left",
                         content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415
+
+
+def log_session(client, offset: int, before: int | None, after: int | None,  # noqa: ANN001
+                worse: bool = False) -> None:
+    response = client.post("/api/v1/sessions", json={
+        "client_id": str(uuid.uuid4()), "performed_at": at_noon(offset, ZONE),
+        "pain_before": before, "pain_after": after,
+        "entries": [{"stretch": "slr-strap", "side": "left", "angle_deg": 40, "worse": worse}]})
+    assert response.status_code == 201, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("before", "after", "worse", "hold"), [
+    (3, 5, False, True),     # up 2 points: the threshold
+    (3, 4, False, False),
+    (6, 3, True, True),      # a stretch marked "made it worse", though pain fell
+    (None, 7, False, False),  # no score before: no rise to read
+])
+def test_a_bad_session_holds_the_next_days_target(api, before, after, worse, hold):
+    """Started 3 days ago (day 4 today); yesterday (day 3) had the session."""
+    start(api, start_date=local_day(3, ZONE).isoformat())
+    log_session(api, 1, before, after, worse)
+    body = api.get("/api/v1/programs/current").get_json()
+    days = body["days"]
+    assert days[2]["hold"] is hold and not days[3]["hold"]
+    assert [d["step"] for d in days[:5]] == ([1, 2, 3, 3, 4] if hold else [1, 2, 3, 4, 5])
+    assert (days[3]["target_low"], days[3]["target_high"]) == ((30, 45) if hold else (37.5, 52.5))
+    assert len(days) == (11 if hold else 10) and body["length_days"] == 10
+    assert body["end_date"] == (local_day(3, ZONE) + dt.timedelta(days=len(days) - 1)).isoformat()
+    assert ("Today's target stays at 30–45°" in body["sentence"]) is hold
+
+
+def test_three_hold_days_suggest_a_pause(api):
+    start(api, start_date=local_day(3, ZONE).isoformat())
+    for offset in (3, 2):
+        log_session(api, offset, 2, 5)
+    assert "clinician" not in api.get("/api/v1/programs/current").get_json()["sentence"]
+    log_session(api, 1, 2, 5)
+    body = api.get("/api/v1/programs/current").get_json()
+    assert [d["hold"] for d in body["days"][:4]] == [True, True, True, False]
+    assert "Pain has risen on 3 programme days: pause the programme and ask a clinician" \
+        in body["sentence"]
+    assert body["days"][3]["step"] == 1

@@ -62,7 +62,7 @@ def test_slr_relief_adherence_of_the_month(month):
     assert body["adherence"] == {
         "current_streak": 10, "longest_streak": DAYS - 12, "days_logged": DAYS - len(SKIPPED),
         "sessions_7d": 7, "calendar": [
-            {"date": local_day(o, ZONE).isoformat(), "logged": o not in SKIPPED}
+            {"date": local_day(o, ZONE).isoformat(), "logged": o not in SKIPPED, "paused": False}
             for o in range(DAYS - 1, -1, -1)]}
     assert body["flags"] == []
 

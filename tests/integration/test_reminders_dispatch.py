@@ -179,7 +179,7 @@ def test_a_reminder_during_a_programme_says_todays_target(world, receiver, start
     world.reminder(user_id, utc(2027, 4, 30), time="08:00", message="Strap by the bed")
     world.dispatch(dt.datetime.combine(sent_on, dt.time(6, 0, 5), UTC))  # 08:00 in Berlin
     (push,) = receiver.for_device(phone)
-    band = progression.band_on(start, length, sent_on)
+    band = progression.target_band(day, length)  # no hold day, no pause: step = day
     low, high = (int(v + 0.5) for v in (band.low, band.high))
     assert push.payload["body"] == f"Day {day} of {length}: aim for {low}–{high}°. Strap by the bed"
     if day == 4:
@@ -270,14 +270,50 @@ def test_a_stalled_push_service_delays_nobody_beyond_its_timeout(make_app, recei
 # --- skip rules -------------------------------------------------------------------------------
 
 
-def _log_session(app, user_id: int, at: dt.datetime) -> None:  # noqa: ANN001
+def _log_session(app, user_id: int, at: dt.datetime, **fields) -> None:  # noqa: ANN001
     from tracker.logbook import sessions as logbook
 
     with app.app_context():
         logbook.create_session(db.session.get(User, user_id), {
             "client_id": str(uuid.uuid4()), "performed_at": at,
-            "entries": [{"stretch": "double-knee-to-chest"}]}, at)
+            "entries": [{"stretch": "double-knee-to-chest"}], **fields}, at)
         db.session.commit()
+
+
+def _flare_up(app, user_id: int, start: dt.date, days: int, now: dt.datetime) -> None:  # noqa: ANN001
+    from tracker.flareups import service as flareups
+
+    with app.app_context():
+        flareups.start(db.session.get(User, user_id), {"start_date": start, "days": days}, now)
+        db.session.commit()
+
+
+def test_no_reminder_during_a_flare_up(world, receiver, papp):
+    """Each day of the pause is recorded as skipped (flare_up); the day after, it is sent."""
+    user_id, (phone,) = world.person("Europe/Berlin")
+    rid = world.reminder(user_id, utc(2027, 5, 1, 0), time="08:00", skip_if_logged=False)
+    _flare_up(papp, user_id, dt.date(2027, 5, 1), 2, utc(2027, 5, 1, 5))
+    for day in (1, 2, 3):
+        world.dispatch(utc(2027, 5, day, 6, 0, 5))
+    assert [(d.occurrence_key, d.status, d.reason) for d in world.deliveries(rid)] == [
+        ("2027-05-01", "skipped", "flare_up"), ("2027-05-02", "skipped", "flare_up"),
+        ("2027-05-03", "sent", "")]
+    assert len(receiver.for_device(phone)) == 1
+
+
+def test_a_held_day_keeps_yesterdays_target_in_the_reminder(world, receiver, papp):
+    user_id, (phone,) = world.person()
+    with world.app.app_context():
+        start_program(db.session.get(User, user_id), {"affected_leg": "left",
+                      "start_date": dt.date(2027, 4, 28), "length_days": 10}, utc(2027, 4, 28))
+        db.session.commit()
+    # Day 4 (1 May): pain went from 3 to 6 during the session, a hold day.
+    _log_session(papp, user_id, utc(2027, 5, 1, 17), pain_before=3, pain_after=6)
+    world.reminder(user_id, utc(2027, 5, 1, 20), time="08:00", message="Strap by the bed")
+    world.dispatch(utc(2027, 5, 2, 6, 0, 5))
+    (push,) = receiver.for_device(phone)
+    # Day 5 of an 11-day programme now, still at day 4's 37.5-52.5 (38-53 as read).
+    assert push.payload["body"] == "Day 5 of 11: aim for 38–53°. Strap by the bed"
 
 
 @pytest.mark.parametrize("skip_if_logged, sent", [(True, 0), (False, 1)])

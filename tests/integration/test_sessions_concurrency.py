@@ -16,6 +16,7 @@ import requests
 from sqlalchemy import func, select
 
 from tracker.extensions import db
+from tracker.flareups.models import FlareUp
 from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
 
 THREADS = 8
@@ -136,3 +137,16 @@ def test_concurrent_custom_stretch_with_one_slug_is_made_once(app, live_server, 
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Stretch).where(
             Stretch.owner_id == user["id"])) == 1
+
+
+def test_a_double_tapped_flare_up_starts_once(app, live_server, users, user):
+    """One flare-up at a time holds under concurrent starts: one 201, the rest 409."""
+    token = users.token(user)
+
+    def send() -> int:
+        response = requests.post(live_server.url + "/api/v1/flare-ups", json={"days": 3},
+                                 headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        return response.status_code
+
+    assert sorted(all_at_once(send)) == [201] + [409] * (THREADS - 1)
+    assert rows(app, FlareUp) == 1

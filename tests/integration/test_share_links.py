@@ -1,12 +1,14 @@
 """Share links: made, listed without their secret, revoked; the link opens the report
 read-only without signing in, with private headers; expired, revoked, unknown and
-another user's links are 404s that say nothing about the person; the token is never
-stored, listed or logged."""
+another user's links are 404s that say nothing about the person, on a page that offers
+no way into the app; the token is never stored, listed or logged; the page that makes
+a link opens on it."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import logging
+import re
 import urllib.request
 import uuid
 from urllib.error import HTTPError
@@ -255,3 +257,66 @@ def test_token_never_reaches_the_logs(app, users, live_server, caplog):
     assert token not in caplog.text
     with app.app_context():
         assert token not in {s.token_hash for s in db.session.scalars(select(Share))}
+
+
+# ---------------------------------------------------------------- a dead link's page (issue 19)
+
+
+def _withdrawn(member) -> str:  # noqa: ANN001
+    body = make_share(member)
+    assert member.delete(f"/api/v1/shares/{body['id']}").status_code == 204
+    return path_of(body["url"])
+
+
+def _expired(member) -> str:  # noqa: ANN001
+    body = make_share(member, expires_in_days=1)
+    with member.application.app_context():
+        db.session.get(Share, body["id"]).expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+        db.session.commit()
+    return path_of(body["url"])
+
+
+@pytest.mark.parametrize("dead", [
+    pytest.param(_withdrawn, id="withdrawn"),
+    pytest.param(_expired, id="expired"),
+    pytest.param(lambda m: "/s/never-made-this-one", id="unknown"),
+    pytest.param(lambda m: path_of(make_share(m)["url"]) + "/more", id="more-after-it"),
+    pytest.param(lambda m: "/s/", id="cut-short"),
+])
+@pytest.mark.parametrize("reader", ["stranger", "signed-in"])
+def test_a_dead_links_page_offers_no_way_into_the_app(member, other, shared_app, dead, reader):
+    path = dead(member)
+    client = shared_app.test_client() if reader == "stranger" else other
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "This link no longer works" in words
+    assert "Ask the person who shared it with you for a new link." in words
+    # Nothing to follow: no link, form, tab bar, brand, sign-in or script.
+    assert "<a " not in html and "<form" not in html and "<script" not in html
+    assert "tabbar" not in html and "brand" not in html and "Sign in" not in words
+    assert "Backstretch" not in words  # not even the app's name as a lead
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert html.count('<meta name="description" content="') == 1
+
+
+# ---------------------------------------------------------------- focus on the new link
+
+
+def test_a_new_link_is_where_the_page_opens(member):
+    made = member.post("/settings/shares", data={"label": "Physio", "days": "30",
+                                                 "expires_in_days": "7"})
+    assert made.status_code == 201
+    html = made.get_data(as_text=True)
+    assert html.count(" autofocus") == 1
+    start = html.index("data-result")
+    tag = html[html.rindex("<", 0, start):html.index(">", start)]
+    assert 'tabindex="-1"' in tag and "autofocus" in tag and 'role="status"' in tag
+    assert 'aria-labelledby="share-new-h"' in tag
+    result = html[start:html.index("</div>", html.index("share-buttons", start))]
+    assert '<h3 id="share-new-h">Link made</h3>' in result
+    assert 'id="new-share-url"' in result and "/s/" in result
+    assert " autofocus" not in member.get("/settings").get_data(as_text=True)

@@ -1,5 +1,5 @@
-"""Account pages: sign in, create an account, sign out, settings (time zone,
-password, email, sign out everywhere, delete), and the forgotten-password flow."""
+"""Account pages: sign in, create an account, sign out (asked first), settings (time
+zone, password, email, sign out everywhere, delete), and the forgotten-password flow."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -65,6 +65,15 @@ def register():
                 return redirect(url_for("logbook_pages.safety_check", first=1))
     return render_template("auth/register.html", errors=errors, form=request.form), \
         (422 if errors else 200)
+
+
+@bp.get("/sign-out")
+def sign_out():
+    """Settings → Sign out asks here first; the form posts to ``logout``. Signed out
+    already: the sign-in page (not a sign-in that comes back to this question)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth_pages.login"))
+    return render_template("auth/sign_out.html")
 
 
 @bp.post("/logout")

@@ -1,39 +1,47 @@
 """Adherence: streaks of days in a row with a session, and the calendar of which days
 in a range were logged. Days are the person's local calendar days (see
-``clock.local_date``), so a DST change never splits or merges a day."""
+``clock.local_date``), so a DST change never splits or merges a day.
+
+Paused days (a flare-up) are transparent: a streak neither breaks nor grows on them,
+so a person who logged, paused three days and logged again keeps their streak."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 ONE_DAY = dt.timedelta(days=1)
 
 
-def current_streak(days: Iterable[dt.date], today: dt.date) -> int:
-    """Consecutive logged days ending today, or ending yesterday when today has no log
-    yet (the day is not over, so the streak is not broken)."""
+def streak_back(days: Iterable[dt.date], today: dt.date,
+                paused: Collection[dt.date] = ()) -> tuple[int, dt.date]:
+    """(the current streak, the day the count stopped at): consecutive logged days
+    ending today, or ending yesterday when today has no log yet (the day is not over,
+    so the streak is not broken), stepping over paused days. The stop day is the
+    first day back that is neither logged nor paused."""
     logged = set(days)
     day = today if today in logged else today - ONE_DAY
     count = 0
-    while day in logged:
-        count += 1
+    while day in logged or day in paused:
+        if day not in paused:
+            count += 1
         day -= ONE_DAY
-    return count
+    return count, day
 
 
-def may_reach_past(streak: int, today: dt.date, window_start: dt.date) -> bool:
-    """Whether a streak counted from the days ``window_start``..``today`` alone could
-    go on before ``window_start``: it spans the window (counting back from today, or
-    from yesterday when today is not logged yet)."""
-    return streak > 0 and today - dt.timedelta(days=streak) <= window_start
+def current_streak(days: Iterable[dt.date], today: dt.date,
+                   paused: Collection[dt.date] = ()) -> int:
+    return streak_back(days, today, paused)[0]
 
 
-def longest_streak(days: Iterable[dt.date]) -> int:
-    ordered = sorted(set(days))
+def longest_streak(days: Iterable[dt.date], paused: Collection[dt.date] = ()) -> int:
+    """The longest run of logged days, stepping over paused days."""
+    ordered = sorted(set(days) - set(paused))
     best = run = 0
     previous: dt.date | None = None
     for day in ordered:
-        run = run + 1 if previous is not None and day - previous == ONE_DAY else 1
+        joined = previous is not None and all(
+            previous + ONE_DAY * k in paused for k in range(1, (day - previous).days))
+        run = run + 1 if joined else 1
         best = max(best, run)
         previous = day
     return best

@@ -17,6 +17,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tracker.domain.wording import plural
+
 BASELINE_DAYS = 3
 CURRENT_DAYS = 7
 ROLLING_DAYS = 7
@@ -24,6 +26,8 @@ MEANINGFUL_POINTS = 2
 MEANINGFUL_FRACTION = 0.30
 # Relief per stretch is shown only from this many sessions on.
 RELIEF_MIN_SESSIONS = 3
+# ... and compared only when the stretches' figures are this many points apart.
+RELIEF_MIN_SPREAD = 1
 _EPSILON = 1e-9  # 6 -> 4.2 is a drop of exactly 30%, whatever binary floats say
 
 
@@ -136,10 +140,10 @@ def trend_sentence(t: Trend) -> str:
         return "No pain scores in the last 7 days."
     if t.change is None:
         return (f"Pain this week {t.current:.1f}. Keep logging: the comparison with your "
-                f"first {BASELINE_DAYS} days starts once a week has passed since them.")
+                f"first {plural(BASELINE_DAYS, 'day')} starts once a week has passed since them.")
     if t.change < 0:
         verdict = "a meaningful drop" if t.meaningful else \
-            f"not yet a meaningful drop (that takes {MEANINGFUL_POINTS} points or 30%)"
+            f"not yet a meaningful drop (that takes {plural(MEANINGFUL_POINTS, 'point')} or 30%)"
         return (f"Pain this week {t.current:.1f}, down {-t.change:.1f} from "
                 f"{t.baseline:.1f} at the start: {verdict}.")
     if t.change > 0:
@@ -163,3 +167,14 @@ def relief(rows: Iterable[tuple[str, float, int]],
     kept = [Relief(slug, round(float(mean), 2), int(n))
             for slug, mean, n in rows if n >= min_sessions]
     return sorted(kept, key=lambda r: (-r.mean, r.stretch))
+
+
+def relief_differs(items: Iterable[Relief], min_spread: float = RELIEF_MIN_SPREAD,
+                   min_sessions: int = RELIEF_MIN_SESSIONS) -> bool:
+    """Whether relief per stretch is worth showing stretch by stretch: at least two
+    stretches with ``min_sessions`` sessions each, whose means lie at least
+    ``min_spread`` points apart. Closer figures mostly come from the same sessions
+    (a session usually includes several stretches) and say nothing about one stretch
+    against another."""
+    means = [r.mean for r in items if r.count >= min_sessions]
+    return len(means) >= 2 and max(means) - min(means) + _EPSILON >= min_spread

@@ -12,12 +12,24 @@ Only the two SLR stretches count (``SLR_STRETCHES``): the passive raise with a h
 and the self-assisted raise with a strap. ``supine-hamstring`` also records an angle,
 but it is an active raise with the other knee bent, a different movement, so mixing
 its angles in would blur the programme's line.
+
+The programme waits for the body, not the calendar (DOMAIN.md). A programme day whose
+sessions made pain worse (pain after minus pain before up by 2 points or more, or any
+stretch marked "made it worse") is a *hold day*: the next programme day keeps its
+target band instead of moving up. Each programme day has a ``step``: 1 on the first
+day, one more after a normal day, the same after a hold day; its band is the band of
+its step, and the programme ends on the day its step reaches the planned length, so
+every hold day moves the end one day later. A flare-up pauses the programme: its
+days are not programme days (no target) and every later day moves back by them. At
+the third hold day the programme suggests pausing and asking a clinician.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+
+from tracker.domain.safety import PAIN_RISE_THRESHOLD
 
 SLR_STRETCHES = ("slr-assisted", "slr-strap")
 LEGS = ("left", "right")
@@ -28,6 +40,8 @@ START_MAX_DISTANCE = dt.timedelta(days=365)
 _FIRST_BAND = (30, 45)   # days 1 .. _RAMP_FROM
 _FINAL_BAND = (60, 75)   # days _RAMP_TO ..
 _RAMP_FROM, _RAMP_TO = 3, 7
+# At this many hold days the programme suggests pausing and asking a clinician.
+HOLDS_BEFORE_PAUSE = 3
 
 UNDER, IN, OVER = "under", "in", "over"
 AHEAD, ON_TRACK, BEHIND = "ahead", "on_track", "behind"
@@ -55,18 +69,26 @@ class Band:
         return f"{_whole(self.low):g}–{_whole(self.high):g}°"
 
 
-def target_band(day: int, length_days: int = LENGTH_DEFAULT) -> Band:
-    """The target band of programme day ``day`` (1-based) of a ``length_days``
-    programme. Raises ValueError for a day outside the programme."""
+def target_band(step: int, length_days: int = LENGTH_DEFAULT) -> Band:
+    """The target band of programme step ``step`` (1-based; the programme day when no
+    day was held) of a ``length_days`` programme. Raises ValueError for a step outside
+    the programme."""
     if not LENGTH_MIN <= length_days <= LENGTH_MAX:
         raise ValueError(f"length_days must be {LENGTH_MIN}-{LENGTH_MAX}")
-    if not 1 <= day <= length_days:
-        raise ValueError(f"day must be 1-{length_days}")
-    step = min(max(day - _RAMP_FROM, 0), _RAMP_TO - _RAMP_FROM)
-    fraction = step / (_RAMP_TO - _RAMP_FROM)
+    if not 1 <= step <= length_days:
+        raise ValueError(f"step must be 1-{length_days}")
+    ramp = min(max(step - _RAMP_FROM, 0), _RAMP_TO - _RAMP_FROM)
+    fraction = ramp / (_RAMP_TO - _RAMP_FROM)
     low = _FIRST_BAND[0] + (_FINAL_BAND[0] - _FIRST_BAND[0]) * fraction
     high = _FIRST_BAND[1] + (_FINAL_BAND[1] - _FIRST_BAND[1]) * fraction
     return Band(_whole(low), _whole(high))
+
+
+def is_hold(pain_rises: Iterable[int | None], any_worse: bool) -> bool:
+    """Whether a day with these sessions is a hold day: one session's pain rose by
+    the threshold or more (after minus before; None where a score is missing), or a
+    stretch was marked "made it worse"."""
+    return any_worse or any(r is not None and r >= PAIN_RISE_THRESHOLD for r in pain_rises)
 
 
 def day_number(start: dt.date, on: dt.date) -> int:
@@ -74,15 +96,8 @@ def day_number(start: dt.date, on: dt.date) -> int:
     return (on - start).days + 1
 
 
-def band_on(start: dt.date, length_days: int, on: dt.date) -> Band | None:
-    """The target band of the calendar day ``on`` for a programme starting on
-    ``start``; None before it starts or after its last day. (Reminders use this for
-    "today's target".)"""
-    day = day_number(start, on)
-    return target_band(day, length_days) if 1 <= day <= length_days else None
-
-
-def end_date(start: dt.date, length_days: int) -> dt.date:
+def planned_end(start: dt.date, length_days: int) -> dt.date:
+    """The last day of a programme with no hold day and no pause."""
     return start + dt.timedelta(days=length_days - 1)
 
 
@@ -94,8 +109,10 @@ def start_problem(start: dt.date, today: dt.date) -> str | None:
 
 @dataclass(frozen=True)
 class ProgramDay:
-    day: int
+    day: int          # 1, 2, ...: the programme days in order (paused days are not counted)
     date: dt.date
+    step: int         # whose band this day has (see the module docstring)
+    hold: bool        # the day's sessions made pain worse: the next day keeps this band
     band: Band
     best_left: float | None
     best_right: float | None
@@ -116,15 +133,45 @@ class ProgramDay:
 
 
 def program_days(start: dt.date, length_days: int, affected_leg: str,
-                 best: Mapping[dt.date, tuple[float | None, float | None]]) -> list[ProgramDay]:
-    """Every day of the programme with its band and the best (left, right) angles
-    logged that day (``best`` maps a date to them; missing dates were not logged)."""
-    days = []
-    for n in range(1, length_days + 1):
-        date = start + dt.timedelta(days=n - 1)
+                 best: Mapping[dt.date, tuple[float | None, float | None]],
+                 holds: Collection[dt.date] = (), paused: Collection[dt.date] = ()
+                 ) -> list[ProgramDay]:
+    """Every day of the programme, from ``start`` to the day its step reaches
+    ``length_days``: its step, band, whether it is a hold day (``holds``: the dates
+    whose sessions made pain worse) and the best (left, right) angles logged that day
+    (``best`` maps a date to them; missing dates were not logged). Dates in
+    ``paused`` (a flare-up) are skipped: they are no programme day."""
+    days: list[ProgramDay] = []
+    date, step = start, 1
+    while True:
+        if date in paused:
+            date += dt.timedelta(days=1)
+            continue
+        hold = date in holds
         left, right = best.get(date, (None, None))
-        days.append(ProgramDay(n, date, target_band(n, length_days), left, right, affected_leg))
-    return days
+        days.append(ProgramDay(len(days) + 1, date, step, hold, target_band(step, length_days),
+                               left, right, affected_leg))
+        if step == length_days:
+            return days
+        step += 0 if hold else 1
+        date += dt.timedelta(days=1)
+
+
+def day_of(days: list[ProgramDay], on: dt.date) -> ProgramDay | None:
+    """The programme day falling on ``on``; None before, after, or on a paused day."""
+    for d in days:
+        if d.date == on:
+            return d
+    return None
+
+
+def held(days: list[ProgramDay], day: ProgramDay) -> bool:
+    """Whether ``day`` keeps the band of the day before it (that day was a hold day)."""
+    return day.day > 1 and days[day.day - 2].hold
+
+
+def hold_count(days: list[ProgramDay], today: dt.date) -> int:
+    return sum(1 for d in days if d.hold and d.date <= today)
 
 
 def latest_logged(days: list[ProgramDay], today: dt.date) -> ProgramDay | None:
@@ -151,19 +198,72 @@ _PLACE_WORDS = {UNDER: "under", IN: "inside", OVER: "above"}
 
 
 def sentence(days: list[ProgramDay], today: dt.date) -> str:
-    """One plain sentence: "Day 5 of 10: 50°, inside today's 45–60°"."""
+    """One plain sentence: "Day 5 of 10: 50°, inside today's 45–60°", then what a
+    held target or a run of hold days means."""
     length = len(days)
     start, end = days[0].date, days[-1].date
     if today < start:
-        return f"Starts on {start.isoformat()}: {length} days, first target {days[0].band.label}."
+        return (f"Starts on {start.day} {start:%b}: {length} days, "  # the app's "7 Nov"
+                f"first target {days[0].band.label}.")
     latest = latest_logged(days, today)
+    current = day_of(days, today)
     if latest is None:
-        current = days[min(day_number(start, today), length) - 1]
-        return (f"Day {current.day} of {length}: no angle logged yet; "
-                f"the target is {current.band.label}.")
-    whose = "today's" if latest.date == today else f"day {latest.day}'s"
-    text = (f"Day {latest.day} of {length}: {latest.affected:g}°, "
-            f"{_PLACE_WORDS[latest.result]} {whose} {latest.band.label}")
-    if today > end:
-        text += " (the programme has finished)"
-    return text + "."
+        if current is None and today <= end:
+            text = "Paused for a flare-up: the programme goes on when it is over."
+        else:
+            current = current or days[-1]
+            text = (f"Day {current.day} of {length}: no angle logged yet; "
+                    f"the target is {current.band.label}.")
+    else:
+        whose = "today's" if latest.date == today else f"day {latest.day}'s"
+        text = (f"Day {latest.day} of {length}: {latest.affected:g}°, "
+                f"{_PLACE_WORDS[latest.result]} {whose} {latest.band.label}")
+        if today > end:
+            text += " (the programme has finished)"
+        text += "."
+    if current is None and latest is not None and today <= end:
+        text += " Paused for a flare-up: the programme goes on when it is over."
+    if current is not None and held(days, current):
+        text += (f" Today's target stays at {current.band.label}: pain rose after "
+                 f"yesterday's session.")
+    elif current is not None and current.hold and current.step < len(days) and today < end:
+        text += f" Tomorrow's target stays at {current.band.label}: pain rose today."
+    holds = hold_count(days, today)
+    if holds >= HOLDS_BEFORE_PAUSE and today <= end:
+        text += (f" Pain has risen on {holds} programme days: pause the programme and ask a "
+                 "clinician before going on. You can end it here.")
+    return text
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a finished programme went for the affected leg."""
+    first: ProgramDay | None   # the first day with an angle for the affected leg
+    last: ProgramDay | None    # the last one
+
+    @property
+    def sentence(self) -> str:
+        if self.first is None or self.last is None:
+            return "No straight-leg-raise angle was logged for the affected leg."
+        first, last = self.first, self.last
+        if first is last:
+            return (f"One angle was logged: {first.affected:g}° on day {first.day}, "
+                    f"{_PLACE_WORDS[first.result]} its {first.band.label}.")
+        return (f"Your leg went from {first.affected:g}° on day {first.day} "
+                f"({_PLACE_WORDS[first.result]} its {first.band.label}) to {last.affected:g}° "
+                f"on day {last.day} ({_PLACE_WORDS[last.result]} its {last.band.label}).")
+
+    @property
+    def next_step(self) -> str:
+        final = target_band(LENGTH_MIN)
+        if self.last is not None and self.last.affected is not None \
+                and self.last.affected >= final.low:
+            return (f"Keep it there: a few raises a week in the {final.label} band. "
+                    "If it slips below, start the programme again.")
+        return (f"Keep up a few raises a week, aiming for {final.label}; starting the "
+                "programme again gives you a day-by-day target.")
+
+
+def outcome(days: list[ProgramDay]) -> Outcome:
+    logged = [d for d in days if d.affected is not None]
+    return Outcome(logged[0] if logged else None, logged[-1] if logged else None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from tracker.domain.wording import plural
+
 # A rise of this many points (0-10 scale) from before to after a session is flagged.
 PAIN_RISE_THRESHOLD = 2
 # A stretch marked "made it worse" this many times is shown with a warning.
@@ -37,7 +39,7 @@ def session_flags(pain_before: int | None, pain_after: int | None,
             and pain_after - pain_before >= PAIN_RISE_THRESHOLD:
         flags.append(Flag(
             "pain_increase",
-            f"Your pain went up {pain_after - pain_before} points during this session. "
+            f"Your pain went up {plural(pain_after - pain_before, 'point')} during this session. "
             "Stop the stretches that made it worse, and talk to a clinician if it stays up.",
         ))
     for slug in dict.fromkeys(worse_stretches):
@@ -48,6 +50,32 @@ def session_flags(pain_before: int | None, pain_after: int | None,
             slug,
         ))
     return flags
+
+
+def _named(names: list[str]) -> str:
+    names = [n[:1].lower() + n[1:] for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def bad_session_caution(rise: int | None, worse_names: list[str], yesterday: bool
+                        ) -> tuple[str, str]:
+    """What Today says after a session that made pain worse (a rise of the threshold
+    or more, or stretches marked "made it worse"): (what happened, what to do)."""
+    when = "yesterday" if yesterday else "today"
+    risen = rise is not None and rise >= PAIN_RISE_THRESHOLD
+    if risen and worse_names:
+        happened = f"Your pain went up {rise} points after the {_named(worse_names)} {when}."
+    elif risen:
+        happened = f"Your pain went up {rise} points during {when}'s session."
+    else:
+        happened = f"You marked the {_named(worse_names)} as making your pain worse {when}."
+    if worse_names:
+        todo = (f"Stop the {_named(worse_names)}: leave {'it' if len(worse_names) == 1 else 'them'} "
+                "out until you have talked to a clinician. Rest in a position that eases the pain.")
+    else:
+        todo = ("Stop any stretch that made it worse, move into each one slowly, and do less "
+                "today. Talk to a clinician if the pain stays up.")
+    return happened, todo
 
 
 def stretches_to_caution(worse_counts: Mapping[str, int]) -> frozenset[str]:

@@ -1,5 +1,6 @@
 """Today's page for one person: today's sessions and check-ins, the usual plan, the
-streak, stretches to be careful with, and whether anything was ever logged.
+streak, stretches to be careful with, a session of today or yesterday that made pain
+worse, the running flare-up, and whether anything was ever logged.
 
 The figures come from the person's log and are cached per worker under their data
 version (tracker.person_caches); the warning-signs answer is read from their row on
@@ -16,6 +17,8 @@ from tracker.catalog import DEFAULT_PLAN
 from tracker.domain import adherence, plan, safety
 from tracker.domain.clock import local_date
 from tracker.extensions import db
+from tracker.flareups import service as flareups
+from tracker.flareups.service import FlareUpView, paused_for
 from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
 from tracker.logbook.stretches import StretchCard, caution_slugs, visible
 from tracker.logbook.warning_signs import red_flags, red_flags_answered
@@ -39,6 +42,15 @@ class CheckinLine:
 
 
 @dataclass(frozen=True)
+class BadSession:
+    """The latest session of today or yesterday that made pain worse."""
+    id: int
+    yesterday: bool
+    happened: str  # what Today says happened, then what to do
+    todo: str
+
+
+@dataclass(frozen=True)
 class TodayFigures:
     """Everything Today shows that comes from the person's log, as plain values that a
     worker can keep."""
@@ -49,6 +61,8 @@ class TodayFigures:
     streak: int
     caution: frozenset[str]
     first_run: bool  # nothing logged yet
+    bad_session: BadSession | None
+    flare_up: FlareUpView | None
 
 
 @dataclass(frozen=True)
@@ -89,7 +103,31 @@ def compute_figures(user: User, day: dt.date) -> TodayFigures:
     first_run = not streak and db.session.scalar(select(StretchSession.id).where(
         StretchSession.user_id == user.id, StretchSession.local_date <= day).limit(1)) is None
     usual = tuple(map(StretchCard.of, plan_for(user, day)))
-    return TodayFigures(day, usual, sessions, checkins, streak, caution_slugs(user), first_run)
+    return TodayFigures(day, usual, sessions, checkins, streak, caution_slugs(user), first_run,
+                        bad_session(user, day), flareups.current_on(user, day))
+
+
+def bad_session(user: User, day: dt.date) -> BadSession | None:
+    """The latest session of ``day`` or the day before that made pain worse (the
+    rule of safety.session_flags), with what Today says about it."""
+    worse = select(SessionEntry.session_id).where(SessionEntry.worse.is_(True))
+    found = db.session.execute(
+        select(StretchSession.id, StretchSession.local_date,
+               StretchSession.pain_after - StretchSession.pain_before)
+        .where(StretchSession.user_id == user.id,
+               StretchSession.local_date.between(day - dt.timedelta(days=1), day),
+               (StretchSession.pain_after - StretchSession.pain_before
+                >= safety.PAIN_RISE_THRESHOLD) | StretchSession.id.in_(worse))
+        .order_by(StretchSession.performed_at.desc()).limit(1)).first()
+    if found is None:
+        return None
+    session_id, date, rise = found
+    names = list(dict.fromkeys(db.session.scalars(
+        select(Stretch.name).join(SessionEntry, SessionEntry.stretch_id == Stretch.id)
+        .where(SessionEntry.session_id == session_id, SessionEntry.worse.is_(True))
+        .order_by(SessionEntry.position))))
+    happened, todo = safety.bad_session_caution(rise, names, date < day)
+    return BadSession(session_id, date < day, happened, todo)
 
 
 def plan_for(user: User, day: dt.date) -> list[Stretch]:
@@ -111,16 +149,17 @@ STREAK_WINDOW_DAYS = 64
 
 def current_streak(user: User, day: dt.date) -> int:
     """The person's streak of days with a session, ending on ``day`` (or the day before,
-    while ``day`` has none yet): the one count of it that Today and progress show. It
-    reads a window of recent days that widens only while the streak reaches its far
-    end, so the cost follows the streak, not the history."""
+    while ``day`` has none yet), stepping over flare-up days: the one count of it that
+    Today, progress and the report show. It reads a window of recent days that widens
+    only while the streak reaches its far end, so the cost follows the streak, not the
+    history."""
     window = STREAK_WINDOW_DAYS
     while True:
         start = day - dt.timedelta(days=window)
         days = db.session.scalars(select(StretchSession.local_date).distinct().where(
             StretchSession.user_id == user.id, StretchSession.local_date >= start,
             StretchSession.local_date <= day)).all()
-        streak = adherence.current_streak(days, day)
-        if not adherence.may_reach_past(streak, day, start):
+        streak, stopped = adherence.streak_back(days, day, paused_for(user, start))
+        if stopped >= start:
             return streak
         window *= 4

@@ -53,7 +53,8 @@ def seed(user: User, days: int, now: dt.datetime, seed: int = 7,
             continue  # a missed day
         when = dt.datetime.combine(day, dt.time(rng.choice([8, 12, 18, 20]), rng.randint(0, 59)), tz)
         when = min(when, now)
-        band = progression.band_on(program_start, length, day)
+        n = progression.day_number(program_start, day)  # the demo's days are never held
+        band = progression.target_band(n, length) if 1 <= n <= length else None
         if band is None:  # before the programme: stuck low
             affected = 28 + 6 * progress + rng.gauss(0, 2)
         else:  # climbing with the programme, mostly inside the band

@@ -23,7 +23,8 @@ from tracker.errors import DomainError, Gone, Invalid
 from tracker.extensions import db
 from tracker.forms import blank_to_none, load_form, readable, validated
 from tracker.logbook import checkins, daily, forms, schemas, sessions, stretches, warning_signs
-from tracker.programs.service import day_target
+from tracker.domain import flareups as flareup_rules
+from tracker.programs.service import day_target, today_note as programme_note
 
 bp = Blueprint("logbook_pages", __name__)
 
@@ -43,8 +44,15 @@ def _page_helpers() -> dict:
 
 @bp.get("/")
 def today():
+    return _today_page()
+
+
+def _today_page(status: int = 200, **context):  # noqa: ANN003
     summary = daily.today(current_user, utcnow())
-    return render_template("logbook/today.html", t=summary, new_client_id=str(uuid.uuid4()))
+    context.setdefault("new_client_id", str(uuid.uuid4()))
+    return render_template("logbook/today.html", t=summary, flare_rules=flareup_rules,
+                           programme=programme_note(current_user, summary.date),
+                           **context), status
 
 
 def _log_context(session=None, cards=None, errors=None, client_id=None):  # noqa: ANN001
@@ -189,10 +197,9 @@ def add_checkin():
     except (Invalid, Gone) as err:  # what the form can show; anything else is no form's
         db.session.rollback()
         errors = err.fields or {"_schema": [err.message]}
-        return render_template(
-            "logbook/today.html", t=daily.today(current_user, utcnow()),
-            checkin_errors=readable(errors, forms.CHECKIN_LABELS, ["score", "context", "note"]),
-            new_client_id=request.form.get("client_id") or str(uuid.uuid4())), 422
+        return _today_page(
+            422, checkin_errors=readable(errors, forms.CHECKIN_LABELS, ["score", "context", "note"]),
+            new_client_id=request.form.get("client_id") or str(uuid.uuid4()))
     db.session.commit()
     return redirect(url_for(".today", checked_in=1))
 

@@ -18,8 +18,16 @@ class ProgramCreateSchema(Schema):
 
 
 class ProgramDaySchema(Schema):
-    day = fields.Integer()
+    day = fields.Integer(metadata={"description": "1, 2, ...: the programme's days in order "
+                                                  "(flare-up days are not programme days)"})
     date = fields.Date()
+    step = fields.Integer(metadata={"description": "whose band the day has: 1 on the first "
+                                                   "day, +1 after a normal day, +0 after a "
+                                                   "hold day; the programme ends when it "
+                                                   "reaches length_days"})
+    hold = fields.Boolean(metadata={"description": "pain rose by 2 or more, or a stretch was "
+                                                   "marked made-it-worse: the next day keeps "
+                                                   "this band"})
     target_low = fields.Function(lambda d: d.band.low)
     target_high = fields.Function(lambda d: d.band.high)
     best_left = fields.Float(allow_none=True)
@@ -32,8 +40,9 @@ class ProgramSchema(Schema):
     id = fields.Integer()
     affected_leg = fields.String()
     start_date = fields.Date()
-    end_date = fields.Date()
-    length_days = fields.Integer()
+    end_date = fields.Date(metadata={"description": "the last programme day: later than "
+                                                    "planned by hold days and flare-ups"})
+    length_days = fields.Integer(metadata={"description": "the planned length"})
     state = fields.String(metadata={"description": "active or ended"})
     created_at = fields.AwareDateTime()
     ended_at = fields.AwareDateTime(allow_none=True)

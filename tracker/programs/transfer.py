@@ -12,9 +12,12 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from tracker.auth.models import User
+from tracker.db_types import utcnow
 from tracker.domain import progression
+from tracker.domain.clock import local_date
 from tracker.extensions import db
 from tracker.programs.models import Program
+from tracker.programs.service import view
 from tracker.schemas import StrictInteger
 
 KEY = "programs"
@@ -51,12 +54,12 @@ def export(user: User) -> list[dict]:
 
 
 def csv_tables(user: User) -> dict:
-    rows = _programs(user)
+    today = local_date(utcnow(), user.timezone)
+    views = [view(user, p, today, best={}) for p in _programs(user)]
     return {"programs.csv": (
         ("affected_leg", "start_date", "end_date", "length_days", "state", "created_at", "ended_at"),
-        [(p.affected_leg, _iso(p.start_date),
-          _iso(progression.end_date(p.start_date, p.length_days)), p.length_days, p.status,
-          _iso(p.created_at), _iso(p.ended_at)) for p in rows])}
+        [(v.affected_leg, _iso(v.start_date), _iso(v.end_date), v.length_days, v.state,
+          _iso(v.created_at), _iso(v.ended_at)) for v in views])}
 
 
 def import_(run, items: list[dict]) -> None:  # noqa: ANN001 - sharing.importer.ImportRun

@@ -8,9 +8,8 @@ from flask_login import current_user, login_required
 from tracker.db_types import utcnow
 from tracker.domain import progression
 from tracker.domain.clock import local_date
-from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.forms import blank_to_none, load_form, readable
+from tracker.forms import blank_to_none, readable, submit
 from tracker.logbook.forms import number
 from tracker.programs import schemas, service
 
@@ -52,16 +51,10 @@ def program():
 def start():
     form = blank_to_none(request.form.to_dict())
     payload = {**form, **({"length_days": number(form["length_days"])} if "length_days" in form else {})}
-    data, errors = load_form(schemas.ProgramCreateSchema(), payload)
-    if not errors:
-        try:
-            service.start_program(current_user, data, utcnow())
-        except DomainError as err:
-            db.session.rollback()
-            errors = err.fields or {"_schema": [err.message]}
+    errors = submit(schemas.ProgramCreateSchema(), payload,
+                    lambda data: service.start_program(current_user, data, utcnow()))
     if errors:
         return _page(errors, form, 422)
-    db.session.commit()
     return redirect(url_for(".program", started=1))
 
 

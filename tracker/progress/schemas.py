@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from tracker.flareups.schemas import FlareUpSchema
 from tracker.programs.schemas import ProgramSchema
 from tracker.progress.service import DAYS_DEFAULT, DAYS_MAX, DAYS_MIN
 
@@ -59,6 +60,7 @@ class SlrSchema(Schema):
 class CalendarDaySchema(Schema):
     date = fields.Date()
     logged = fields.Boolean()
+    paused = fields.Boolean(metadata={"description": "a flare-up day: a streak steps over it"})
 
 
 class AdherenceSchema(Schema):
@@ -86,6 +88,8 @@ class ProgressSchema(Schema):
     slr = fields.Nested(SlrSchema)
     adherence = fields.Nested(AdherenceSchema)
     flags = fields.List(fields.Nested(FlagInWindowSchema))
+    flare_ups = fields.List(fields.Nested(FlareUpSchema), metadata={
+        "description": "the flare-ups with a day in the window, oldest first"})
 
     def _relief(self, obj):  # noqa: ANN001
         return ReliefSchema(many=True).dump([
@@ -125,8 +129,9 @@ def dump_progress(p) -> dict:  # noqa: ANN001
             "current_streak": p.adherence.current_streak,
             "longest_streak": p.adherence.longest_streak,
             "days_logged": p.adherence.days_logged, "sessions_7d": p.adherence.sessions_7d,
-            "calendar": [{"date": c["date"].isoformat(), "logged": c["logged"]}
-                         for c in p.adherence.calendar],
+            "calendar": [{"date": c["date"].isoformat(), "logged": c["logged"],
+                          "paused": c["paused"]} for c in p.adherence.calendar],
         },
         "flags": FlagInWindowSchema(many=True).dump(p.flags),
+        "flare_ups": FlareUpSchema(many=True).dump(p.flare_ups),
     }

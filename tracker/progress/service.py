@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, literal, select, union
 
 from tracker.auth.models import User
-from tracker.domain import adherence, pain, progression, safety
+from tracker.domain import adherence, pain, safety
 from tracker.domain.clock import local_date
 from tracker.extensions import db
+from tracker.flareups import service as flareups
+from tracker.flareups.service import FlareUpView, paused_for
 from tracker.logbook.daily import current_streak
 from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
 from tracker.programs import service as programs
@@ -47,6 +49,7 @@ class Progress:
     flags: list[dict]
     program: programs.ProgramView | None
     stretch_names: dict[str, str] = field(default_factory=dict)
+    flare_ups: list[FlareUpView] = field(default_factory=list)
 
     @property
     def pain(self) -> dict:
@@ -161,11 +164,12 @@ def progress(user: User, days: int, now: dt.datetime) -> Progress:
     in_window = [d for d in session_days if d >= date_from]
     week_from = pain.current_window(today)[0]
     sessions_7d = sum(n for d, n in per_day.items() if d >= week_from)
+    paused = paused_for(user, min(session_days, default=today))
     adh = Adherence(
         current_streak=current_streak(user, today),
-        longest_streak=adherence.longest_streak(session_days),
+        longest_streak=adherence.longest_streak(session_days, paused),
         days_logged=len(in_window), sessions_7d=sessions_7d or 0,
-        calendar=[{"date": d, "logged": logged}
+        calendar=[{"date": d, "logged": logged, "paused": d in paused}
                   for d, logged in adherence.calendar(in_window, date_from, today)])
 
     relief_rows = _relief(user, date_from, today)
@@ -175,7 +179,8 @@ def progress(user: User, days: int, now: dt.datetime) -> Progress:
     program = programs.view(user, current, today, best if current and
                             current.start_date >= date_from else None) if current else None
     return Progress(days, date_from, today, daily, rolling, trend, relief, slr_daily, adh,
-                    _flags(user, date_from, today), program, names)
+                    _flags(user, date_from, today), program, names,
+                    flareups.in_range(user, date_from, today, today))
 
 
 @dataclass(frozen=True)
@@ -201,11 +206,9 @@ def _today_summary(user: User, today: dt.date) -> TodaySummary:
         week = pain.daily_stats(_pain_sums(user, *pain.current_window(today)))
         pain_line = pain.trend_sentence(pain.trend(first, week, today))
     program_line = None
-    current = programs.current_program(user)
-    if current is not None:
-        band = progression.band_on(current.start_date, current.length_days, today)
-        if band is not None:
-            n = progression.day_number(current.start_date, today)
-            program_line = (f"Programme day {n} of {current.length_days}: today's target for the "
-                            f"{current.affected_leg} leg is {band.label}.")
+    target = programs.day_target(user, today)
+    if target is not None:
+        program_line = (f"Programme day {target.day} of {target.length}: today's target for "
+                        f"the {target.leg} leg is {target.band.label}"
+                        + (", held after yesterday's pain." if target.held else "."))
     return TodaySummary(pain_line, program_line)

@@ -1,11 +1,13 @@
 """The /progress page (charts drawn by static/js/progress.js over the same figures
-the server renders as text summaries and tables) and Today's two-line summary."""
+the server renders as text summaries and tables; the adherence calendar as months of
+weeks) and Today's two-line summary."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import Schema, fields, validate
 
+from tracker import dates
 from tracker.db_types import utcnow
 from tracker.domain import pain
 from tracker.forms import load_form
@@ -34,6 +36,10 @@ def progress():
     figures = service.progress(current_user, args["days"], utcnow())
     return render_template("progress/progress.html", p=figures, ranges=RANGES,
                            min_relief=pain.RELIEF_MIN_SESSIONS,
+                           relief_spread=pain.RELIEF_MIN_SPREAD,
+                           relief_differs=pain.relief_differs(figures.relief),
+                           months=dates.calendar_months(figures.adherence.calendar),
+                           weekdays=dates.WEEKDAYS,
                            meaningful_points=pain.MEANINGFUL_POINTS)
 
 

@@ -18,7 +18,8 @@ SHELL = ("css/app.css", "js/app.js", "js/pwa.js", "js/outbox.js", "js/serialize.
          "js/replay.js", "js/timer.js", "js/measure.js", "js/inclinometer.js",
          "vendor/idb/index.js", "icons/icon.svg", "icons/icon-192.png",
          "js/drafts.js", "js/logdraft.js", "js/guide.js",
-         "img/stretches.svg")  # the stretch drawings, so they show offline too
+         "img/stretches.svg",  # the stretch drawings, so they show offline too
+         "img/tabs.svg")  # the tab bar's icons, on every page
 PUSH_HANDLERS = "sw-push.js"
 WORKER_IDB = "vendor/idb/umd.js"
 REPLAY = "js/replay.js"

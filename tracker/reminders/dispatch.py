@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker.domain import schedule
 from tracker.domain.clock import local_date
 from tracker.extensions import db
+from tracker.flareups.service import paused_dates
 from tracker.logbook.models import StretchSession
 from tracker.reminders import payload, service
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
@@ -132,6 +133,7 @@ def _claim(now: dt.datetime, batch: int, report: Report) -> tuple[list[_Claim], 
     if rows:
         _advance([_moved_on(reminder, now) for reminder in rows])
     logged = _logged_days({(r.user_id, day) for r, _f, _k, day in planned if r.skip_if_logged})
+    paused = _paused_days({(r.user_id, day) for r, _f, _k, day in planned})
     made: list[tuple[ReminderDelivery, Reminder, dt.date]] = []
     for reminder, fire_at, key, day in planned:
         status, reason = "pending", ""
@@ -139,6 +141,8 @@ def _claim(now: dt.datetime, batch: int, report: Report) -> tuple[list[_Claim], 
             status, reason = "skipped", "disabled"
         elif schedule.is_stale(fire_at, now, grace):
             status, reason = "skipped", "stale"
+        elif (reminder.user_id, day) in paused:
+            status, reason = "skipped", "flare_up"
         elif reminder.skip_if_logged and (reminder.user_id, day) in logged:
             status, reason = "skipped", "logged"
         made.append((ReminderDelivery(
@@ -176,6 +180,15 @@ def _insert(rows: list[tuple[ReminderDelivery, Reminder, dt.date]]) -> list:
             continue
         kept.append((fresh, reminder, day))
     return kept
+
+
+def _paused_days(wanted: set[tuple[int, dt.date]]) -> set[tuple[int, dt.date]]:
+    """Which (user, local day) pairs fall in a flare-up: no reminder is sent then."""
+    if not wanted:
+        return set()
+    paused = paused_dates(sorted({user_id for user_id, _day in wanted}),
+                          min(day for _user, day in wanted))
+    return {(user_id, day) for user_id, day in wanted if day in paused.get(user_id, ())}
 
 
 def _logged_days(wanted: set[tuple[int, dt.date]]) -> set[tuple[int, dt.date]]:

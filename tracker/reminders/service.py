@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
 from tracker.domain import progression, push_endpoints, schedule
+from tracker.domain.wording import plural
 from tracker.errors import Conflict, Invalid, NotFound, Unauthorized
 from tracker.extensions import db
-from tracker.programs.service import active_programs, current_program
+from tracker.programs.service import DayTarget, day_targets
 from tracker.instance_files import instance_secret
 from tracker.reminders import payload
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
@@ -105,7 +106,7 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
         count = db.session.scalar(select(func.count()).where(PushSubscription.user_id == user.id))
         if count >= current_app.config["PUSH_SUBSCRIPTIONS_MAX"]:
             raise Conflict("Too many devices: remove one first.",
-                           {"endpoint": [f"At most {current_app.config['PUSH_SUBSCRIPTIONS_MAX']} devices."]})
+                           {"endpoint": [f"At most {plural(current_app.config['PUSH_SUBSCRIPTIONS_MAX'], 'device')}."]})
         fresh = PushSubscription(user_id=user.id, endpoint=data["endpoint"],
                                  p256dh=keys["p256dh"], auth=keys["auth"])
         try:
@@ -199,7 +200,8 @@ def create_reminder(user: User, data: dict, now: dt.datetime) -> Reminder:
     count = db.session.scalar(select(func.count()).where(Reminder.user_id == user.id))
     limit = current_app.config["REMINDERS_MAX"]
     if count >= limit:
-        raise Conflict(f"At most {limit} reminders.", {"_schema": [f"At most {limit} reminders."]})
+        said = f"At most {plural(limit, 'reminder')}."
+        raise Conflict(said, {"_schema": [said]})
     fields = {"enabled": True, "skip_if_logged": True, "message": "",
               "weekdays": list(schedule.ALL_DAYS), **data}
     fields["timezone"] = data.get("timezone") or user.timezone
@@ -266,23 +268,21 @@ def snooze_by_token(token: str, minutes: int, now: dt.datetime) -> Reminder:
 # ---------------------------------------------------------------- programme hook
 
 
-def _target(program, day: dt.date) -> payload.Target | None:  # noqa: ANN001 - Program | None
-    band = program and progression.band_on(program.start_date, program.length_days, day)
-    if not band:
+def _target(target: DayTarget | None) -> payload.Target | None:
+    if target is None:
         return None
-    return payload.Target(day=progression.day_number(program.start_date, day),
-                          length=program.length_days, low=band.low, high=band.high)
+    return payload.Target(day=target.day, length=target.length, low=target.band.low,
+                          high=target.band.high)
 
 
 def programme_target(user_id: int, day: dt.date) -> payload.Target | None:
     """The target of the person's running SLR programme on their local ``day``
     ("Day 4 of 10: aim for 38–53°" in the reminder), or None when no programme is
-    running or ``day`` is outside it."""
-    return _target(current_program(user_id), day)
+    running or ``day`` is not one of its days (hold and paused days counted)."""
+    return _target(day_targets([(user_id, day)])[(user_id, day)])
 
 
 def programme_targets(wanted: list[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], payload.Target | None]:
-    """``programme_target`` for many (user_id, day) pairs with one query per 500
+    """``programme_target`` for many (user_id, day) pairs with a few queries per 500
     people (the dispatcher's batch)."""
-    programs = active_programs(sorted({user_id for user_id, _day in wanted}))
-    return {(user_id, day): _target(programs.get(user_id), day) for user_id, day in wanted}
+    return {pair: _target(target) for pair, target in day_targets(wanted).items()}

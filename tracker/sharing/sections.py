@@ -17,7 +17,8 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from tracker.auth.models import User
-# Three modules named ``transfer``: each is named after its feature here.
+# Four modules named ``transfer``: each is named after its feature here.
+from tracker.flareups import transfer as flare_ups
 from tracker.logbook import transfer as logbook
 from tracker.programs import transfer as programs
 from tracker.reminders import transfer as reminders
@@ -53,6 +54,8 @@ SECTIONS: tuple[Section, ...] = (
             logbook.import_checkins),
     Section("programs", _listed(programs.ProgramImportSchema), programs.export,
             programs.import_, programs.csv_tables),
+    Section("flare_ups", _listed(flare_ups.FlareUpImportSchema), flare_ups.export,
+            flare_ups.import_, flare_ups.csv_tables),
     Section("reminders", _listed(reminders.ReminderImportSchema), reminders.export,
             reminders.import_),
     Section("red_flags", fields.Nested(logbook.RedFlagsImportSchema, allow_none=True,

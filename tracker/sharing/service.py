@@ -19,6 +19,7 @@ from tracker.domain import adherence, report, safety, shares
 from tracker.domain.clock import local_date
 from tracker.errors import Conflict, NotFound
 from tracker.extensions import db
+from tracker.flareups.service import paused_for
 from tracker.logbook.daily import current_streak
 from tracker.logbook.models import Checkin, StretchSession
 from tracker.logbook.transfer import user_checkins, user_sessions
@@ -158,6 +159,11 @@ class Report:
     def program(self):  # noqa: ANN201 - tracker.programs.service.ProgramView | None
         return self.progress.program
 
+    @property
+    def flare_ups(self) -> list:
+        """The flare-ups with a day in the period (tracker.flareups.service.FlareUpView)."""
+        return self.progress.flare_ups
+
 
 def report_data(user: User, days: int, now: dt.datetime) -> Report:
     first, last = report.period(local_date(now, user.timezone), days)
@@ -201,7 +207,7 @@ def report_data(user: User, days: int, now: dt.datetime) -> Report:
         adherence={"days_logged": len(logged), "days": days, "sessions": len(sessions),
                    "checkins": len(checkins),
                    "current_streak": current_streak(user, last),
-                   "longest_streak": adherence.longest_streak(logged)},
+                   "longest_streak": adherence.longest_streak(logged, paused_for(user, first))},
         flags=flags, red_flags=red_flags(user),
         red_flags_answered_at=user.red_flags_answered_at, notes=notes, relief=relief,
         progress=analytics)

@@ -1,6 +1,7 @@
 """Sharing pages: the printable report (/report), the shared read-only report
-(/s/<token>, no sign-in), and the Settings actions: make and withdraw share links,
-import a file. The export downloads are plain links to /api/v1/export."""
+(/s/<token>, no sign-in; a dead link answers a page of its own that leads nowhere
+into the app), and the Settings actions: make and withdraw share links, import a
+file. The export downloads are plain links to /api/v1/export."""
 from __future__ import annotations
 
 import json
@@ -10,10 +11,11 @@ import re
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
+from werkzeug.exceptions import NotFound as NoRoute
 
 from tracker.auth.models import User
 from tracker.db_types import utcnow
-from tracker.errors import DomainError, Invalid, flatten_errors
+from tracker.errors import DomainError, Invalid, NotFound, flatten_errors
 from tracker.extensions import db
 from tracker.forms import blank_to_none, load_form
 from tracker.input_guard import unstorable
@@ -73,6 +75,23 @@ def shared_figures(token: str):
     share = service.share_by_token(token, now)
     user = db.session.get(User, share.user_id)
     return current_app.json.response(dump_progress(progress(user, share.days, now)))
+
+
+@shared.get("/s/", defaults={"rest": ""})
+@shared.get("/s/<path:rest>")
+def shared_nothing(rest: str):
+    """Anything else under /s/ (a link cut short or with more after it) is a dead link
+    too, so its reader gets the same page."""
+    raise NotFound(service.LINK_GONE)
+
+
+@shared.errorhandler(NotFound)
+@shared.errorhandler(NoRoute)
+def _link_gone(err: Exception):
+    """A dead link answers a page of its own: its reader is not signed in to this app,
+    so the page offers no way into it, only what to do."""
+    message = err.message if isinstance(err, NotFound) else service.LINK_GONE
+    return render_template("sharing/gone.html", message=message), 404
 
 
 shared.after_request(_private)  # also on the 404 of a dead link

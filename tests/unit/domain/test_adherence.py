@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tracker.domain.adherence import calendar, current_streak, longest_streak, may_reach_past
+from tracker.domain.adherence import calendar, current_streak, longest_streak, streak_back
 from tracker.domain.clock import local_date
 
 TODAY = dt.date(2027, 3, 10)
@@ -67,15 +67,43 @@ def test_longest_streak_is_never_shorter_than_current():
     assert longest_streak(logged) >= current_streak(logged, TODAY)
 
 
-@pytest.mark.parametrize(("streak", "window_days", "reaches"), [
-    (0, 64, False),     # nothing logged: nothing to extend
-    (10, 64, False),    # ends well inside the window
-    (63, 64, False),    # today back to window start + 1: the start itself was missed
-    (64, 64, True),     # reaches the window's first day: may go on before it
-    (65, 64, True),
+@pytest.mark.parametrize(("logged", "stops_at"), [
+    ([], 1),                # nothing logged: stops at yesterday (today may still come)
+    (days_ago(0), 1),
+    (days_ago(0, 1, 2), 3),
+    (days_ago(1, 2), 3),    # today not logged: counted from yesterday
 ])
-def test_may_reach_past_the_window(streak, window_days, reaches):
-    assert may_reach_past(streak, TODAY, TODAY - dt.timedelta(days=window_days)) is reaches
+def test_streak_back_says_where_the_count_stopped(logged, stops_at):
+    """The caller widens its window while the count stops before the window's start."""
+    assert streak_back(logged, TODAY)[1] == TODAY - dt.timedelta(days=stops_at)
+
+
+@pytest.mark.parametrize(("logged", "paused", "expected"), [
+    # logged, paused three days, logged again: the streak goes on over the pause
+    (days_ago(0, 4, 5), days_ago(1, 2, 3), 3),
+    (days_ago(4, 5), days_ago(0, 1, 2, 3), 2),     # paused today: the streak stands
+    (days_ago(0, 1, 2, 3), days_ago(1, 2), 2),     # a logged day in a pause does not count
+    (days_ago(0, 5), days_ago(2, 3), 1),           # a missed day outside the pause breaks it
+    (days_ago(4), days_ago(1, 2, 3), 1),           # today not logged yet, then the pause
+    ([], days_ago(0, 1, 2), 0),
+])
+def test_a_pause_neither_breaks_nor_grows_the_streak(logged, paused, expected):
+    assert current_streak(logged, TODAY, frozenset(paused)) == expected
+
+
+def test_streak_back_stops_past_a_pause():
+    assert streak_back(days_ago(0, 4), TODAY, frozenset(days_ago(1, 2, 3))) == (
+        2, TODAY - dt.timedelta(days=5))
+
+
+@pytest.mark.parametrize(("logged", "paused", "expected"), [
+    (days_ago(0, 4, 5), days_ago(1, 2, 3), 3),
+    (days_ago(0, 4, 5), days_ago(1, 2), 2),        # day 3 was neither: two runs of 1 and 2
+    (days_ago(0, 1, 2, 3), days_ago(1, 2), 2),
+    (days_ago(*range(10)), days_ago(30), 10),
+])
+def test_longest_streak_steps_over_pauses(logged, paused, expected):
+    assert longest_streak(logged, frozenset(paused)) == expected
 
 
 @pytest.mark.parametrize(("logged", "expected"), [

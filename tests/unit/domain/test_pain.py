@@ -133,3 +133,23 @@ def test_too_little_data_means_no_change(first, recent):
 ])
 def test_relief_needs_three_sessions(rows, expected):
     assert pain.relief(rows) == expected
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    ([], False),
+    ([("a", 2.0, 9)], False),                              # one stretch: nothing to compare
+    ([("a", 1.0, 28), ("b", 1.0, 28), ("c", 1.0, 28)], False),  # the same sessions
+    ([("a", 1.4, 5), ("b", 0.5, 5)], False),               # 0.9 points apart
+    ([("a", 1.5, 5), ("b", 0.5, 5)], True),                # 1 point apart
+    ([("a", 0.3, 5), ("b", -0.7, 4)], True),               # pain rising counts too
+    ([("a", 3.0, 5), ("b", 0.5, 2)], False),               # b has too few sessions
+    ([("a", 1.1, 3), ("b", 1.0, 3), ("c", 2.1, 3)], True),  # the spread of all of them
+])
+def test_relief_differs(rows, expected):
+    items = [pain.Relief(slug, mean, n) for slug, mean, n in rows]
+    assert pain.relief_differs(items) is expected
+
+
+def test_relief_differs_at_exactly_the_spread_whatever_floats_say():
+    # 0.3 - (-0.7) is 0.9999999999999999 in binary floats
+    assert pain.relief_differs([pain.Relief("a", 0.3, 3), pain.Relief("b", -0.7, 3)])

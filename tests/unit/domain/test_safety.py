@@ -168,3 +168,20 @@ def test_domain_modules_import_no_framework(path):
 ])
 def test_the_check_is_answered_explicitly(ticked, none_apply, ok):
     assert (answer_problem(ticked, none_apply) is None) is ok
+
+
+@pytest.mark.parametrize(("rise", "names", "yesterday", "happened", "todo_starts"), [
+    (4, ["Straight-leg raise with a strap"], False,
+     "Your pain went up 4 points after the straight-leg raise with a strap today.",
+     "Stop the straight-leg raise with a strap: leave it out"),
+    (2, [], True, "Your pain went up 2 points during yesterday's session.",
+     "Stop any stretch that made it worse"),
+    (None, ["Double knee-to-chest", "Cat-cow"], True,
+     "You marked the double knee-to-chest and cat-cow as making your pain worse yesterday.",
+     "Stop the double knee-to-chest and cat-cow: leave them out"),
+    (1, ["Cat-cow"], False, "You marked the cat-cow as making your pain worse today.",
+     "Stop the cat-cow"),
+])
+def test_bad_session_caution(rise, names, yesterday, happened, todo_starts):
+    said, todo = safety.bad_session_caution(rise, names, yesterday)
+    assert said == happened and todo.startswith(todo_starts)

@@ -1,0 +1,1 @@
+"""Flare-ups: a pause of a few days when pain suddenly gets worse."""
