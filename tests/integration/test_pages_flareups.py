@@ -77,6 +77,7 @@ def test_a_flare_up_from_today_to_better(member):
     assert member.post("/flare-up/end").status_code == 302
     text = words(member.get("/"))
     assert "Flare-up:" not in text and "I'm having a flare-up" in text
+    assert "has no target today" not in text  # no programme runs
     assert "Lifted a box" in words(member.get("/flare-up"))  # listed as an earlier one
 
 
@@ -166,3 +167,13 @@ def test_the_flare_up_forms_need_csrf(member, path):
     assert response.status_code == 400
     assert [f["active"] for f in member.get("/api/v1/flare-ups").get_json()["items"]] == (
         [True] if path.endswith("/end") else [])
+
+
+def test_better_on_the_first_day_keeps_that_day_paused_and_says_so(member):
+    member.post("/api/v1/programs", json={"affected_leg": "left",
+                                          "start_date": local_day(2, ZONE).isoformat()})
+    member.post("/flare-up", data={"days": "3"})
+    member.post("/flare-up/end")
+    text = words(member.get("/"))
+    assert "Today was a flare-up day, so your programme has no target today" in text
+    assert "today's target for the left leg" not in text
