@@ -10,6 +10,10 @@ from __future__ import annotations
 
 
 class Config:
+    # The instance folder: the default SQLite database, the generated secret key and
+    # VAPID key. None means instance/ beside the code; set it to keep data elsewhere
+    # (the code can then be read-only).
+    INSTANCE_PATH: str | None = None
     # Database: None means "SQLite file in the instance folder".
     DATABASE_URL: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -76,20 +80,30 @@ class Config:
     # Sharing (issue 12): largest export file POST /api/v1/import and the Settings
     # upload accept, bytes (413 above it; other requests keep MAX_CONTENT_LENGTH).
     IMPORT_MAX_BYTES = 4_000_000
+    # Imports per person (API and the Settings upload together): each holds SQLite's
+    # write lock while it writes.
+    IMPORT_RATE_LIMIT = "10 per hour"
 
     # Response compression (Flask-Compress, issue 10): brotli where the browser asks
     # for it, gzip otherwise; small bodies are not worth it.
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 500
     # --- Accounts (issue 6) ---
-    # Failed guesses at one account (by email, or by user for password-confirmed
-    # actions), counted across every client address; on top of AUTH_RATE_LIMIT.
+    # Failed guesses at one account: sign-ins by email from one client address, reset
+    # requests by email and wrong passwords in password-confirmed actions by user from
+    # any address; on top of AUTH_RATE_LIMIT.
     ACCOUNT_RATE_LIMIT = "10 per 15 minutes;50 per day"
+    # Failed sign-ins at one account from every address together (a few addresses
+    # cannot lock the owner out; many are still bounded).
+    ACCOUNT_LOGIN_CEILING = "50 per 15 minutes;200 per day"
+    # Attempts to change the email of one signed-in person (each answer says whether
+    # the address is registered).
+    EMAIL_CHANGE_RATE_LIMIT = "5 per hour;10 per day"
     # Seconds a password-reset link stays valid.
     PASSWORD_RESET_MAX_AGE = 3600
-    # Where links in emails point (e.g. https://stretch.example.org); None: the
-    # address the request came in on (set it when behind a proxy you do not trust
-    # with the Host header).
+    # Where links in emails point (e.g. https://stretch.example.org), never the Host a
+    # request came with. None: SERVER_NAME if set, else http://127.0.0.1:5000;
+    # production refuses to start with a MAIL_SERVER and no PUBLIC_URL.
     PUBLIC_URL: str | None = None
     # SMTP for password-reset mail (Flask-Mailman); no server = no mail, and the
     # reset page says to ask whoever runs the server.
@@ -101,6 +115,8 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Backstretch <no-reply@localhost>"
     MAIL_TIMEOUT = 10
+    # Messages waiting for the background sender; above it one is dropped (logged).
+    MAIL_QUEUE_SIZE = 100
     # Real SMTP in every mode (Flask-Mailman would keep mail in memory when testing;
     # the tests talk to a real SMTP server instead).
     MAIL_BACKEND = "smtp"

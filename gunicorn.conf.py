@@ -3,15 +3,24 @@
     .venv/bin/gunicorn -c gunicorn.conf.py
 
 Each setting can be changed by the usual environment variables: WEB_CONCURRENCY (worker
-processes, default 2), GUNICORN_BIND (default 127.0.0.1:8000), or gunicorn's own
-GUNICORN_CMD_ARGS. The web workers run no scheduler (TRACKER_SCHEDULER=off, the
-production default): run ``flask --app tracker scheduler run`` beside them."""
+processes, default 2), GUNICORN_THREADS (threads per worker, default 16),
+GUNICORN_BIND (default 127.0.0.1:8000), or gunicorn's own GUNICORN_CMD_ARGS. The web
+workers run no scheduler (TRACKER_SCHEDULER=off, the production default): run
+``flask --app tracker scheduler run`` beside them.
+
+Threads, not sync workers: a sync worker serves one connection from its first byte to
+its last, so two clients sending a body at a byte a second stopped a 2-worker site.
+With ``gthread`` a slow client holds one thread of 16, and idle keep-alive connections
+wait in the worker's poller, not in a thread. A proxy that buffers request bodies
+(nginx, see README "Scaling out") remains the defence against many such clients."""
 import os
 
 wsgi_app = "tracker:create_app()"
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "sync"
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
+keepalive = 5
 
 
 def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter

@@ -2,7 +2,8 @@
 service. It checks each request's VAPID JWT (ES256 signature against the app's
 published public key, ``aud`` = its own origin, ``exp`` within 24 h), decrypts each
 body (RFC 8291 aes128gcm, with http_ece and the device's private key), and answers
-as told per device: 201, an error status with headers, or no answer at all.
+as told per device: 201, an error status with headers (a redirect's ``Location``
+too), no answer at all, or an endless body (to show the sender stops reading).
 
 ``Device`` is a browser's side of a subscription: a P-256 key pair and an auth
 secret, and the PushSubscription JSON the browser would send.
@@ -16,6 +17,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+STREAM_MAX = 32 * 1024 * 1024  # an endless body ends here, should nobody hang up
 
 import http_ece
 from cryptography.exceptions import InvalidSignature
@@ -89,7 +92,9 @@ class Received:
 class PushReceiver:
     """``receiver.url(device)`` is that device's endpoint; ``receiver.plan[name]`` a
     list of answers used in turn (the last repeats): an int status, ``(status,
-    headers)``, or ``"hang"`` (never answer)."""
+    headers)``, ``"hang"`` (never answer) or ``("stream", status)`` (that status with
+    a body that goes on until the client hangs up; ``streamed(device)`` says how
+    many bytes went out)."""
 
     public_key: str
     devices: dict[str, Device] = field(default_factory=dict)
@@ -97,6 +102,8 @@ class PushReceiver:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     release: threading.Event = field(default_factory=threading.Event)
+    sent_bytes: dict[str, int] = field(default_factory=dict)
+    streams_done: threading.Condition = field(default_factory=threading.Condition)
 
     def start(self) -> "PushReceiver":
         receiver = self
@@ -114,6 +121,9 @@ class PushReceiver:
                 if answer == "hang":
                     receiver.release.wait(30)
                     self.close_connection = True
+                    return
+                if isinstance(answer, tuple) and answer[0] == "stream":
+                    receiver._stream(self, self.path.strip("/"), answer[1])
                     return
                 status, headers = answer if isinstance(answer, tuple) else (answer, {})
                 self.send_response(status)
@@ -161,6 +171,28 @@ class PushReceiver:
             self.received.append(Received(name, headers, payload, claims, problem))
             answers = self.plan.get(name) or [404]
             return answers.pop(0) if len(answers) > 1 else answers[0]
+
+    def _stream(self, handler: BaseHTTPRequestHandler, name: str, status: int) -> None:
+        handler.send_response(status)
+        handler.send_header("Connection", "close")  # no length: the body ends at close
+        handler.end_headers()
+        handler.close_connection = True
+        chunk, sent = b"x" * 65536, 0
+        try:
+            while sent < STREAM_MAX and not self.release.is_set():
+                handler.wfile.write(chunk)
+                sent += len(chunk)
+        except OSError:  # the client hung up
+            pass
+        with self.streams_done:
+            self.sent_bytes[name] = sent
+            self.streams_done.notify_all()
+
+    def streamed(self, device: Device, wait: float = 10) -> int:
+        """Bytes of the endless body sent to ``device``'s request before it ended."""
+        with self.streams_done:
+            self.streams_done.wait_for(lambda: device.name in self.sent_bytes, wait)
+            return self.sent_bytes[device.name]
 
     def for_device(self, device: Device) -> list[Received]:
         with self.lock:

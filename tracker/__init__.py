@@ -33,13 +33,14 @@ def create_app(config: str | type | Mapping | None = None) -> Flask:
 def _build(config: str | type | Mapping | None) -> Flask:
     from flask import Flask  # here, so that its import runs with the collector paused
 
-    app = Flask(__name__, static_folder="../static", template_folder="../templates",
-                instance_relative_config=True)
     overrides: Mapping = config if isinstance(config, Mapping) else {}
     cls = _config_class(overrides.get("ENV") if overrides else config)
+    app = Flask(__name__, static_folder="../static", template_folder="../templates",
+                instance_relative_config=True, instance_path=_instance_path(overrides, cls))
     app.config.from_object(cls)
     app.config.from_prefixed_env("TRACKER")
     app.config.update(overrides)
+    _refuse_unsafe_production(app, cls)
     _finish_config(app)
 
     from tracker.cli import register_commands
@@ -81,9 +82,32 @@ def _config_class(choice: str | type | None) -> type:
         raise ValueError(f"unknown config {name!r}; one of {sorted(config_module.CONFIGS)}")
 
 
+def _refuse_unsafe_production(app: Flask, cls: type) -> None:
+    """Production mails reset links only to its own public address: without one it
+    does not start (a link built from a request's Host header could point anywhere)."""
+    if issubclass(cls, config_module.ProductionConfig) and app.config.get("MAIL_SERVER") \
+            and not app.config.get("PUBLIC_URL"):
+        raise RuntimeError(
+            "TRACKER_PUBLIC_URL is not set: in production, links in mail (password "
+            "resets) point at this address, never at the Host a request names. Set it, "
+            "e.g. TRACKER_PUBLIC_URL=https://stretch.example.org, or unset "
+            "TRACKER_MAIL_SERVER to send no mail.")
+
+
+def _instance_path(overrides: Mapping, cls: type) -> str | None:
+    """The instance folder (default database, secret and VAPID keys) a setting names:
+    INSTANCE_PATH of the mapping, else $TRACKER_INSTANCE_PATH, else the class's, made
+    absolute. It is needed before the app exists, so it is read here rather than from
+    ``app.config``. None: Flask's ``instance/`` beside the code."""
+    chosen = (overrides.get("INSTANCE_PATH") or os.environ.get("TRACKER_INSTANCE_PATH")
+              or getattr(cls, "INSTANCE_PATH", None))
+    return os.path.abspath(os.path.expanduser(chosen)) if chosen else None
+
+
 def _finish_config(app: Flask) -> None:
     """Derive settings that depend on the instance folder or on other settings."""
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["INSTANCE_PATH"] = app.instance_path  # the folder in use, absolute
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.setdefault("MIGRATIONS_DIR", str(ROOT / "migrations"))
     url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'tracker.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from tracker.extensions import db
+from tracker.instance_files import create_private, make_private
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -80,7 +81,28 @@ def before_writing() -> Iterator[None]:
         session.commit()  # objects stay loaded (expire_on_commit=False)
 
 
+def _sqlite_file(engine: Engine) -> str | None:
+    """The path of a SQLite engine's database file; None in memory or for a
+    ``file:`` URI (whose path SQLite itself resolves)."""
+    name = engine.url.database
+    if not name or name == ":memory:" or name.startswith("file:") \
+            or engine.url.query.get("uri") in ("true", "1"):
+        return None
+    return name
+
+
 def _tune_sqlite(engine: Engine, busy_timeout_s: float) -> None:
+    path = _sqlite_file(engine)
+
+    @event.listens_for(engine, "do_connect")
+    def _create_private(_dialect, _record, _cargs, _cparams):  # noqa: ANN001
+        # Health data: a new database file is made owner-only before SQLite opens it
+        # (SQLite would create it under the umask, usually 0644); its -wal and -shm
+        # files take the database file's mode when SQLite makes them.
+        if path is not None:
+            with contextlib.suppress(OSError):  # no folder, read-only: SQLite says so
+                create_private(path)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DB-API objects
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
@@ -92,6 +114,9 @@ def _tune_sqlite(engine: Engine, busy_timeout_s: float) -> None:
         # Deleted rows are overwritten with zeros, not just unlinked (health data).
         cur.execute("PRAGMA secure_delete = ON")
         cur.close()
+        if path is not None:  # files made by an older version, or copied in
+            for name in (path, f"{path}-wal", f"{path}-shm"):
+                make_private(name)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001

@@ -8,9 +8,11 @@ never reaches a client: unexpected exceptions are logged and answered as a plain
 """
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from flask import Flask, current_app, render_template, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 FieldErrors = dict[str, Any]
@@ -112,7 +114,7 @@ def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 _HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "too_large", 415: "unsupported_media_type",
-    422: "invalid", 429: "rate_limited",
+    422: "invalid", 429: "rate_limited", 503: "busy",
 }
 
 
@@ -139,6 +141,28 @@ def handle_http_exception(exc: HTTPException):
     return _respond(status, code, message, fields, keep, ours=False)
 
 
+# How long a client is asked to wait when the database stayed locked (seconds).
+BUSY_RETRY_AFTER = 5
+
+
+def database_busy(exc: OperationalError) -> bool:
+    """SQLite's "database is locked": another process held the write lock for longer
+    than the busy timeout (a big import, a backup). Not the request's fault."""
+    return getattr(exc.orig, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY,
+                                                           sqlite3.SQLITE_LOCKED)
+
+
+def handle_operational_error(exc: OperationalError):
+    """A lock wait past the busy timeout answers 503 with Retry-After, never a 500:
+    nothing was written (the transaction is rolled back) and a retry will succeed."""
+    if not database_busy(exc):
+        return handle_unexpected(exc)
+    current_app.logger.warning("Database busy on %s %s: %s", request.method, request.path,
+                               exc.orig)
+    return _respond(503, "busy", "The service is busy. Nothing was saved; try again in a "
+                    "few seconds.", headers={"Retry-After": str(BUSY_RETRY_AFTER)})
+
+
 def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
@@ -146,7 +170,19 @@ def handle_unexpected(exc: Exception):
     return _respond(500, "server_error", "Something went wrong on our side.", ours=False)
 
 
+def routing_error_first(_endpoint: str | None, _values: dict | None) -> None:
+    """A request for no route, or with a method its route does not declare, is
+    answered 404 or 405 (with ``Allow``) before any check of its body, token or CSRF
+    header: Flask raises a routing error only when it dispatches, after every
+    ``before_request`` hook, so ``PATCH /api/v1/sessions`` without a body was a 422
+    from the input guard. URL value preprocessors run before those hooks."""
+    if request.routing_exception is not None:
+        raise request.routing_exception
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.url_value_preprocessor(routing_error_first)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_operational_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,7 +1,9 @@
 """Guessing is limited per account as well as per address (issue 6, point 4): failed
-sign-ins at one email address from many addresses, and wrong passwords in
-password-confirmed actions (delete account, change password or email), end in 429.
-Also the start-up warning when several workers would each count alone."""
+sign-ins at one email address from one client address, past a higher ceiling from
+many addresses (issue 20, finding 6: a few addresses cannot lock the owner out), and
+wrong passwords in password-confirmed actions (delete account, change password or
+email) end in 429. Also the start-up warning when several workers would each count
+alone."""
 from __future__ import annotations
 
 import os
@@ -34,22 +36,43 @@ def guess(client, email: str, i: int, password: str = "wrong password"):
                        environ_base=address(i))
 
 
-def test_eleven_guesses_at_one_account_from_eleven_addresses(app, client, user):
-    assert app.config["ACCOUNT_RATE_LIMIT"].startswith("10 per")
+@pytest.fixture
+def roomy_client(make_app, users):
+    """A client of an app whose per-address budget (5 per minute when testing) does
+    not end a run of guesses before the per-account limits do."""
+    app = make_app(AUTH_RATE_LIMIT="100 per minute")
+    client = app.test_client()
     client.fetch_csrf()
-    statuses = [guess(client, user["email"], i).status_code for i in range(11)]
+    client.user = users.create()
+    return client
+
+
+def test_eleven_guesses_at_one_account_from_one_address(roomy_client):
+    user = roomy_client.user
+    assert roomy_client.application.config["ACCOUNT_RATE_LIMIT"].startswith("10 per")
+    statuses = [guess(roomy_client, user["email"], 7).status_code for _ in range(11)]
     assert statuses == [401] * 10 + [429]
-    # even the right password, from yet another address
-    assert guess(client, user["email"], 50, PASSWORD).status_code == 429
+    # even the right password, from that address
+    assert guess(roomy_client, user["email"], 7, PASSWORD).status_code == 429
 
 
-def test_spelling_the_address_differently_is_the_same_account(client, user):
+def test_guesses_from_many_addresses_end_at_the_account_ceiling(make_app, users):
+    app = make_app(ACCOUNT_LOGIN_CEILING="15 per 15 minutes")
+    user = users.create()
+    client = app.test_client()
     client.fetch_csrf()
-    local, domain = user["email"].split("@")
-    spellings = [user["email"], user["email"].upper(), f"  {local}@{domain.upper()} ",
-                 "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in user["email"])]
-    statuses = [guess(client, spellings[i % 4], i).status_code for i in range(11)]
-    assert statuses[-1] == 429
+    statuses = [guess(client, user["email"], i).status_code for i in range(16)]
+    assert statuses == [401] * 15 + [429]
+    assert guess(client, user["email"], 60, PASSWORD).status_code == 429
+
+
+def test_spelling_the_address_differently_is_the_same_account(roomy_client):
+    email = roomy_client.user["email"]
+    local, domain = email.split("@")
+    spellings = [email, email.upper(), f"  {local}@{domain.upper()} ",
+                 "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in email)]
+    statuses = [guess(roomy_client, spellings[i % 4], 3).status_code for i in range(11)]
+    assert statuses == [401] * 10 + [429]
 
 
 def test_another_account_is_not_blocked(client, users, user):
@@ -68,18 +91,19 @@ def test_successful_sign_ins_do_not_use_up_the_account_budget(client, user):
     assert guess(client, user["email"], 40).status_code == 401
 
 
-def test_login_page_counts_for_the_account_too(client, user):
-    client.fetch_csrf()
-    for i in range(5):
-        guess(client, user["email"], i)
-    for i in range(5, 10):
-        page = client.post("/login", data={"email": user["email"], "password": "nope",
+def test_login_page_counts_for_the_account_too(roomy_client):
+    client, user = roomy_client, roomy_client.user
+
+    def page(password: str, i: int):
+        return client.post("/login", data={"email": user["email"], "password": password,
                                            "csrf_token": client.csrf_token},
                            environ_base=address(i))
-        assert page.status_code == 422
-    page = client.post("/login", data={"email": user["email"], "password": PASSWORD,
-                                       "csrf_token": client.csrf_token}, environ_base=address(30))
-    assert page.status_code == 429
+
+    for _ in range(5):
+        assert guess(client, user["email"], 4).status_code == 401
+    assert [page("nope", 4).status_code for _ in range(5)] == [422] * 5
+    assert page(PASSWORD, 4).status_code == 429
+    assert page(PASSWORD, 30).status_code == 302
 
 
 def test_twenty_five_wrong_passwords_on_delete_me(app, auth):
@@ -161,3 +185,57 @@ def test_no_warning_with_shared_storage_or_one_worker(tmp_path, database_url, en
     log = gunicorn_start_log(tmp_path, database_url, **env)
     assert "Booting worker" in log
     assert "worker processes" not in log
+
+
+# --- issue 20 (outside security audit) ----------------------------------------------
+
+
+@pytest.mark.parametrize(("spread", "per_address"), [(30, 1), (3, 10), (1, 10)])
+def test_audit_6_guesses_from_other_addresses_do_not_lock_the_owner_out(
+        roomy_client, spread, per_address):
+    """Wrong passwords from other addresses block those addresses, not the owner:
+    the right password from a fresh address signs in."""
+    client, email = roomy_client, roomy_client.user["email"]
+    statuses = [guess(client, email, i).status_code
+                for i in range(spread) for _ in range(per_address)]
+    assert set(statuses) == {401}
+    if per_address == 10:  # those addresses are blocked now, even with the password
+        assert guess(client, email, 0).status_code == 429
+        assert guess(client, email, 0, PASSWORD).status_code == 429
+    assert guess(client, email, 99, PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize(("how", "refused"), [("api", 409), ("page", 422)])
+def test_audit_4_twenty_email_change_probes_end_in_429(app, auth, users, how, refused):
+    """Each answer to a change of email says whether the address is registered, so
+    every attempt counts against the person's own budget (5 per hour)."""
+    assert app.config["EMAIL_CHANGE_RATE_LIMIT"].startswith("5 per hour")
+    taken = [users.create()["email"] for _ in range(20)]
+    if how == "api":
+        statuses = [auth.post("/api/v1/me/email", json={"password": PASSWORD, "email": e},
+                              environ_base=address(i)).status_code
+                    for i, e in enumerate(taken)]
+    else:
+        statuses = [auth.post("/settings/email", data={
+            "csrf_token": auth.csrf_token, "password": PASSWORD, "email": e},
+            environ_base=address(i)).status_code for i, e in enumerate(taken)]
+    assert statuses == [refused] * 5 + [429] * 15
+
+
+def test_audit_4_free_addresses_count_too(auth):
+    """A probe that finds a free address moves the account there: that counts too."""
+    statuses = [auth.post("/api/v1/me/email", json={"password": PASSWORD,
+                                                    "email": f"free-{i}@example.com"}).status_code
+                for i in range(7)]
+    assert statuses == [200] * 5 + [429] * 2
+    assert auth.get("/api/v1/me").get_json()["email"] == "free-4@example.com"
+
+
+def test_audit_4_the_email_change_budget_is_the_persons_own(app, users):
+    first, second = users.signed_in(), users.signed_in()
+    for i in range(5):
+        first.post("/api/v1/me/email", json={"password": PASSWORD, "email": f"a{i}@example.com"})
+    assert first.post("/api/v1/me/email", json={
+        "password": PASSWORD, "email": "a9@example.com"}).status_code == 429
+    assert second.post("/api/v1/me/email", json={
+        "password": PASSWORD, "email": "b@example.com"}).status_code == 200

@@ -590,3 +590,50 @@ def test_two_imports_at_once_never_double_or_fail(app, users, live_server):
         sessions = db.session.scalar(select(func.count()).select_from(StretchSession).where(
             StretchSession.user_id == target["id"]))
     assert sessions == len(json.loads(body)["sessions"])
+
+
+def test_a_big_import_is_a_few_statements_not_one_per_row(member, shared_app):
+    """One INSERT for all new sessions, one for their entries, one for the check-ins
+    (each batched by the driver): the write lock is held for seconds, not minutes."""
+    from sqlalchemy import event
+
+    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=400)
+    data = {"format_version": 1, "sessions": [
+        {"client_id": str(uuid.uuid4()), "performed_at": (start + dt.timedelta(hours=i)).isoformat(),
+         "pain_before": 5, "pain_after": 4,
+         "entries": [{"stretch": "double-knee-to-chest"},
+                     {"stretch": "slr-strap", "side": "left", "angle_deg": 40 + i % 20}]}
+        for i in range(2_000)],
+        "checkins": [{"client_id": str(uuid.uuid4()), "score": 3,
+                      "recorded_at": (start + dt.timedelta(hours=i, minutes=30)).isoformat()}
+                     for i in range(500)]}
+    statements: list[str] = []
+    with shared_app.app_context():
+        engine = db.engine
+    listen = lambda _c, _cur, sql, *_a: statements.append(sql)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        response = do_import(member, data)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["created"]["sessions"] == 2_000
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+    assert len(statements) < 60 and len(inserts) < 20, (len(statements), len(inserts))
+    assert stored(member, SessionEntry) == 4_000 and stored(member, Checkin) == 500
+    exported = json.loads(export(member).data)
+    assert exported["sessions"][7]["entries"][1] == {
+        "stretch": "slr-strap", "side": "left", "reps": 5, "hold_seconds": 10,
+        "angle_deg": 47.0, "angle_method": "manual", "assisted": "strap", "worse": False}
+    # Today and progress see the imported days at once (the data version was raised).
+    assert member.get("/api/v1/progress?days=7").status_code == 200
+
+
+def test_imports_per_person_are_rate_limited(make_app, users):
+    app = make_app(RATELIMIT_ENABLED=True, IMPORT_RATE_LIMIT="3 per hour")
+    client = users.login(app.test_client(), users.create())
+    other = users.login(app.test_client(), users.create())
+    answers = [do_import(client, {"format_version": 1}).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    assert client.post("/settings/import", data={}).status_code == 429  # the page shares it
+    assert do_import(other, {"format_version": 1}).status_code == 200   # per person

@@ -2,12 +2,19 @@
 mails a signed one-hour link through a real SMTP server started by the test
 (aiosmtpd), the link works once and dies with the password; without a mail server
 the page says to ask whoever runs the server and ``flask users reset-password`` prints
-a link. Also changing the email address (API and settings)."""
+a link. Also changing the email address (API and settings).
+
+Issue 20 (outside audit): the mail leaves outside the request, so the answer's time
+does not tell who has an account (finding 3); links in mail never come from the
+request's Host (5); changing the email kills reset links, and both changes tell the
+old address (10)."""
 from __future__ import annotations
 
+import asyncio
 import email
 import re
 import socket
+import statistics
 import time
 
 import pytest
@@ -15,6 +22,7 @@ from aiosmtpd.controller import Controller
 
 from tests.support import PASSWORD, Accounts
 from tracker.auth import service
+from tracker.auth.mail import outbox_drained, public_url
 from tracker.auth.models import User
 from tracker.extensions import db
 
@@ -23,12 +31,15 @@ LINK = re.compile(r"http://\S+/reset-password/\S+")
 
 
 class Inbox:
-    """An aiosmtpd handler keeping every message it is given."""
+    """An aiosmtpd handler keeping every message it is given; ``delay`` seconds before
+    it answers stand for a mail server across a network."""
 
     def __init__(self):
         self.messages: list[email.message.Message] = []
+        self.delay = 0.0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        await asyncio.sleep(self.delay)
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 
@@ -62,9 +73,12 @@ def mail_app(make_app, inbox):
 
 
 def ask_for_link(client, address: str):
+    """Ask for a link, and wait until the mail (if any) reached the SMTP server."""
     client.fetch_csrf()
-    return client.post("/reset-password", data={"email": address,
-                                                "csrf_token": client.csrf_token})
+    response = client.post("/reset-password", data={"email": address,
+                                                    "csrf_token": client.csrf_token})
+    assert outbox_drained(10, client.application)
+    return response
 
 
 def set_password(client, link: str, password: str = NEW_PASSWORD):
@@ -243,3 +257,156 @@ def test_settings_email_form(auth):
         "csrf_token": auth.csrf_token, "password": "wrong one", "email": "x@example.com"})
     assert bad.status_code == 422
     assert 'id="password-error"' in bad.get_data(as_text=True)
+
+
+# --- issue 20 (outside security audit) ----------------------------------------------
+
+
+def mail_settings(inbox) -> dict:
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": inbox.port, "MAIL_USE_TLS": False}
+
+
+def test_audit_3_reset_takes_as_long_for_a_registered_address_as_for_an_unknown_one(
+        make_app, inbox):
+    """The mail leaves after the answer (a background sender), so the answer's time
+    does not tell whether the address has an account; the mail still arrives."""
+    inbox.delay = 0.05  # the audit's server took 50 ms; one in this process takes ~3
+    app = make_app(**mail_settings(inbox), RATELIMIT_ENABLED=False)
+    known = Accounts(app).create()["email"]
+    client = app.test_client()
+    client.fetch_csrf()
+
+    def seconds(address: str) -> float:
+        start = time.perf_counter()
+        response = client.post("/reset-password", data={"email": address,
+                                                        "csrf_token": client.csrf_token})
+        took = time.perf_counter() - start
+        assert response.status_code == 200
+        return took
+
+    seconds(known), seconds("nobody@example.com")  # templates compiled, connections open
+    registered, unknown = [], []
+    for _ in range(30):  # interleaved, so a slow moment of the machine hits both alike
+        registered.append(seconds(known))
+        unknown.append(seconds("nobody@example.com"))
+    difference = statistics.median(registered) - statistics.median(unknown)
+    assert abs(difference) < 0.010, (statistics.median(registered), statistics.median(unknown))
+    assert outbox_drained(30, app)
+    assert len(inbox.messages) == 31
+    assert {m["To"] for m in inbox.messages} == {known}
+
+
+def test_a_full_mail_queue_drops_with_a_warning_and_never_blocks(make_app, caplog):
+    # A mail server that accepts the connection but never answers: the sender hangs on
+    # the first message, the queue holds one more, the third is dropped.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=silent.getsockname()[1],
+                       MAIL_USE_TLS=False, MAIL_TIMEOUT=1, MAIL_QUEUE_SIZE=1,
+                       RATELIMIT_ENABLED=False)
+        address = Accounts(app).create()["email"]
+        client = app.test_client()
+        client.fetch_csrf()
+        start = time.perf_counter()
+        for _ in range(3):
+            response = client.post("/reset-password", data={"email": address,
+                                                            "csrf_token": client.csrf_token})
+            assert response.status_code == 200
+        assert time.perf_counter() - start < 1
+        assert outbox_drained(10, app)
+    assert "queue is full" in caplog.text
+
+
+@pytest.mark.parametrize(("settings", "header"), [
+    ({}, "HTTP_HOST"),
+    ({"PROXY_FIX": 1}, "HTTP_X_FORWARDED_HOST"),  # even a trusted proxy's forwarded Host
+])
+def test_audit_5_a_forged_host_never_reaches_the_mail(make_app, inbox, settings, header):
+    """Without TRACKER_PUBLIC_URL (development, testing) links point at the local
+    address ``make run`` serves on, whatever Host the request names."""
+    app = make_app(**mail_settings(inbox), **settings)
+    user = Accounts(app).create()
+    client = app.test_client()
+    client.environ_base[header] = "evil.example"
+    assert ask_for_link(client, user["email"]).status_code == 200
+    body = inbox.messages[-1].get_payload(decode=True).decode()
+    assert "http://127.0.0.1:5000/reset-password/" in body and "evil" not in body
+
+
+@pytest.mark.parametrize(("settings", "base"), [
+    ({}, "http://127.0.0.1:5000"),
+    ({"SERVER_NAME": "stretch.example.org", "PREFERRED_URL_SCHEME": "https"},
+     "https://stretch.example.org"),
+    ({"PUBLIC_URL": "https://stretch.example.org/", "SERVER_NAME": "other.example"},
+     "https://stretch.example.org"),
+])
+def test_mail_links_are_built_on_settings_alone(make_app, settings, base):
+    assert public_url(make_app(**settings)) == base
+
+
+def change_email(client, new: str, how: str):
+    if how == "api":
+        return client.post("/api/v1/me/email", json={"password": PASSWORD, "email": new})
+    return client.post("/settings/email", data={"csrf_token": client.csrf_token,
+                                                "password": PASSWORD, "email": new})
+
+
+def change_password(client, how: str):
+    if how == "api":
+        return client.post("/api/v1/me/password", json={"current_password": PASSWORD,
+                                                        "new_password": NEW_PASSWORD})
+    return client.post("/settings/password", data={
+        "csrf_token": client.csrf_token, "current_password": PASSWORD,
+        "new_password": NEW_PASSWORD})
+
+
+def mails_to(inbox, address: str) -> list[str]:
+    return [m["Subject"] + "\n" + m.get_payload(decode=True).decode()
+            for m in inbox.messages if m["To"] == address]
+
+
+@pytest.mark.parametrize("how", ["api", "page"])
+def test_audit_10_an_email_change_kills_reset_links_and_tells_the_old_address(
+        make_app, inbox, how):
+    app = make_app(**mail_settings(inbox))
+    users = Accounts(app)
+    user = users.create()
+    ask_for_link(app.test_client(), user["email"])
+    link = inbox.link()
+    signed_in = users.login(app.test_client(), user)
+    assert change_email(signed_in, "moved@example.com", how).status_code in (200, 302)
+    assert outbox_drained(10, app)
+
+    assert set_password(app.test_client(), link).status_code == 400
+    told = mails_to(inbox, user["email"])
+    assert len(told) == 2  # the link, then the notice
+    assert "email address was changed" in told[1] and "moved@example.com" in told[1]
+    assert mails_to(inbox, "moved@example.com") == []
+
+
+@pytest.mark.parametrize("how", ["api", "page", "reset link"])
+def test_audit_10_a_password_change_tells_the_address(make_app, inbox, how):
+    app = make_app(**mail_settings(inbox))
+    users = Accounts(app)
+    user = users.create()
+    if how == "reset link":
+        ask_for_link(app.test_client(), user["email"])
+        assert set_password(app.test_client(), inbox.link()).status_code == 302
+    else:
+        assert change_password(users.login(app.test_client(), user), how).status_code in (204, 302)
+    assert outbox_drained(10, app)
+    notice = mails_to(inbox, user["email"])[-1]
+    assert "password was changed" in notice and "/reset-password" in notice
+
+
+@pytest.mark.parametrize("how", ["api", "page"])
+def test_failed_changes_mail_nobody(make_app, inbox, how):
+    app = make_app(**mail_settings(inbox))
+    users = Accounts(app)
+    user, other = users.create(), users.create()
+    signed_in = users.login(app.test_client(), user)
+    assert change_email(signed_in, other["email"], how).status_code in (409, 422)
+    assert change_email(signed_in, user["email"], how).status_code in (200, 302)  # unchanged
+    assert outbox_drained(10, app)
+    assert inbox.messages == []

@@ -1,11 +1,17 @@
 """Reminders and push subscriptions over /api/v1: create/read/update/delete with
 next_fire_at, validation naming the field, per-user isolation, snoozes (also from a
-notification's signed token), the endpoint allow-list and key checks, the public key."""
+notification's signed token), the endpoint allow-list and key checks, the public key,
+and (security audit, issue 20, finding 8) that only the browser holding a device's keys
+can move it to another account, also when posts race."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import uuid
+from collections import Counter
 
 import pytest
+import requests
 
 from tests.push_receiver import Device
 from tracker.domain.push_endpoints import ENDPOINT_MAX
@@ -205,6 +211,7 @@ def test_subscribe_list_resubscribe_and_unsubscribe(member):
 
 
 def test_a_second_user_takes_over_an_endpoint(member, other):
+    # The same keys: the same browser profile, now signed in as someone else.
     sub = Device().subscription(FCM + "shared-browser")
     assert member.post("/api/v1/push/subscriptions", json=sub).status_code == 201
     assert other.post("/api/v1/push/subscriptions", json=sub).status_code == 200
@@ -212,6 +219,67 @@ def test_a_second_user_takes_over_an_endpoint(member, other):
     assert len(other.get("/api/v1/push/subscriptions").get_json()["items"]) == 1
     # Only the owner can remove it.
     assert member.delete("/api/v1/push/subscriptions", json={"endpoint": sub["endpoint"]}).status_code == 404
+
+
+def forged(original: dict, keep: str) -> dict:
+    """``original`` with fresh keys except the one named in ``keep`` ("p256dh",
+    "auth" or "")."""
+    fresh = Device().subscription(original["endpoint"])
+    if keep:
+        fresh["keys"][keep] = original["keys"][keep]
+    return fresh
+
+
+@pytest.mark.parametrize("keep", ["", "p256dh", "auth"])
+def test_audit_8_another_account_cannot_take_over_an_endpoint(member, other, keep):
+    sub = Device().subscription(FCM + uuid.uuid4().hex)
+    assert member.post("/api/v1/push/subscriptions", json=sub).status_code == 201
+    response = other.post("/api/v1/push/subscriptions", json=forged(sub, keep))
+    assert response.status_code == 409, response.get_data(as_text=True)
+    assert "endpoint" in response.get_json()["fields"]
+    assert other.get("/api/v1/push/subscriptions").get_json()["items"] == []
+    (kept,) = member.get("/api/v1/push/subscriptions").get_json()["items"]
+    assert kept["endpoint"] == sub["endpoint"]
+    # The owner re-subscribing is still idempotent.
+    assert member.post("/api/v1/push/subscriptions", json=sub).status_code == 200
+
+
+THREADS = 8
+
+
+def test_audit_8_racing_subscribes_of_one_endpoint_leave_one_owner(app, live_server, users):
+    """Two accounts post one endpoint, each with their own keys, all at once: one post
+    creates it, the creator's others are 200, the other account's all 409; no 5xx."""
+    people = [users.create() for _ in range(2)]
+    tokens = [users.token(person) for person in people]
+    for _round in range(3):
+        first = Device().subscription(FCM + uuid.uuid4().hex)
+        bodies = [first, forged(first, "")]
+        barrier = threading.Barrier(THREADS)
+        answers: list = [None] * THREADS
+
+        def send(i: int) -> None:
+            barrier.wait()
+            try:
+                response = requests.post(
+                    live_server.url + "/api/v1/push/subscriptions", json=bodies[i % 2],
+                    headers={"Authorization": f"Bearer {tokens[i % 2]}"}, timeout=30)
+                answers[i] = (i % 2, response.status_code)
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                answers[i] = exc
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(THREADS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert all(isinstance(a, tuple) for a in answers), answers
+        (owner,) = {who for who, status in answers if status == 201}
+        assert Counter(answers) == Counter({(owner, 201): 1, (owner, 200): THREADS // 2 - 1,
+                                            (1 - owner, 409): THREADS // 2}), answers
+        listed = requests.get(live_server.url + "/api/v1/push/subscriptions", timeout=30,
+                              headers={"Authorization": f"Bearer {tokens[owner]}"}).json()
+        assert first["endpoint"] in [i["endpoint"] for i in listed["items"]]
 
 
 @pytest.mark.parametrize("endpoint", [

@@ -6,7 +6,10 @@ Covers: local time across DST changes (Europe/Berlin, America/New_York), exactly
 (also with several dispatchers at once, threads and processes, on SQLite and
 PostgreSQL), 404/410 pruning while the other device still gets its push, 429/503
 retried then given up, 4xx recorded and not retried, a receiver that never answers,
-skip_if_logged, stale occurrences after downtime, snoozes, and the CLI.
+skip_if_logged, stale occurrences after downtime, snoozes, and the CLI. From the
+security audit (issue 20, finding 9): a redirect is a failed delivery and never
+followed, an endless answer is cut off, and a stored endpoint the allow-list now
+refuses is not sent to.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.push_receiver import Device, PushReceiver
+from tests.push_receiver import STREAM_MAX, Device, PushReceiver
 from tests.support import Accounts
 from tracker.auth.models import User
 from tracker.domain import progression
@@ -265,6 +268,58 @@ def test_a_stalled_push_service_delays_nobody_beyond_its_timeout(make_app, recei
     (delivery,) = world.deliveries(rid)
     assert sorted(o["outcome"] for o in delivery.outcomes) == ["sent", "timeout"]
     assert all(len(receiver.for_device(d)) == 1 for _, (d,) in others)
+
+
+# --- the push service's answer cannot widen the allow-list (audit #20, finding 9) ------------
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_audit_9_a_redirect_is_a_failed_delivery_and_never_followed(world, receiver, status):
+    elsewhere = Device()
+    # "localhost" is not in PUSH_ENDPOINT_HOSTS: following would post past the allow-list.
+    target = receiver.add(elsewhere).replace("127.0.0.1", "localhost")
+    user_id, (phone,) = world.person(devices=(((status, {"Location": target}),),))
+    rid = world.reminder(user_id, utc(2027, 5, 1, 0))
+    report = world.dispatch(utc(2027, 5, 1, 6, 0, 5))
+    assert [r.device for r in receiver.received] == [phone.name]
+    assert report.counts == {"failed": 1}
+    (delivery,) = world.deliveries(rid)
+    assert (delivery.status, delivery.reason) == ("failed", "redirect")
+    assert delivery.outcomes == [{"subscription_id": delivery.outcomes[0]["subscription_id"],
+                                  "host": "127.0.0.1", "outcome": "failed", "status": status,
+                                  "attempts": 1, "reason": "redirect"}]
+    assert world.devices_of(user_id) == 1
+
+
+@pytest.mark.parametrize("status, outcome, delivered", [
+    (201, "sent", "sent"), (400, "rejected", "failed"), (503, "failed", "failed"),
+])
+def test_audit_9_an_endless_answer_is_cut_off(world, receiver, status, outcome, delivered):
+    user_id, (phone,) = world.person(devices=((("stream", status),),))
+    rid = world.reminder(user_id, utc(2027, 5, 1, 0))
+    started = time.monotonic()
+    world.dispatch(utc(2027, 5, 1, 6, 0, 5))
+    took = time.monotonic() - started
+    assert took < SETTINGS["PUSH_TIMEOUT"], f"dispatch took {took:.1f}s"
+    (delivery,) = world.deliveries(rid)
+    assert delivery.status == delivered and delivery.outcomes[0]["outcome"] == outcome
+    # The sender hung up after its cap; the socket buffers hold a few MB at most.
+    assert receiver.streamed(phone) < STREAM_MAX
+
+
+@pytest.mark.parametrize("hosts", ["", "localhost", "127.0.0.2"])
+def test_audit_9_a_stored_endpoint_the_allow_list_now_refuses_is_not_sent_to(
+        world, receiver, make_app, hosts):
+    user_id, (phone,) = world.person()
+    rid = world.reminder(user_id, utc(2027, 5, 1, 0))
+    later = World(make_app(**{**SETTINGS, "PUSH_ENDPOINT_HOSTS": hosts}), receiver)
+    report = later.dispatch(utc(2027, 5, 1, 6, 0, 5))
+    assert receiver.received == []
+    assert report.counts == {"failed": 1}
+    (delivery,) = world.deliveries(rid)
+    assert (delivery.status, delivery.reason) == ("failed", "endpoint_not_allowed")
+    assert delivery.outcomes[0]["outcome"] == "rejected" and delivery.outcomes[0]["attempts"] == 0
+    assert world.devices_of(user_id) == 1  # kept: the setting may come back
 
 
 # --- skip rules -------------------------------------------------------------------------------

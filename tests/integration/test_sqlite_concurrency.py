@@ -293,3 +293,43 @@ def test_concurrent_http_writes(live_server, app, users):
                     for s in f.result(timeout=120)]
     assert statuses == [201] * (WORKERS * ROWS_EACH)
     assert _count(app, [a["id"] for a in accounts]) == WORKERS * ROWS_EACH
+
+
+@pytest.mark.parametrize("path", ["/api/v1/checkins", "/"])
+def test_a_lock_wait_past_the_busy_timeout_is_a_503_never_a_500(make_app, users, path):
+    """Another process holds the write lock (a big import) past the busy timeout: the
+    writer is told to come back (503 with Retry-After), and nothing was written."""
+    account = users.create()
+    holder, writer = make_app(), make_app(SQLITE_BUSY_TIMEOUT=0.2)
+    client = users.login(writer.test_client(), account)
+    locked, done = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:
+        with holder.app_context():
+            db.session.execute(text("UPDATE user SET timezone = timezone WHERE id = :id"),
+                               {"id": account["id"]})  # BEGIN IMMEDIATE: the lock is ours
+            locked.set()
+            done.wait(timeout=10)
+            db.session.rollback()
+            db.session.remove()
+
+    body = {"client_id": str(uuid.uuid4()), "score": 4,
+            "recorded_at": dt.datetime.now(dt.timezone.utc).isoformat()}
+    thread = threading.Thread(target=hold_the_write_lock)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        if path == "/":  # the check-in form on Today
+            response = client.post("/", data={**body, "csrf_token": client.csrf_token})
+        else:
+            response = client.post(path, json=body)
+    finally:
+        done.set()
+        thread.join(timeout=10)
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "5"
+    if path != "/":
+        assert response.get_json()["error"] == "busy"
+    assert _count(writer) == 0
+    # The lock is free again: the same request lands.
+    assert client.post("/api/v1/checkins", json=body).status_code == 201

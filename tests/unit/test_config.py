@@ -66,6 +66,30 @@ def test_mapping_env_key_names_the_class():
     assert app.config["PREFERRED_URL_SCHEME"] == "https"
 
 
+@pytest.mark.parametrize("via", ["mapping", "environment"])
+def test_audit_5_production_with_mail_but_no_public_url_refuses_to_start(monkeypatch, via):
+    """Issue 20, finding 5: reset links in mail must not come from a request's Host."""
+    if via == "mapping":
+        settings = {"ENV": "production", "MAIL_SERVER": "smtp.example.org"}
+    else:
+        monkeypatch.setenv("TRACKER_ENV", "production")
+        monkeypatch.setenv("TRACKER_MAIL_SERVER", "smtp.example.org")
+        settings = None
+    with pytest.raises(RuntimeError, match="TRACKER_PUBLIC_URL is not set"):
+        create_app(settings)
+
+
+@pytest.mark.parametrize("settings", [
+    {"ENV": "production", "MAIL_SERVER": "smtp.example.org",
+     "PUBLIC_URL": "https://stretch.example.org"},
+    {"ENV": "production"},  # no mail, no links to point anywhere
+    {"ENV": "development", "MAIL_SERVER": "smtp.example.org"},
+    {"ENV": "testing", "MAIL_SERVER": "smtp.example.org"},
+])
+def test_public_url_is_needed_only_by_production_mail(settings):
+    assert create_app(settings).config.get("MAIL_SERVER") == settings.get("MAIL_SERVER")
+
+
 @pytest.mark.parametrize("name", ["staging", "dev", "prod"])
 def test_unknown_config_name_is_refused(name):
     with pytest.raises(ValueError, match="unknown config"):
@@ -205,3 +229,57 @@ def test_pre_ping_only_for_servers(instance_path, url, ping):
 
     app = create_app({"ENV": "testing", "DATABASE_URL": url, "SCHEDULER": "off"})
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is ping
+
+
+# --- the instance folder (issue 20, finding 11) -----------------------------------
+
+
+@pytest.mark.parametrize("how", ["environment", "mapping"])
+def test_instance_path_setting_moves_every_instance_file(tmp_path, monkeypatch, how,
+                                                         instance_path):
+    elsewhere = tmp_path / "data" / "backstretch"
+    settings = {"ENV": "development"}
+    if how == "environment":
+        monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(elsewhere))
+    else:
+        settings["INSTANCE_PATH"] = str(elsewhere)
+    app = create_app(settings)
+    assert app.instance_path == app.config["INSTANCE_PATH"] == str(elsewhere)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{elsewhere / 'tracker.db'}"
+    assert (elsewhere / "secret_key").read_text().strip() == app.config["SECRET_KEY"]
+    assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o700
+    assert not instance_path.exists()  # the default folder is never made
+
+
+def test_relative_instance_path_is_taken_from_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", "var/data")
+    app = create_app("development")
+    assert app.instance_path == str(tmp_path / "var" / "data")
+    assert (tmp_path / "var" / "data" / "secret_key").exists()
+
+
+def test_mapping_instance_path_beats_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "from-env"))
+    app = create_app({"ENV": "testing", "INSTANCE_PATH": str(tmp_path / "from-mapping")})
+    assert app.instance_path == str(tmp_path / "from-mapping")
+    assert not (tmp_path / "from-env").exists()
+
+
+def test_instance_secret_is_never_readable_by_others(tmp_path, monkeypatch):
+    """The key is written into a file made owner-only at creation, not chmod-ed after
+    its content is already on disk."""
+    seen = []
+    real_write = instance_files.Path.write_text
+
+    def write_text(self, data, *args, **kwargs):  # noqa: ANN001
+        seen.append(stat.S_IMODE(self.stat().st_mode) if self.exists() else None)
+        return real_write(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(instance_files.Path, "write_text", write_text)
+    old = os.umask(0o022)
+    try:
+        instance_files.instance_secret(tmp_path / "secret_key")
+    finally:
+        os.umask(old)
+    assert seen == [0o600]

@@ -1,13 +1,13 @@
 """Reminder texts and payloads (tracker/reminders/payload.py) and the pieces of the
 push adapter that need no network (tracker/reminders/push.py): keys, the VAPID JWT
-cache, Retry-After parsing."""
+cache, and the allow-list checked again at send time (audit #20, finding 9)."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from tests.push_receiver import verify_vapid
+from tests.push_receiver import Device, verify_vapid
 from tracker.reminders import payload, push
 from tracker.reminders.payload import Target
 
@@ -80,3 +80,22 @@ def test_jwt_claims_are_per_origin_and_verify(monkeypatch):
 ])
 def test_origin_of(endpoint, origin):
     assert push.origin_of(endpoint) == origin
+
+
+@pytest.mark.parametrize("endpoint, hosts", [
+    ("http://127.0.0.1:9/d", ()),                     # loopback, no longer named
+    ("http://127.0.0.1:9/d", ("localhost",)),
+    ("https://10.0.0.5/d", ("10.0.0.5",)),            # private, even when named
+    ("https://push.example.org/d", ()),
+    ("https://fcm.googleapis.com:8443/d", ()),        # a known service on another port
+    ("https://user@fcm.googleapis.com/d", ()),
+])
+def test_audit_9_the_allow_list_is_checked_again_at_send_time(endpoint, hosts):
+    sender = push.Sender(push.JwtCache(push.generate_keys(), "mailto:ops@example.org"),
+                         push.Policy(timeout=1, max_attempts=1, endpoint_hosts=hosts))
+    device = Device()
+    target = push.Target(7, endpoint, device.p256dh, device.subscription(endpoint)["keys"]["auth"])
+    (result,) = sender.send([push.Message(target, b"{}", topic="t")])
+    assert (result.outcome, result.reason, result.attempts) == ("rejected", "endpoint_not_allowed", 0)
+    assert result.as_dict()["reason"] == "endpoint_not_allowed"
+    assert sender.jwt.signed == 0  # not even a JWT was made for it

@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import g, session
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
+from marshmallow import Schema, fields, validate
 
-from tracker.auth import schemas, service
-from tracker.auth.limits import auth_limit, confirmed_limit, login_account_limit
+from tracker.auth import mail, schemas, service
+from tracker.auth.limits import (auth_limit, confirmed_limit, email_change_limit,
+                                 login_account_limit)
 from tracker.database import erase_traces
 from tracker.extensions import db
-from tracker.listing import envelope, listed
+from tracker.listing import envelope, listed, page_bounds
 from tracker.openapi import Blueprint, server_rules
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Accounts")
@@ -17,6 +19,11 @@ PUBLIC = {"security": []}  # OpenAPI: no sign-in needed
 CONFIRMED = server_rules(
     "The password must be the account's current one (else 422 naming the field). "
     "Wrong passwords are limited per account (TRACKER_ACCOUNT_RATE_LIMIT, then 429).")
+EMAIL_CHANGE = server_rules(
+    "The password must be the account's current one (else 422 naming the field); an "
+    "address registered to someone else is a 409. Every attempt counts against the "
+    "person's TRACKER_EMAIL_CHANGE_RATE_LIMIT, wrong passwords also against "
+    "TRACKER_ACCOUNT_RATE_LIMIT (then 429). The old address is told of the change.")
 
 __all__ = ["auth_limit", "blp", "end_session", "start_session"]
 
@@ -106,6 +113,7 @@ def logout_everywhere():
 
 @blp.route("/auth/tokens", methods=["POST"])
 @login_required
+@blp.doc(**server_rules(f"At most {service.TOKENS_MAX} tokens per person (else 409)."))
 @blp.arguments(schemas.TokenCreateSchema)
 @blp.response(201, schemas.NewTokenSchema)
 def create_token(data):
@@ -115,11 +123,19 @@ def create_token(data):
             "last_used_at": None, "token": raw}
 
 
+class TokenPageArgs(Schema):
+    """Which page of GET /auth/tokens (oldest first)."""
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=200))
+
+
 @blp.route("/auth/tokens", methods=["GET"])
 @login_required
+@blp.arguments(TokenPageArgs, location="query")
 @blp.response(200, envelope(schemas.TokenSchema))
-def list_tokens():
-    return listed(service.user_tokens(current_user))
+def list_tokens(args):
+    found = service.user_tokens(current_user, *page_bounds(args))
+    return listed(found.items, found.total, found.page, found.per_page)
 
 
 @blp.route("/auth/tokens/<int:token_id>", methods=["DELETE"])
@@ -155,23 +171,30 @@ def update_me(data):
 @blp.response(204)
 def change_password(data):
     """Every other session ends, and every API token except the one this request
-    was made with (from a browser session: every token). This session goes on."""
+    was made with (from a browser session: every token). This session goes on. The
+    account's address is told of the change."""
     user = current_user._get_current_object()
     service.change_password(user, data["current_password"], data["new_password"],
                             keep_token=g.get("bearer_token"))
     db.session.commit()
     keep_this_session(user)
+    mail.notify_password_changed(user.email)
 
 
 @blp.route("/me/email", methods=["POST"])
-@blp.doc(**CONFIRMED)
+@blp.doc(**EMAIL_CHANGE)
 @login_required
+@email_change_limit
 @confirmed_limit
 @blp.arguments(schemas.EmailChangeSchema)
 @blp.response(200, schemas.UserSchema)
 def change_email(data):
+    """Outstanding password-reset links die; the old address gets a notice."""
+    old = current_user.email
     user = service.change_email(current_user, data["password"], data["email"])
     db.session.commit()
+    if user.email != old:
+        mail.notify_email_changed(old, user.email)
     return user
 
 

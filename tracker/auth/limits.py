@@ -1,9 +1,16 @@
 """Rate limits on guessing passwords: per client address (every login, registration
 and reset attempt) and per account (failed attempts at one email address or one
-signed-in user, whatever address they come from)."""
+signed-in user).
+
+Failed sign-ins are blocked per (account, client address), so someone guessing from
+a few addresses cannot lock the owner out: the right password from another address
+still signs in. A higher ceiling per account, counted over every address, bounds
+guessing spread over many. Changing the email answers whether an address is
+registered, so every attempt counts against the person's own budget for it."""
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from tracker.domain.emails import lookup_email
@@ -35,10 +42,30 @@ def _account_limit() -> str:
 auth_limit = limiter.shared_limit(lambda: current_app.config["AUTH_RATE_LIMIT"],
                                   scope="auth", methods=["POST"])
 
-# Failed sign-ins at one email address, from anywhere.
-login_account_limit = limiter.shared_limit(
-    _account_limit, scope="account-login", key_func=_posted_email, methods=["POST"],
-    deduct_when=lambda response: response.status_code in FAILED)
+
+def _posted_email_from_here() -> str:
+    return f"{_posted_email()}|address:{get_remote_address()}"
+
+
+def _failed(response) -> bool:  # noqa: ANN001
+    return response.status_code in FAILED
+
+
+# Failed sign-ins at one email address from one client address: the hard block.
+login_pair_limit = limiter.shared_limit(
+    _account_limit, scope="account-login-address", key_func=_posted_email_from_here,
+    methods=["POST"], deduct_when=_failed)
+
+# Failed sign-ins at one email address from every address together: the ceiling.
+login_ceiling_limit = limiter.shared_limit(
+    lambda: current_app.config["ACCOUNT_LOGIN_CEILING"], scope="account-login",
+    key_func=_posted_email, methods=["POST"], deduct_when=_failed)
+
+
+def login_account_limit(view):  # noqa: ANN001, ANN201
+    """Both sign-in limits of one account: per (account, address) and the ceiling."""
+    return login_ceiling_limit(login_pair_limit(view))
+
 
 # Reset requests for one email address: each may send a mail, so every one counts.
 reset_account_limit = limiter.shared_limit(
@@ -49,4 +76,10 @@ reset_account_limit = limiter.shared_limit(
 confirmed_limit = limiter.shared_limit(
     _account_limit, scope="account-confirm", key_func=_signed_in_user, methods=["POST", "DELETE"],
     exempt_when=lambda: not current_user.is_authenticated,
-    deduct_when=lambda response: response.status_code in FAILED)
+    deduct_when=_failed)
+
+# Changing the email, per signed-in user, every attempt (a 409 says "registered").
+email_change_limit = limiter.shared_limit(
+    lambda: current_app.config["EMAIL_CHANGE_RATE_LIMIT"], scope="email-change",
+    key_func=_signed_in_user, methods=["POST"],
+    exempt_when=lambda: not current_user.is_authenticated)

@@ -1,37 +1,159 @@
-"""Password-reset links: where they point and how they reach a person (SMTP through
-Flask-Mailman, configured by TRACKER_MAIL_*)."""
+"""Account mail: password-reset links and "your email/password was changed" notices,
+sent over SMTP through Flask-Mailman (configured by TRACKER_MAIL_*).
+
+Mail leaves outside the request: a request only renders its message and puts it on a
+bounded queue that one daemon thread per app (and process) sends from, so a reset
+request for a registered address takes as long as one for an unknown address (a
+timing difference would tell who has an account). A full queue drops the message
+with a warning instead of making the request wait. ``outbox_drained`` waits until
+everything queued has been handed to the SMTP server (tests, shutdown scripts).
+
+Links in mail are built on TRACKER_PUBLIC_URL, never on the Host the request came
+with (a forged Host would otherwise send someone's reset link to another site).
+"""
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+import atexit
+import os
+import queue
+import threading
+import time
+
+from flask import Flask, current_app, render_template, url_for
 from flask_mailman import EmailMessage
 
 from tracker.auth import service
 from tracker.auth.models import User
+
+# Where mailed links point when TRACKER_PUBLIC_URL is unset (development and testing
+# only: production refuses to start with a mail server and no public URL), unless
+# SERVER_NAME names the host: the address ``make run`` serves on.
+LOCAL_URL = "http://127.0.0.1:5000"
+EXTENSION = "tracker_mail_sender"
+_start_lock = threading.Lock()
 
 
 def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
+def public_url(app: Flask | None = None) -> str:
+    """The base of links in mail: TRACKER_PUBLIC_URL, else SERVER_NAME, else the local
+    development address; never anything from the request."""
+    config = (app or current_app).config
+    if config.get("PUBLIC_URL"):
+        return str(config["PUBLIC_URL"]).rstrip("/")
+    if config.get("SERVER_NAME"):
+        return f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config['SERVER_NAME']}"
+    return LOCAL_URL
+
+
 def reset_link(user: User) -> str:
-    """An absolute link to the reset page; built on TRACKER_PUBLIC_URL when set,
-    never on an address a client could choose otherwise (a forged Host header would
-    otherwise send people's reset links to someone else's site)."""
-    public = current_app.config.get("PUBLIC_URL")
-    link = url_for("auth_pages.reset_with_token", token=service.reset_token(user),
-                   _external=not public)
-    return public.rstrip("/") + link if public else link
+    """An absolute link to the reset page (needs a request context for the path)."""
+    path = url_for("auth_pages.reset_with_token", token=service.reset_token(user))
+    return public_url() + path
+
+
+class MailSender:
+    """One daemon thread sending the messages of one app from a bounded queue."""
+
+    def __init__(self, app: Flask, size: int):
+        self.app = app
+        self.pid = os.getpid()
+        self.queue: queue.Queue[EmailMessage] = queue.Queue(maxsize=max(1, size))
+        self.pending = 0  # queued or being sent
+        self.idle = threading.Condition()
+        self.thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
+        self.thread.start()
+        # A daemon thread dies with the process: a worker that exits gives what it
+        # queued a few seconds to go out first.
+        atexit.register(self.drained, 5.0)
+
+    def submit(self, message: EmailMessage) -> bool:
+        with self.idle:
+            try:
+                self.queue.put_nowait(message)
+            except queue.Full:
+                self.app.logger.warning("mail: the outgoing queue is full (%d); a message "
+                                        "to %s was dropped", self.queue.maxsize, message.to)
+                return False
+            self.pending += 1
+        return True
+
+    def _run(self) -> None:
+        while True:
+            message = self.queue.get()
+            try:
+                with self.app.app_context():
+                    message.send()
+            except Exception:  # noqa: BLE001 - a failed mail must not end the sender
+                self.app.logger.exception("mail: sending to %s failed", message.to)
+            finally:
+                with self.idle:
+                    self.pending -= 1
+                    self.idle.notify_all()
+
+    def drained(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self.idle:
+            while self.pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.idle.wait(left)
+        return True
+
+
+def _sender(app: Flask, start: bool = True) -> MailSender | None:
+    """This app's sender in this process, started on first use (a forked worker
+    starts its own: threads do not survive a fork)."""
+    sender = app.extensions.get(EXTENSION)
+    if (sender is None or sender.pid != os.getpid()) and start:
+        with _start_lock:
+            sender = app.extensions.get(EXTENSION)
+            if sender is None or sender.pid != os.getpid():
+                sender = MailSender(app, int(app.config.get("MAIL_QUEUE_SIZE", 100)))
+                app.extensions[EXTENSION] = sender
+    return sender
+
+
+def _this_app() -> Flask:
+    """The app itself behind ``current_app`` (the sender thread outlives the request)."""
+    return current_app.app_context().app
+
+
+def outbox_drained(timeout: float = 10.0, app: Flask | None = None) -> bool:
+    """Wait until every queued message of ``app`` (default: the current one) has been
+    sent or given up on; False when ``timeout`` seconds passed first."""
+    sender = _sender(app or _this_app(), start=False)
+    return True if sender is None else sender.drained(timeout)
+
+
+def send(address: str, subject: str, template: str, **context) -> bool:
+    """Render ``template`` and queue it for ``address``; no mail server: nothing."""
+    if not mail_configured():
+        return False
+    message = EmailMessage(subject=subject, body=render_template(template, **context),
+                           to=[address])
+    return _sender(_this_app()).submit(message)
 
 
 def send_reset_link(user: User) -> None:
-    """Mail the link; a failing mail server is logged, and the person sees the same
-    answer as always (which also does not tell whether the address has an account)."""
+    """Queue the link; the person sees the same answer whatever happens to it (which
+    also does not tell whether the address has an account)."""
     minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 60
-    message = EmailMessage(
-        subject="Reset your Backstretch password",
-        body=render_template("auth/reset_email.txt", link=reset_link(user), minutes=minutes),
-        to=[user.email])
-    try:
-        message.send()
-    except OSError:  # smtplib errors are OSErrors too
-        current_app.logger.exception("password reset: sending mail failed")
+    send(user.email, "Reset your Backstretch password", "auth/reset_email.txt",
+         link=reset_link(user), minutes=minutes)
+
+
+def notify_email_changed(old_address: str, new_address: str) -> None:
+    """Tell the old address that the account moved (if it wasn't them, they know)."""
+    send(old_address, "Your Backstretch email address was changed",
+         "auth/email_changed_email.txt", new_address=new_address,
+         reset_url=public_url() + url_for("auth_pages.reset_request"))
+
+
+def notify_password_changed(address: str) -> None:
+    send(address, "Your Backstretch password was changed",
+         "auth/password_changed_email.txt",
+         reset_url=public_url() + url_for("auth_pages.reset_request"))

@@ -9,7 +9,7 @@ from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,6 +19,7 @@ from tracker.db_types import utcnow
 from tracker.domain import emails
 from tracker.errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
 from tracker.extensions import db
+from tracker.listing import Page, paged
 
 TOKEN_PREFIX = "bst_"
 
@@ -135,7 +136,14 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+TOKENS_MAX = 50  # per person; a forgotten script cannot pile them up without end
+
+
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    held = db.session.scalar(select(func.count()).where(ApiToken.user_id == user.id))
+    if held >= TOKENS_MAX:
+        said = f"You have {TOKENS_MAX} API tokens, the most an account may hold: revoke one first."
+        raise Conflict(said, {"_schema": [said]})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(raw))
     db.session.add(token)
@@ -174,9 +182,10 @@ def user_for_token(raw: str) -> User | None:
     return token.user
 
 
-def user_tokens(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+def user_tokens(user: User, page: int, per_page: int) -> Page:
+    """One page of the person's tokens, oldest first."""
+    return paged(select(ApiToken).where(ApiToken.user_id == user.id), (ApiToken.id,),
+                 page, per_page)
 
 
 def revoke_token(user: User, token_id: int) -> None:
@@ -192,9 +201,11 @@ RESET_SALT = "password-reset"
 
 
 def _reset_fingerprint(user: User) -> str:
-    """Changes whenever the password or the session secret does, so a link dies once
-    it is used (the password changes) or the person signs out everywhere."""
-    return hashlib.sha256(f"{user.password_hash}|{user.session_token}".encode()).hexdigest()[:32]
+    """Changes whenever the password, the session secret or the email does, so a link
+    dies once it is used (the password changes), when the person signs out everywhere,
+    and when the account moves to another address (a link mailed to the old one)."""
+    return hashlib.sha256(
+        f"{user.password_hash}|{user.session_token}|{user.email}".encode()).hexdigest()[:32]
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:

@@ -9,9 +9,10 @@ from flask_login import current_user, login_required, logout_user
 
 from tracker.auth import schemas, service
 from tracker.auth.api import end_session, keep_this_session, start_session
-from tracker.auth.limits import (auth_limit, confirmed_limit, login_account_limit,
-                                 reset_account_limit)
-from tracker.auth.mail import mail_configured, send_reset_link
+from tracker.auth.limits import (auth_limit, confirmed_limit, email_change_limit,
+                                 login_account_limit, reset_account_limit)
+from tracker.auth.mail import (mail_configured, notify_email_changed, notify_password_changed,
+                               send_reset_link)
 from tracker.errors import DomainError
 from tracker.database import erase_traces
 from tracker.extensions import db
@@ -107,9 +108,10 @@ def settings():
     return _settings(errors, saved, status=422 if errors else 200)
 
 
-def _account_form(section: str, schema, action):  # noqa: ANN001
+def _account_form(section: str, schema, action, then=None):  # noqa: ANN001
     """Validate a settings account form, run ``action(data)``, and show the page
-    again with the errors of that one form, or go back with a notice."""
+    again with the errors of that one form, or go back with a notice; ``then(data)``
+    runs once the change is committed (the mail about it)."""
     data, errors = load_form(schema, request.form.to_dict())
     if not errors:
         try:
@@ -118,6 +120,8 @@ def _account_form(section: str, schema, action):  # noqa: ANN001
             errors = err.fields or {"_schema": [err.message]}
         else:
             db.session.commit()
+            if then is not None:
+                then(data)
             return redirect(url_for("auth_pages.settings", notice=section))
     return _settings(section=section, account_errors=errors, status=422)
 
@@ -132,15 +136,23 @@ def change_password():
         service.change_password(user, data["current_password"], data["new_password"])
         keep_this_session(user)  # this browser goes on with the new session secret
 
-    return _account_form("password", schemas.PasswordChangeSchema(), change)
+    return _account_form("password", schemas.PasswordChangeSchema(), change,
+                         lambda _data: notify_password_changed(user.email))
 
 
 @bp.post("/settings/email")
 @login_required
+@email_change_limit
 @confirmed_limit
 def change_email():
+    old = current_user.email
+
+    def told(_data: dict) -> None:
+        if current_user.email != old:
+            notify_email_changed(old, current_user.email)
+
     return _account_form("email", schemas.EmailChangeSchema(), lambda data: service.change_email(
-        current_user, data["password"], data["email"]))
+        current_user, data["password"], data["email"]), told)
 
 
 @bp.post("/settings/logout-everywhere")
@@ -205,8 +217,9 @@ def reset_with_token(token: str):
     if request.method == "POST":
         data, errors = load_form(schemas.ResetPasswordSchema(), request.form.to_dict())
         if not errors:
-            service.reset_password(token, data["new_password"])
+            user = service.reset_password(token, data["new_password"])
             db.session.commit()
+            notify_password_changed(user.email)
             session.clear()
             return redirect(url_for("auth_pages.login", reset=1))
     return render_template("auth/reset_password.html", invalid="", errors=errors), \

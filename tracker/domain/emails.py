@@ -12,12 +12,24 @@ _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp", "Zs"}
 
 
 class UnsafeEmail(ValueError):
-    """The address holds a character that a person cannot see or type."""
+    """The address holds a character that a person cannot see or type, or a quoted
+    local part (``"<script>"@example.com``), which the API does not accept."""
 
 
 def normalize_email(raw: str) -> str:
-    """The canonical form of an address: surrounding blanks dropped, NFKC (full-width
-    and compatibility forms to their plain letters), case-folded. Raises
+    """The canonical form of an address for a new account or a changed email:
+    ``canonical_email``, and no double quote anywhere (a quoted local part is valid
+    RFC 5321 but lets markup and blanks into an account name). Raises
+    ``UnsafeEmail``."""
+    text = canonical_email(raw)
+    if '"' in text:
+        raise UnsafeEmail("contains a quotation mark (quoted local parts are not accepted)")
+    return text
+
+
+def canonical_email(raw: str) -> str:
+    """The canonical spelling of an address: surrounding blanks dropped, NFKC
+    (full-width and compatibility forms to their plain letters), case-folded. Raises
     ``UnsafeEmail`` for an invisible, control or layout character anywhere in it."""
     text = unicodedata.normalize("NFKC", raw.strip()).casefold()
     # casefold can produce new compatibility forms (e.g. "ß" stays, "ﬀ" -> "ff"), so
@@ -31,8 +43,9 @@ def normalize_email(raw: str) -> str:
 
 def lookup_email(raw: str) -> str | None:
     """The canonical form for finding an account at sign-in, or None when no account
-    can have this address (it would have been refused at registration)."""
+    can have this address (it would have been refused at registration). Quotes are
+    not refused here: an account registered before they were still signs in."""
     try:
-        return normalize_email(raw)
+        return canonical_email(raw)
     except UnsafeEmail:
         return None

@@ -124,6 +124,7 @@ class SessionItem(MethodView):
     @blp.arguments(schemas.SessionPatchSchema)
     @blp.response(200, schemas.SessionSchema)
     def patch(self, data, session_id: int):
+        """Change the fields sent; an empty object changes nothing and is a 422."""
         session = sessions.update_session(current_user, session_id, data, utcnow())
         db.session.commit()
         return session

@@ -47,9 +47,15 @@ def create_checkin(user: User, data: dict, now: dt.datetime) -> tuple[Checkin, b
 
 def new_checkin(user: User, data: dict, now: dt.datetime) -> Checkin:
     """An unsaved check-in from validated data; raises Invalid for a bad time."""
+    return Checkin(**checkin_values(user, data, now))
+
+
+def checkin_values(user: User, data: dict, now: dt.datetime) -> dict:
+    """A check-in's column values from validated data (the import writes these in
+    bulk); raises Invalid for a bad time."""
     check_time("recorded_at", data["recorded_at"], now)
-    return Checkin(user_id=user.id, local_date=local_date(data["recorded_at"], user.timezone),
-                   **data)
+    return {"user_id": user.id, "local_date": local_date(data["recorded_at"], user.timezone),
+            "note": "", "context": "other", **data}
 
 
 def _owned(user: User) -> Select:

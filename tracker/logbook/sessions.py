@@ -18,6 +18,7 @@ Callers commit."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cache
 
 from sqlalchemy import Insert, Select, bindparam, insert, or_, select
@@ -93,15 +94,28 @@ def _insert_entries() -> Insert:
     return insert(table).returning(table.c.position, table.c.id)
 
 
-def new_session(user: User, data: dict, now: dt.datetime) -> StretchSession:
-    """An unsaved session from validated data; raises Invalid for a bad time or entry.
-    The import builds rows with it too, so both follow the same rules."""
+def new_session(user: User, data: dict, now: dt.datetime,
+                stretches: Mapping[str, Stretch] | None = None) -> StretchSession:
+    """An unsaved session from validated data; raises Invalid for a bad time or entry."""
+    values, entries = session_values(user, data, now, stretches)
+    return StretchSession(**values, entries=[SessionEntry(stretch=stretch, **entry)
+                                             for stretch, entry in entries])
+
+
+def session_values(user: User, data: dict, now: dt.datetime,
+                   stretches: Mapping[str, Stretch] | None = None
+                   ) -> tuple[dict, list[tuple[Stretch, dict]]]:
+    """A session's column values and its entries' (each with its stretch) from
+    validated data, by the log book's rules; raises Invalid for a bad time or entry.
+    The import writes these values in bulk, so both follow the same rules (passing the
+    person's ``stretches`` by slug, looked up once for the whole file)."""
     check_time("performed_at", data["performed_at"], now)
-    return StretchSession(
-        user_id=user.id, client_id=data["client_id"], performed_at=data["performed_at"],
-        local_date=local_date(data["performed_at"], user.timezone),
-        pain_before=data.get("pain_before"), pain_after=data.get("pain_after"),
-        notes=data.get("notes", ""), entries=build_entries(user, data["entries"]))
+    return ({"user_id": user.id, "client_id": data["client_id"],
+             "performed_at": data["performed_at"],
+             "local_date": local_date(data["performed_at"], user.timezone),
+             "pain_before": data.get("pain_before"), "pain_after": data.get("pain_after"),
+             "notes": data.get("notes", "")},
+            entry_values(user, data["entries"], stretches=stretches))
 
 
 def check_time(field: str, when: dt.datetime, now: dt.datetime) -> None:
@@ -119,20 +133,42 @@ def _stretches_named() -> Select:
         Stretch.slug.in_(bindparam("slugs", expanding=True)))
 
 
-def _stretches_by_slug(user: User, slugs: set[str], kept: frozenset[int]) -> dict[str, Stretch]:
-    """This person's stretches (and built-ins) with these slugs; an archived one only
-    where ``kept`` (the ids a session being edited already had) holds it."""
-    found = db.session.scalars(_stretches_named(), {"user_id": user.id, "slugs": list(slugs)})
+def _stretches_by_slug(user: User, slugs: set[str] | None, kept: frozenset[int]
+                       ) -> dict[str, Stretch]:
+    """This person's stretches (and built-ins) with these slugs (None: all of them); an
+    archived one only where ``kept`` (the ids a session being edited already had)
+    holds it."""
+    if slugs is None:
+        found = db.session.scalars(select(Stretch).where(
+            or_(Stretch.owner_id.is_(None), Stretch.owner_id == user.id)))
+    else:
+        found = db.session.scalars(_stretches_named(), {"user_id": user.id, "slugs": list(slugs)})
     return {s.slug: s for s in found if s.archived_at is None or s.id in kept}
+
+
+def loggable_stretches(user: User) -> dict[str, Stretch]:
+    """Every stretch this person may log (built-ins and their own, not archived), by slug."""
+    return _stretches_by_slug(user, None, frozenset())
 
 
 def build_entries(user: User, raw_entries: list[dict],
                   kept: frozenset[int] = frozenset()) -> list[SessionEntry]:
-    """Entries from their raw fields, with the stretch's defaults where a field is
-    left out; every problem at once, each named by its path (``entries.2.side``)."""
-    by_slug = _stretches_by_slug(user, {e["stretch"] for e in raw_entries}, kept)
+    """Unsaved entries from their raw fields (see ``entry_values``)."""
+    return [SessionEntry(stretch=stretch, **values)
+            for stretch, values in entry_values(user, raw_entries, kept)]
+
+
+def entry_values(user: User, raw_entries: list[dict], kept: frozenset[int] = frozenset(),
+                 stretches: Mapping[str, Stretch] | None = None
+                 ) -> list[tuple[Stretch, dict]]:
+    """Each entry's stretch and column values from its raw fields, with the stretch's
+    defaults where a field is left out; every problem at once, each named by its path
+    (``entries.2.side``). ``stretches``: ``loggable_stretches(user)`` when the caller
+    has it already."""
+    by_slug = stretches if stretches is not None else _stretches_by_slug(
+        user, {e["stretch"] for e in raw_entries}, kept)
     problems: dict[str, list[str]] = {}
-    built: list[SessionEntry] = []
+    built: list[tuple[Stretch, dict]] = []
     for i, raw in enumerate(raw_entries):
         stretch = by_slug.get(raw["stretch"])
         if stretch is None:
@@ -144,15 +180,15 @@ def build_entries(user: User, raw_entries: list[dict],
                 per_side=stretch.per_side, measures_angle=stretch.measures_angle, side=side,
                 angle_deg=angle, angle_method=raw.get("angle_method")).items():
             problems[f"entries.{i}.{field}"] = [message]
-        built.append(SessionEntry(
-            position=i, stretch=stretch, side=side,
-            reps=raw.get("reps", stretch.reps),
-            hold_seconds=raw.get("hold_seconds", stretch.hold_seconds),
-            angle_deg=None if angle is None else round(angle, 1),
-            angle_method=raw.get("angle_method") or entry_rules.default_angle_method(angle),
-            assisted=raw.get("assisted") or entry_rules.default_assisted(
+        built.append((stretch, {
+            "position": i, "side": side,
+            "reps": raw.get("reps", stretch.reps),
+            "hold_seconds": raw.get("hold_seconds", stretch.hold_seconds),
+            "angle_deg": None if angle is None else round(angle, 1),
+            "angle_method": raw.get("angle_method") or entry_rules.default_angle_method(angle),
+            "assisted": raw.get("assisted") or entry_rules.default_assisted(
                 stretch.slug, stretch.needs_helper),
-            worse=raw.get("worse", False)))
+            "worse": raw.get("worse", False)}))
     if problems:
         raise Invalid("Some entries are not valid.", problems)
     return built
@@ -170,6 +206,9 @@ def get_session(user: User, session_id: int) -> StretchSession:
 
 
 def update_session(user: User, session_id: int, data: dict, now: dt.datetime) -> StretchSession:
+    if not data:
+        raise Invalid("Send at least one field to change.",
+                      {"_schema": ["Send at least one field to change."]})
     session = get_session(user, session_id)
     if "performed_at" in data:
         check_time("performed_at", data["performed_at"], now)

@@ -19,17 +19,18 @@ import datetime as dt
 from collections.abc import Callable
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
+from tracker import data_version
 from tracker.auth.models import User
 from tracker.domain.safety import RED_FLAG_KEYS
 from tracker.errors import Invalid
 from tracker.extensions import db
-from tracker.logbook.checkins import new_checkin
-from tracker.logbook.models import Checkin, DeletedRecord, Stretch, StretchSession
+from tracker.logbook.checkins import checkin_values
+from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
 from tracker.logbook.schemas import (SLUG_RE, CheckinCreateSchema, SessionCreateSchema,
                                      StretchCreateSchema)
-from tracker.logbook.sessions import new_session
+from tracker.logbook.sessions import loggable_stretches, session_values
 from tracker.logbook.stretches import visible_stretches
 from tracker.schemas import ClientId
 
@@ -188,10 +189,14 @@ def import_deleted(run, items: list[dict]) -> None:  # noqa: ANN001
     db.session.flush()
 
 
-def _import_records(run, key: str, items: list[dict],  # noqa: ANN001
-                    model: type[StretchSession] | type[Checkin],
-                    build: Callable[[User, dict, dt.datetime], StretchSession | Checkin]) -> None:
+def _new_records(run, key: str, items: list[dict],  # noqa: ANN001
+                 model: type[StretchSession] | type[Checkin], build: Callable[[dict], tuple]
+                 ) -> list[tuple]:
+    """What ``build`` makes of each of ``items`` this account does not have yet
+    (checked by the log book's own rules: ``(column values, ...)``, nothing written);
+    counts what is already here and skips what was deleted here."""
     held, gone = _known(run.user, model)
+    new = []
     for i, item in enumerate(items):
         client_id = item["client_id"]
         if client_id in held:
@@ -202,23 +207,45 @@ def _import_records(run, key: str, items: list[dict],  # noqa: ANN001
             continue
         day = item.pop("local_date", None)
         try:
-            row = build(run.user, item, run.now)
+            built = build(item)
         except Invalid as err:
             raise _prefixed(err, f"{key}.{i}") from None
         if day is not None:
-            row.local_date = day  # the calendar day as the person logged it
-        db.session.add(row)
+            built[0]["local_date"] = day  # the calendar day as the person logged it
+        new.append(built)
         held.add(client_id)
         run.count(key, True)
-    db.session.flush()
+    return new
 
 
 def import_sessions(run, items: list[dict]) -> None:  # noqa: ANN001
-    _import_records(run, "sessions", items, StretchSession, new_session)
+    """All new sessions in one INSERT ... RETURNING (batched by the driver), then all
+    their entries in one more: a file of 20,000 sessions is a few statements, not
+    40,000, so SQLite's write lock is held for seconds, not minutes. The stretches
+    are looked up once for the file."""
+    stretches = loggable_stretches(run.user)
+    new = _new_records(run, "sessions", items, StretchSession,
+                       lambda item: session_values(run.user, item, run.now, stretches))
+    if not new:
+        return
+    sessions, entries = StretchSession.__table__, SessionEntry.__table__
+    stamps = {"created_at": run.now, "updated_at": run.now}
+    ids = dict(db.session.execute(
+        insert(sessions).returning(sessions.c.client_id, sessions.c.id),
+        [{**values, **stamps} for values, _entries in new]).all())
+    db.session.execute(insert(entries), [
+        {**entry, "session_id": ids[values["client_id"]], "stretch_id": stretch.id}
+        for values, session_entries in new for stretch, entry in session_entries],
+        execution_options={data_version.OWNER: run.user.id})
 
 
 def import_checkins(run, items: list[dict]) -> None:  # noqa: ANN001
-    _import_records(run, "checkins", items, Checkin, new_checkin)
+    """All new check-ins in one INSERT (batched by the driver)."""
+    new = _new_records(run, "checkins", items, Checkin,
+                       lambda item: (checkin_values(run.user, item, run.now),))
+    if new:
+        db.session.execute(insert(Checkin.__table__),
+                           [{**values, "created_at": run.now} for values, in new])
 
 
 def import_red_flags(run, answer: dict | None) -> None:  # noqa: ANN001

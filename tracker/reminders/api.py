@@ -17,7 +17,9 @@ blp = Blueprint("reminders_api", __name__, url_prefix="/api/v1", description="Re
 SUBSCRIPTION_RULES = server_rules(
     "The endpoint must be an https URL on a known push service (FCM, Mozilla autopush, "
     "Apple, Windows) or a host named in TRACKER_PUSH_ENDPOINT_HOSTS; keys.p256dh must be "
-    "a point on P-256 and keys.auth 16 bytes (else 422 naming the field).")
+    "a point on P-256 and keys.auth 16 bytes (else 422 naming the field). An endpoint "
+    "subscribed under another account moves only with the same keys (the same browser "
+    "profile), else 409 naming the endpoint.")
 REMINDER_RULES = server_rules(
     "time is a 24-hour HH:MM, weekdays are each listed once, timezone is an IANA zone "
     "name, and a person has at most TRACKER_REMINDERS_MAX reminders (else 422 naming "
@@ -43,6 +45,7 @@ class Subscriptions(MethodView):
     @blp.doc(**SUBSCRIPTION_RULES)
     @blp.response(201, schemas.SubscriptionOutSchema)
     @blp.alt_response(200, schema=schemas.SubscriptionOutSchema, description="Already subscribed")
+    @blp.alt_response(409, response="CONFLICT")  # why: SUBSCRIPTION_RULES
     def post(self, data):
         sub, created = service.subscribe(current_user, data)
         db.session.commit()

@@ -242,7 +242,7 @@ def _send(claims: list[_Claim], now: dt.datetime, sender: Sender, report: Report
             change["status"], change["sent_at"] = "sent", now
         else:
             change["status"] = "failed"
-            change["reason"] = ",".join(sorted({r.outcome for r in mine}))[:32]
+            change["reason"] = ",".join(sorted({r.reason or r.outcome for r in mine}))[:32]
         changes.append(change)
         report.counts[change["status"]] += 1
     if changes:

@@ -1,12 +1,21 @@
-"""The Web Push adapter around pywebpush: VAPID keys, and sending many encrypted
-pushes concurrently with ``webpush_async`` over one shared aiohttp session.
+"""The Web Push adapter: VAPID keys, and sending many encrypted pushes concurrently
+over one shared aiohttp session.
+
+pywebpush's public ``WebPusher.encode`` encrypts each payload (RFC 8291 aes128gcm);
+the POST itself is ours, so that no redirect is ever followed (a 3xx could point
+anywhere, past the endpoint allow-list) and no more than ``RESPONSE_MAX`` bytes of an
+answer are read. Each endpoint is checked against the allow-list again right before
+sending (tracker/domain/push_endpoints.py), so a subscription stored under an older
+list or configuration is not sent to.
 
 Each push-service origin gets one VAPID JWT, signed with a fresh claims dict
-(``sub``, ``aud`` = the origin, ``exp``) and reused until it nears expiry; pywebpush
-then only encrypts and posts. Every request has a timeout, so one stalled service
-delays nobody beyond it. Outcomes: ``sent``, ``gone`` (404/410: the subscription
-is dead), ``rejected`` (400/401/403/413: recorded, not retried), ``failed`` (429 or
-5xx or network trouble after the bounded retries), ``timeout``.
+(``sub``, ``aud`` = the origin, ``exp``) and reused until it nears expiry. Every
+request has a timeout, so one stalled service delays nobody beyond it. Outcomes:
+``sent``, ``gone`` (404/410: the subscription is dead), ``rejected`` (400/401/403/413,
+or an endpoint the allow-list refuses: recorded, not retried), ``failed`` (a 3xx, or
+429 or 5xx or network trouble after the bounded retries), ``timeout``. A result's
+``reason`` says why when the outcome alone does not (``redirect``,
+``endpoint_not_allowed``).
 """
 from __future__ import annotations
 
@@ -18,17 +27,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from tracker.domain import push_endpoints
+
 if TYPE_CHECKING:  # the crypto and HTTP stacks are imported on use, not with the app
     import aiohttp
     from cryptography.hazmat.primitives.asymmetric import ec
     from py_vapid import Vapid
-    from pywebpush import WebPushException
 
 JWT_LIFETIME = 12 * 3600  # the longest push services accept is 24 h
 JWT_RENEW_BEFORE = 3600
 MIN_TTL = 3600
 GONE = frozenset({404, 410})
 REJECTED = frozenset({400, 401, 403, 413})
+RESPONSE_MAX = 64 * 1024  # bytes of a push service's answer read at most
 
 
 def b64url(raw: bytes) -> str:
@@ -106,10 +117,14 @@ class Result:
     status: int | None = None
     attempts: int = 0
     detail: str = ""
+    reason: str = ""  # a short code for the record: "redirect", "endpoint_not_allowed"
 
     def as_dict(self) -> dict:
-        return {"subscription_id": self.subscription_id, "host": self.host,
-                "outcome": self.outcome, "status": self.status, "attempts": self.attempts}
+        found = {"subscription_id": self.subscription_id, "host": self.host,
+                 "outcome": self.outcome, "status": self.status, "attempts": self.attempts}
+        if self.reason:
+            found["reason"] = self.reason
+        return found
 
 
 @dataclass
@@ -120,6 +135,7 @@ class Policy:
     backoff: float = 0.5           # seconds before the 1st retry; doubled each time
     retry_after_max: float = 60.0  # a longer Retry-After gives up instead of waiting
     concurrency: int = 256         # pushes in flight at once
+    endpoint_hosts: tuple[str, ...] = ()  # TRACKER_PUSH_ENDPOINT_HOSTS, parsed
 
 
 def origin_of(endpoint: str) -> str:
@@ -157,8 +173,7 @@ class JwtCache:
         return header
 
 
-def _retry_after(exc: WebPushException) -> float | None:
-    value = exc.response.headers.get("Retry-After") if exc.response is not None else None
+def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     try:
@@ -169,6 +184,20 @@ def _retry_after(exc: WebPushException) -> float | None:
             return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
         except (TypeError, ValueError):
             return None
+
+
+async def read_capped(response: aiohttp.ClientResponse, limit: int = RESPONSE_MAX) -> bytes:
+    """At most ``limit`` bytes of ``response``'s body; a longer one is cut off and its
+    connection closed rather than read to the end."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(16 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            response.close()
+            break
+    return b"".join(chunks)[:limit]
 
 
 class Sender:
@@ -204,40 +233,37 @@ class Sender:
 
     async def _deliver(self, session: aiohttp.ClientSession, message: Message) -> Result:
         import aiohttp
-        from pywebpush import WebPushException, webpush_async
+        from pywebpush import WebPusher, WebPushException
 
         policy = self.policy
-        host = urlsplit(message.target.endpoint).hostname or ""
+        endpoint = message.target.endpoint
+        host = urlsplit(endpoint).hostname or ""
         result = Result(message.target.subscription_id, host, "failed")
-        headers = {"Topic": message.topic, "Urgency": message.urgency}
-        ttl = max(policy.ttl, MIN_TTL)
+        why = push_endpoints.endpoint_problem(endpoint, policy.endpoint_hosts)
+        if why:
+            result.outcome, result.reason, result.detail = "rejected", "endpoint_not_allowed", why
+            return result
+        headers = {"Topic": message.topic, "Urgency": message.urgency,
+                   "TTL": str(max(policy.ttl, MIN_TTL)), "Content-Encoding": "aes128gcm",
+                   "Content-Type": "application/octet-stream"}
+        try:
+            body = WebPusher(message.target.info).encode(message.data, "aes128gcm")["body"]
+        except (WebPushException, ValueError) as exc:  # keys stored before they were checked
+            result.outcome, result.detail = "rejected", str(exc)[:200]
+            return result
         timeout = aiohttp.ClientTimeout(total=policy.timeout)
         delay = policy.backoff
         while result.attempts < policy.max_attempts:
             result.attempts += 1
-            headers["Authorization"] = self.jwt.authorization(origin_of(message.target.endpoint))
+            headers["Authorization"] = self.jwt.authorization(origin_of(endpoint))
             try:
-                # total= bounds connect, send and the whole answer: a stalled service
-                # costs at most this, whoever else is waiting.
-                response = await webpush_async(
-                    message.target.info, data=message.data, ttl=ttl, headers=headers,
-                    timeout=timeout, aiohttp_session=session)
-            except WebPushException as exc:
-                status = exc.response.status if exc.response is not None else None
-                result.status, result.detail = status, str(exc)[:200]
-                if status in GONE:
-                    result.outcome = "gone"
-                    return result
-                if status in REJECTED or status is None or status < 429 or 430 <= status < 500:
-                    result.outcome = "rejected"
-                    return result
-                wait = _retry_after(exc) if status == 429 else None
-                if wait is None:
-                    wait = delay
-                    delay *= 2
-                if wait > policy.retry_after_max:
-                    result.outcome, result.detail = "failed", f"Retry-After {wait:.0f}s"
-                    return result
+                # total= bounds connect, send and the (capped) answer: a stalled
+                # service costs at most this, whoever else is waiting.
+                async with session.post(endpoint, data=body, headers=headers, timeout=timeout,
+                                        allow_redirects=False) as response:
+                    status = response.status
+                    answer = await read_capped(response)
+                    retry_after = response.headers.get("Retry-After")
             except (asyncio.TimeoutError, TimeoutError):
                 result.outcome, result.status, result.detail = "timeout", None, "no answer"
                 return result
@@ -246,8 +272,28 @@ class Sender:
                 wait = delay
                 delay *= 2
             else:
-                result.outcome, result.status = "sent", response.status
-                return result
+                result.status = status
+                if 200 <= status <= 202:  # what pywebpush counts as accepted
+                    result.outcome = "sent"
+                    return result
+                result.detail = f"{status} {answer[:200].decode('utf-8', 'replace')}"[:200]
+                if 300 <= status < 400:
+                    # Never followed: the new address has not passed the allow-list.
+                    result.outcome, result.reason = "failed", "redirect"
+                    return result
+                if status in GONE:
+                    result.outcome = "gone"
+                    return result
+                if status in REJECTED or status < 429 or 430 <= status < 500:
+                    result.outcome = "rejected"
+                    return result
+                wait = _retry_after(retry_after) if status == 429 else None
+                if wait is None:
+                    wait = delay
+                    delay *= 2
+                if wait > policy.retry_after_max:
+                    result.outcome, result.detail = "failed", f"Retry-After {wait:.0f}s"
+                    return result
             if result.attempts < policy.max_attempts:
                 await asyncio.sleep(wait)
         result.outcome = "failed"

@@ -7,6 +7,7 @@ Services raise DomainErrors and leave the commit to the caller.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -52,7 +53,8 @@ def policy(app: Flask) -> Policy:
     return Policy(timeout=float(c["PUSH_TIMEOUT"]), ttl=int(c["PUSH_TTL"]),
                   max_attempts=int(c["PUSH_MAX_ATTEMPTS"]), backoff=float(c["PUSH_BACKOFF"]),
                   retry_after_max=float(c["PUSH_RETRY_AFTER_MAX"]),
-                  concurrency=int(c["PUSH_CONCURRENCY"]))
+                  concurrency=int(c["PUSH_CONCURRENCY"]),
+                  endpoint_hosts=push_endpoints.parse_hosts(c.get("PUSH_ENDPOINT_HOSTS")))
 
 
 def sender(app: Flask | None = None) -> Sender:
@@ -119,7 +121,15 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
                 PushSubscription.endpoint == data["endpoint"]))
             if found is None:
                 raise
-    # The same browser re-subscribing, or another person on the same browser profile.
+    if found.user_id != user.id and not (
+            hmac.compare_digest(found.p256dh, keys["p256dh"])
+            and hmac.compare_digest(found.auth, keys["auth"])):
+        # Only the browser holding the keys may move its device to another account:
+        # anyone else knowing the endpoint would have their reminders shown on it.
+        raise Conflict("This device is subscribed under another account.",
+                       {"endpoint": ["Already in use by another account."]})
+    # The same person re-subscribing, or another person on the same browser profile
+    # (matching keys: the subscription was handed to whoever is signed in now).
     found.user_id, found.p256dh, found.auth = user.id, keys["p256dh"], keys["auth"]
     found.consecutive_failures = 0
     return found, False

@@ -8,10 +8,12 @@ from flask.views import MethodView
 from flask_login import current_user, login_required
 
 from tracker.db_types import utcnow
+from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.listing import envelope, listed
 from tracker.openapi import Blueprint, server_rules
 from tracker.sharing import schemas, service
+from tracker.sharing.limits import import_limit
 
 blp = Blueprint("sharing_api", __name__, url_prefix="/api/v1", description="Export, import, share links")
 
@@ -65,6 +67,7 @@ IMPORT_RULES = server_rules(
 
 @blp.route("/import", methods=["POST"])
 @login_required
+@import_limit
 @blp.doc(**IMPORT_RULES)
 @blp.arguments(schemas.import_schema())
 @blp.response(200, schemas.ImportSummarySchema)
@@ -95,6 +98,11 @@ class Shares(MethodView):
     @blp.arguments(schemas.ShareCreateSchema)
     @blp.response(201, schemas.ShareCreatedSchema)
     def post(self, data):
+        """Make a link; every field has a default, but the body is required (``{}``
+        takes the defaults), as on every other POST: no body is a 422."""
+        if not request.get_data(cache=True):
+            raise Invalid("Send the link's settings as a JSON object ({} for the defaults).",
+                          {"json": ["A JSON body is required."]})
         now = utcnow()
         share, token = service.create_share(current_user, data, now)
         db.session.commit()

@@ -2,8 +2,9 @@
 taken with SQLite's online backup API while the server keeps running and writing.
 
 The copy is written beside PATH under a temporary name and renamed into place only
-when complete, so PATH never holds half a backup. PostgreSQL is backed up with its
-own tool, pg_dump; this command says so instead of copying."""
+when complete, so PATH never holds half a backup; like the database, it is readable
+by its owner only. PostgreSQL is backed up with its own tool, pg_dump; this command
+says so instead of copying."""
 from __future__ import annotations
 
 import os
@@ -15,11 +16,15 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
+from tracker.instance_files import create_private
+
 PAGES_PER_STEP = 256  # copy in steps, so writers are not held up for the whole copy
 
 
 def sqlite_backup(source: str, target: Path) -> None:
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)  # left by a crashed run with this process id
+    create_private(partial)  # a copy of health data: owner-only, like the database
     src = sqlite3.connect(source)
     try:
         dst = sqlite3.connect(partial)
@@ -50,6 +55,8 @@ def backup_command(path: Path, overwrite: bool) -> None:
             "and restore with pg_restore --clean --dbname=\"$DATABASE_URL\" backstretch.dump")
     if not url.database or url.database == ":memory:":
         raise click.ClickException("This SQLite database is in memory; there is no file to back up.")
+    if not Path(url.database).is_file():
+        raise click.ClickException(f"There is no database at {url.database} to back up.")
     if path.exists() and not overwrite:
         raise click.ClickException(f"{path} exists; pass --overwrite to replace it.")
     if not path.parent.is_dir():

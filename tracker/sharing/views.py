@@ -15,7 +15,7 @@ from werkzeug.exceptions import NotFound as NoRoute
 
 from tracker.auth.models import User
 from tracker.db_types import utcnow
-from tracker.errors import DomainError, Invalid, NotFound, flatten_errors
+from tracker.errors import DomainError, Invalid, NotFound, error_body, flatten_errors
 from tracker.extensions import db
 from tracker.forms import blank_to_none, load_form
 from tracker.input_guard import unstorable
@@ -24,6 +24,7 @@ from tracker.progress.service import progress
 from tracker.progress.schemas import dump_progress
 from tracker.sharing import schemas, service
 from tracker.sharing.api import share_out
+from tracker.sharing.limits import import_limit
 
 bp = Blueprint("sharing_pages", __name__)
 shared = Blueprint("shared_report", __name__)
@@ -89,8 +90,11 @@ def shared_nothing(rest: str):
 @shared.errorhandler(NoRoute)
 def _link_gone(err: Exception):
     """A dead link answers a page of its own: its reader is not signed in to this app,
-    so the page offers no way into it, only what to do."""
+    so the page offers no way into it, only what to do. Its chart figures are JSON,
+    so their 404 is the API's JSON error."""
     message = err.message if isinstance(err, NotFound) else service.LINK_GONE
+    if request.endpoint == "shared_report.shared_figures":
+        return error_body(404, NotFound.code, message), 404
     return render_template("sharing/gone.html", message=message), 404
 
 
@@ -157,6 +161,7 @@ def _read_upload() -> dict:
 
 @bp.post("/settings/import")
 @login_required
+@import_limit
 def import_upload():
     try:
         summary = service.import_data(current_user, _read_upload(), utcnow())

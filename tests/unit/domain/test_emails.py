@@ -38,3 +38,19 @@ def test_invisible_characters_are_refused(raw):
 def test_normalizing_twice_changes_nothing():
     once = normalize_email("ＭＩＸＥＤ.Case@Example.org")
     assert normalize_email(once) == once
+
+
+@pytest.mark.parametrize("raw", [
+    '"<script>"@example.com',
+    '"a..b"@example.com',
+    '"a"b@example.com',
+    "＂x＂@example.com",  # full-width quotation marks become plain ones
+])
+def test_quoted_local_parts_are_refused(raw):
+    with pytest.raises(UnsafeEmail, match="quotation mark"):
+        normalize_email(raw)
+
+
+def test_sign_in_still_finds_an_address_stored_with_quotes():
+    """An account registered before quotes were refused keeps signing in."""
+    assert lookup_email('"Old"@Example.com') == '"old"@example.com'
