@@ -1,4 +1,4 @@
-"""``make bench``: the app under gunicorn (gunicorn.conf.py, 2 sync workers) against a
+"""``make bench``: the app under gunicorn (gunicorn.conf.py: 2 gthread workers) against a
 bare Flask hello-world served the same way, driven by wrk (or bench/pyload.py) from a second
 process, on SQLite and on a throwaway PostgreSQL database; as a reference for the
 write, a bare Flask-SQLAlchemy one-row insert (bench/minimal_insert.py) takes the same
@@ -85,7 +85,7 @@ class Gunicorn:
         # the master, workers forked from it) for every server of the run, with 2 workers.
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2",
-             "-k", "sync", "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
+             "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
              "--no-control-socket", target],
             cwd=cwd, env={**os.environ, "TRACKER_RATELIMIT_ENABLED": "false", **(env or {})})
 
@@ -406,7 +406,7 @@ def others() -> None:
 def main() -> int:
     started = time.monotonic()
     print(f"Backstretch bench {dt.date.today()}: {os.cpu_count()} cores, {platform.machine()}, "
-          f"Python {platform.python_version()}, gunicorn -c gunicorn.conf.py -w 2 (sync), load by "
+          f"Python {platform.python_version()}, gunicorn -c gunicorn.conf.py -w 2 (gthread), load by "
           f"{load.generator()} with {CONNECTIONS} connections, {DURATION:g} s per row, "
           f"median of {REPEAT}")
     hello = floor = bench_hello()
