@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
+from typing import TypeVar
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
@@ -24,6 +25,7 @@ from tracker.extensions import db
 from tracker.instance_files import create_private, make_private
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
 
 _reading: ContextVar[bool] = ContextVar("reading", default=False)
 
@@ -52,6 +54,16 @@ def init_migrations(app: Flask) -> None:
 
         Migrate(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True,
                 compare_type=True)
+
+
+# Values per ``IN (...)`` list: well under SQLite's and PostgreSQL's parameter limits.
+IN_BATCH = 500
+
+
+def in_batches(items: Sequence[T], size: int = IN_BATCH) -> Iterator[Sequence[T]]:
+    """``items`` in slices of ``size``, for one ``IN (...)`` query each."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _reads_only() -> bool:

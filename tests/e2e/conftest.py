@@ -48,6 +48,21 @@ def app(make_app):
     return make_app(RATELIMIT_ENABLED=False)
 
 
+@pytest.fixture
+def demo_user(app, users):
+    """A person with the demo's month of sessions, check-ins and a programme."""
+    from tracker.auth.models import User
+    from tracker.db_types import utcnow
+    from tracker.extensions import db
+    from tracker.logbook import demo
+
+    account = users.create(timezone="Europe/London")
+    with app.app_context():
+        demo.seed(db.session.get(User, account["id"]), 30, utcnow())
+        db.session.commit()
+    return account
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = _chromium()
@@ -104,6 +119,15 @@ def sign_in(page, user) -> None:
     page.fill("#password", user["password"])
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Today")).to_be_visible()
+
+
+def sign_out(page) -> None:
+    """Sign out as a person does (Settings' Sign out asks first) and land on Sign in."""
+    from playwright.sync_api import expect
+
+    page.goto("/sign-out")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
 @contextlib.contextmanager

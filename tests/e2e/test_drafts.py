@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import ARTIFACTS, shot, sign_in
+from tests.e2e.conftest import ARTIFACTS, shot, sign_in, sign_out
 from tests.e2e.test_pwa import wait_for_control
 from tracker.extensions import db
 from tracker.logbook.models import StretchSession
@@ -109,11 +109,8 @@ AGE_DRAFTS = """saved => new Promise((ok, fail) => {
 
 def wait_until_no_drafts(page) -> None:
     """The draft is forgotten just after the session is queued or its page shown (no
-    sign of it on the page but the next visit to Log)."""
-    deadline = time.monotonic() + 10
-    while page.evaluate(DRAFTS):
-        assert time.monotonic() < deadline, "the draft was never forgotten"
-        page.wait_for_timeout(50)
+    sign of it on the page but the next visit to Log): wait for the store to empty."""
+    page.wait_for_function(f"async () => (await ({DRAFTS})()).length === 0")
 
 
 def test_what_was_typed_survives_today_and_a_reload_until_saved(page, app, user):
@@ -194,9 +191,7 @@ def test_another_person_on_the_phone_never_sees_the_draft(page, users, user):
     fill_part(page)
     open_today(page)
     open_log(page, "kept")
-    page.goto("/sign-out")  # Settings → Sign out asks first
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    sign_out(page)
 
     sign_in(page, other)
     open_log(page, "none")
@@ -209,9 +204,7 @@ def test_another_person_on_the_phone_never_sees_the_draft(page, users, user):
     expect(page.locator("input[name$='[done]']:checked")).to_have_count(0)
     people = {d["person"] for d in page.evaluate(DRAFTS)}
     assert len(people) == 2 and "" not in people
-    page.goto("/sign-out")  # Settings → Sign out asks first
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    sign_out(page)
 
     sign_in(page, user)
     open_log(page, "kept")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import PHONE, first_load, shot, sign_in
+from tests.e2e.conftest import PHONE, first_load, shot, sign_in, sign_out
 from tests.e2e.test_pwa import AXE, check_axe
 from tracker.extensions import db
 from tracker.logbook.models import StretchSession
@@ -188,9 +188,7 @@ def test_another_person_on_the_same_phone_sees_no_draft(browser, live_server, us
     sign_in(page, first)
     page.goto("/guide")
     pick_pain(page, 8)
-    page.goto("/sign-out")  # Settings → Sign out asks first
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    sign_out(page)
     sign_in(page, second)
     page.goto("/guide")
     expect(current_step(page).get_by_text("How much does your back hurt now?")).to_be_visible()

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.e2e.conftest import CHROMIUM_FLAGS, PHONE, _chromium, first_load, shot
+from tests.e2e.conftest import CHROMIUM_FLAGS, PHONE, _chromium, first_load, shot, sign_out
 from tests.support import PASSWORD, Accounts
 from tracker.extensions import db
 from tracker.logbook.models import StretchSession
@@ -424,9 +424,7 @@ def test_sign_out_clears_the_persons_cached_pages(page, account):
     wait_for_control(page)
     page.goto("/history")
     assert any(k.startswith("pages-") for k in page.evaluate("caches.keys()"))
-    page.goto("/sign-out")  # Settings → Sign out asks first
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    sign_out(page)
     assert not [k for k in page.evaluate("caches.keys()") if k.startswith(("pages-", "api-"))]
     page.context.set_offline(True)
     page.goto("/history")  # another person on this phone, offline: no one's history

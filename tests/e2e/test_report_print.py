@@ -9,25 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, PHONE, shot
-from tracker.auth.models import User
-from tracker.db_types import utcnow
-from tracker.extensions import db
-from tracker.logbook import demo
 
 pytestmark = pytest.mark.e2e
 
 
 def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
-
-
-@pytest.fixture
-def demo_user(app, users):
-    account = users.create(timezone="Europe/London")
-    with app.app_context():
-        demo.seed(db.session.get(User, account["id"]), 30, utcnow())
-        db.session.commit()
-    return account
 
 
 def sign_in(page, account) -> None:  # noqa: ANN001

@@ -15,10 +15,6 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, shot, sign_in
 from tests.e2e.test_pwa import AXE, check_axe
-from tracker.auth.models import User
-from tracker.db_types import utcnow
-from tracker.extensions import db
-from tracker.logbook import demo
 
 pytestmark = pytest.mark.e2e
 
@@ -44,15 +40,6 @@ def context_of(browser, live_server):
     for context in made:
         context.close()
     assert not problems, f"browser console errors: {problems}"
-
-
-@pytest.fixture
-def demo_user(app, users):
-    account = users.create(timezone="Europe/London")
-    with app.app_context():
-        demo.seed(db.session.get(User, account["id"]), 30, utcnow())
-        db.session.commit()
-    return account
 
 
 # ------------------------------------------------------------------ the tab bar at 360 px

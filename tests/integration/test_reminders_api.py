@@ -6,13 +6,14 @@ can move it to another account, also when posts race."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import itertools
 import uuid
 from collections import Counter
 
 import pytest
 import requests
 
+from tests.integration.test_sessions_concurrency import all_at_once
 from tests.push_receiver import Device
 from tracker.domain.push_endpoints import ENDPOINT_MAX
 
@@ -255,24 +256,16 @@ def test_audit_8_racing_subscribes_of_one_endpoint_leave_one_owner(app, live_ser
     for _round in range(3):
         first = Device().subscription(FCM + uuid.uuid4().hex)
         bodies = [first, forged(first, "")]
-        barrier = threading.Barrier(THREADS)
-        answers: list = [None] * THREADS
+        turns = itertools.count()  # the threads take turns: account 0, 1, 0, 1, ...
 
-        def send(i: int) -> None:
-            barrier.wait()
-            try:
-                response = requests.post(
-                    live_server.url + "/api/v1/push/subscriptions", json=bodies[i % 2],
-                    headers={"Authorization": f"Bearer {tokens[i % 2]}"}, timeout=30)
-                answers[i] = (i % 2, response.status_code)
-            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-                answers[i] = exc
+        def send() -> tuple[int, int]:
+            who = next(turns) % 2
+            response = requests.post(
+                live_server.url + "/api/v1/push/subscriptions", json=bodies[who],
+                headers={"Authorization": f"Bearer {tokens[who]}"}, timeout=30)
+            return who, response.status_code
 
-        threads = [threading.Thread(target=send, args=(i,)) for i in range(THREADS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
+        answers = all_at_once(send, THREADS)
         assert all(isinstance(a, tuple) for a in answers), answers
         (owner,) = {who for who, status in answers if status == 201}
         assert Counter(answers) == Counter({(owner, 201): 1, (owner, 200): THREADS // 2 - 1,

@@ -112,7 +112,7 @@ def _sender(app: Flask, start: bool = True) -> MailSender | None:
         with _start_lock:
             sender = app.extensions.get(EXTENSION)
             if sender is None or sender.pid != os.getpid():
-                sender = MailSender(app, int(app.config.get("MAIL_QUEUE_SIZE", 100)))
+                sender = MailSender(app, int(app.config["MAIL_QUEUE_SIZE"]))
                 app.extensions[EXTENSION] = sender
     return sender
 

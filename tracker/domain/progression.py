@@ -117,6 +117,7 @@ class ProgramDay:
     best_left: float | None
     best_right: float | None
     affected_leg: str
+    paused_before: int = 0  # flare-up days between the day before and this one
 
     @property
     def affected(self) -> float | None:
@@ -142,15 +143,17 @@ def program_days(start: dt.date, length_days: int, affected_leg: str,
     (``best`` maps a date to them; missing dates were not logged). Dates in
     ``paused`` (a flare-up) are skipped: they are no programme day."""
     days: list[ProgramDay] = []
-    date, step = start, 1
+    date, step, skipped = start, 1, 0
     while True:
         if date in paused:
             date += dt.timedelta(days=1)
+            skipped += 1
             continue
         hold = date in holds
         left, right = best.get(date, (None, None))
         days.append(ProgramDay(len(days) + 1, date, step, hold, target_band(step, length_days),
-                               left, right, affected_leg))
+                               left, right, affected_leg, skipped if days else 0))
+        skipped = 0
         if step == length_days:
             return days
         step += 0 if hold else 1

@@ -14,6 +14,7 @@ from tracker.dates import short_date
 from tracker.domain import flareups
 from tracker.domain.clock import local_date
 from tracker.errors import Conflict, Invalid, NotFound
+from tracker.database import in_batches
 from tracker.extensions import db
 from tracker.flareups.models import FlareUp
 
@@ -116,10 +117,10 @@ def end_current(user: User, now: dt.datetime) -> FlareUpView:
 def paused_dates(user_ids: list[int], date_from: dt.date) -> dict[int, frozenset[dt.date]]:
     """The paused days from ``date_from`` on of each of these people (one query per 500)."""
     spans: dict[int, list[flareups.Span]] = defaultdict(list)
-    for at in range(0, len(user_ids), 500):
+    for batch in in_batches(user_ids):
         for user_id, begin, end in db.session.execute(
                 select(FlareUp.user_id, FlareUp.start_date, FlareUp.end_date).where(
-                    FlareUp.user_id.in_(user_ids[at:at + 500]), FlareUp.end_date >= date_from)):
+                    FlareUp.user_id.in_(batch), FlareUp.end_date >= date_from)):
             spans[user_id].append(flareups.Span(begin, end))
     return {user_id: flareups.paused_dates(s) for user_id, s in spans.items()}
 

@@ -220,9 +220,9 @@ def _new_records(run, key: str, items: list[dict],  # noqa: ANN001
 
 def import_sessions(run, items: list[dict]) -> None:  # noqa: ANN001
     """All new sessions in one INSERT ... RETURNING (batched by the driver), then all
-    their entries in one more: a file of 20,000 sessions is a few statements, not
-    40,000, so SQLite's write lock is held for seconds, not minutes. The stretches
-    are looked up once for the file."""
+    their entries in one more, rather than statements per row: SQLite's write lock is
+    held while they run (README, "Import"). The stretches are looked up once for the
+    file."""
     stretches = loggable_stretches(run.user)
     new = _new_records(run, "sessions", items, StretchSession,
                        lambda item: session_values(run.user, item, run.now, stretches))

@@ -19,6 +19,7 @@ from tracker.auth.models import User
 from tracker.domain import progression
 from tracker.domain.clock import local_date
 from tracker.errors import Conflict, Invalid, NotFound
+from tracker.database import in_batches
 from tracker.extensions import db
 from tracker.flareups.service import paused_dates
 from tracker.logbook.models import SessionEntry, Stretch, StretchSession
@@ -72,11 +73,11 @@ def hold_dates(user_ids: list[int], date_from: dt.date, date_to: dt.date
     worse = (select(SessionEntry.id).where(SessionEntry.session_id == StretchSession.id,
                                            SessionEntry.worse.is_(True)).exists())
     by_day: dict[tuple[int, dt.date], list] = {}
-    for at in range(0, len(user_ids), 500):
+    for batch in in_batches(user_ids):
         for user_id, day, rise, any_worse in db.session.execute(
                 select(StretchSession.user_id, StretchSession.local_date,
                        StretchSession.pain_after - StretchSession.pain_before, worse)
-                .where(StretchSession.user_id.in_(user_ids[at:at + 500]),
+                .where(StretchSession.user_id.in_(batch),
                        StretchSession.local_date.between(date_from, date_to))):
             rises, worse_seen = by_day.get((user_id, day), ([], False))
             by_day[(user_id, day)] = ([*rises, rise], worse_seen or bool(any_worse))
@@ -172,9 +173,12 @@ def view(user: User, program: Program, today: dt.date,
     last = _last_counted(program, today, user.timezone)
     holds = hold_dates([user.id], program.start_date, last).get(user.id, frozenset())
     paused = paused_dates([user.id], program.start_date).get(user.id, frozenset())
-    days = _days(program, today, user.timezone, holds, paused, {})
     if best is None:
-        best = best_slr_angles(user, program.start_date, days[-1].date)
+        # The programme's last day is at the latest its planned end moved by every hold
+        # and paused day (each moves it by one).
+        latest = progression.planned_end(program.start_date, program.length_days) \
+            + dt.timedelta(days=len(holds) + len(paused))
+        best = best_slr_angles(user, program.start_date, latest)
     return ProgramView(program, _days(program, today, user.timezone, holds, paused, best), today)
 
 
@@ -185,9 +189,9 @@ def _today(user: User, now: dt.datetime) -> dt.date:
 def active_programs(user_ids: list[int]) -> dict[int, Program]:
     """The active programme of each of these people that has one (one query per 500)."""
     found: dict[int, Program] = {}
-    for start in range(0, len(user_ids), 500):
+    for batch in in_batches(user_ids):
         found.update((p.user_id, p) for p in db.session.scalars(select(Program).where(
-            Program.user_id.in_(user_ids[start:start + 500]), Program.status == "active")))
+            Program.user_id.in_(batch), Program.status == "active")))
     return found
 
 
@@ -318,6 +322,7 @@ class TodayNote:
     target: DayTarget | None = None
     paused_today: bool = False
     suggest_pause: bool = False
+    holds: int = 0
     finished_on: dt.date | None = None
     outcome: str | None = None
     next_step: str | None = None
@@ -338,7 +343,7 @@ def _today_note(user: User, day: dt.date) -> TodayNote:
     if not shown.finished:
         return TodayNote(running=True, paused_today=shown.paused_today,
                          target=_target_of(shown.days, latest.affected_leg, day),
-                         suggest_pause=shown.suggest_pause)
+                         suggest_pause=shown.suggest_pause, holds=shown.holds)
     finished_on = min(shown.end_date, _last_counted(latest, day, user.timezone))
     if (day - finished_on).days > FINISHED_SHOWN_DAYS:
         return TodayNote(running=False)

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.domain import schedule
 from tracker.domain.clock import local_date
+from tracker.database import in_batches
 from tracker.extensions import db
 from tracker.flareups.service import paused_dates
 from tracker.logbook.models import StretchSession
@@ -195,8 +196,7 @@ def _logged_days(wanted: set[tuple[int, dt.date]]) -> set[tuple[int, dt.date]]:
     """Which (user, local day) pairs already have a session logged."""
     found: set[tuple[int, dt.date]] = set()
     pairs = list(wanted)
-    for start in range(0, len(pairs), 500):
-        chunk = pairs[start:start + 500]
+    for chunk in in_batches(pairs):
         found.update(tuple(row) for row in db.session.execute(
             select(StretchSession.user_id, StretchSession.local_date).distinct()
             .where(tuple_(StretchSession.user_id, StretchSession.local_date).in_(chunk))).all())
@@ -206,9 +206,9 @@ def _logged_days(wanted: set[tuple[int, dt.date]]) -> set[tuple[int, dt.date]]:
 def _send(claims: list[_Claim], now: dt.datetime, sender: Sender, report: Report) -> None:
     devices: dict[int, list[PushSubscription]] = defaultdict(list)
     user_ids = list({c.user_id for c in claims})
-    for start in range(0, len(user_ids), 500):
+    for batch in in_batches(user_ids):
         for sub in db.session.scalars(select(PushSubscription).where(
-                PushSubscription.user_id.in_(user_ids[start:start + 500]))
+                PushSubscription.user_id.in_(batch))
                 .order_by(PushSubscription.id)):
             devices[sub.user_id].append(sub)
 

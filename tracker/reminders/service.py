@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
-from tracker.domain import progression, push_endpoints, schedule
+from tracker.domain import push_endpoints, schedule
 from tracker.domain.wording import plural
 from tracker.errors import Conflict, Invalid, NotFound, Unauthorized
 from tracker.extensions import db

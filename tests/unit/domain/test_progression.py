@@ -96,6 +96,7 @@ def test_a_flare_up_shifts_the_days_after_it_and_has_no_target():
     assert len(days) == 10 and days[-1].date == day(13)
     assert [d.date for d in days[:3]] == [day(1), day(2), day(6)]
     assert days[2].step == 3 and days[2].day == 3
+    assert [d.paused_before for d in days[:4]] == [0, 0, 3, 0]
     assert p.day_of(days, day(4)) is None
 
 
