@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app tracker
 NODE_STAMP := node_modules/.npm-ci
 VENDOR_STAMP := static/vendor/.copied
 
-.PHONY: run test bench setup clean vendor node-check
+.PHONY: run test bench setup clean vendor node-check cluster cluster-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,9 @@ vendor: $(VENDOR_STAMP)
 setup: $(VENV)/.run-deps $(VENDOR_STAMP)
 	$(FLASK) db upgrade
 
-# One process. With several (gunicorn -w N), share the rate-limit counters:
-# TRACKER_RATELIMIT_STORAGE_URI=redis://localhost:6379/0 (see README, Scaling out).
+# One process. Rate-limit counters live in the database by default, shared by every
+# process (or Redis: TRACKER_RATELIMIT_STORAGE_URI=redis://localhost:6379/0; see README,
+# Scaling out).
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
@@ -53,6 +54,15 @@ test: $(VENV)/.dev-deps $(VENDOR_STAMP)
 
 bench: $(VENV)/.dev-deps $(VENDOR_STAMP)
 	$(BIN)/python -m bench
+
+# nginx (127.0.0.1:8080) in front of two gunicorn web nodes (:8081, :8082) and two
+# scheduler processes on PostgreSQL and Redis, in the background; run folder .cluster/
+# (scripts/cluster.py; README, "A cluster on one machine").
+cluster: $(VENV)/.run-deps $(VENDOR_STAMP)
+	$(BIN)/python scripts/cluster.py start
+
+cluster-stop: | $(BIN)/python
+	$(BIN)/python scripts/cluster.py stop
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules static/vendor

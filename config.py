@@ -38,7 +38,10 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     AUTH_RATE_LIMIT = "10 per minute;50 per hour"
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Where rate-limit counters live: "database://" (this app's database, shared by
+    # every worker process; tracker.rate_limit_storage), "redis://host:6379/0", or
+    # "memory://" (one process only: each worker would count alone).
+    RATELIMIT_STORAGE_URI = "database://"
     RATELIMIT_HEADERS_ENABLED = True
 
     # CSRF: checked by tracker.auth for cookie-authenticated unsafe requests.
@@ -66,6 +69,11 @@ class Config:
     PUSH_CONCURRENCY = 256       # pushes in flight at once
     # Occurrences older than this after downtime are skipped, not sent late.
     REMINDER_GRACE_MINUTES = 15
+    # A claimed occurrence still unsent this long after its claim (its dispatcher died)
+    # is claimed again and re-sent. Keep it above the longest send (PUSH_TIMEOUT x
+    # PUSH_MAX_ATTEMPTS plus back-off), or a slow send could be doubled.
+    REMINDER_LEASE_SECONDS = 300
+    REMINDER_BATCH = 1000        # reminders claimed per transaction
     REMINDERS_MAX = 20           # per person
     PUSH_SUBSCRIPTIONS_MAX = 20  # devices per person
     DELIVERY_KEEP_DAYS = 90      # the maintenance job deletes older delivery rows
@@ -96,11 +104,13 @@ class Config:
     # Failed sign-ins at one account from every address together (a few addresses
     # cannot lock the owner out; many are still bounded).
     ACCOUNT_LOGIN_CEILING = "50 per 15 minutes;200 per day"
-    # Attempts to change the email of one signed-in person (each answer says whether
-    # the address is registered).
+    # Attempts to change the email of one signed-in person: each sends a mail to the
+    # address asked for (a confirmation link, or a notice to the account that has it).
     EMAIL_CHANGE_RATE_LIMIT = "5 per hour;10 per day"
     # Seconds a password-reset link stays valid.
     PASSWORD_RESET_MAX_AGE = 3600
+    # Seconds a link confirming a new email address stays valid.
+    EMAIL_CONFIRM_MAX_AGE = 86400
     # Where links in emails point (e.g. https://stretch.example.org), never the Host a
     # request came with. None: SERVER_NAME if set, else http://127.0.0.1:5000;
     # production refuses to start with a MAIL_SERVER and no PUBLIC_URL.

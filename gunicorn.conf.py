@@ -24,15 +24,17 @@ keepalive = 5
 
 
 def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter
-    """Rate limits kept in each worker's memory count alone: with N workers each limit
-    is N times as loose. Say so once, at start."""
-    storage = os.environ.get("TRACKER_RATELIMIT_STORAGE_URI", "memory://")
+    """Rate-limit counters are shared by every worker by default (the app's database,
+    or Redis when configured). Kept in memory, as TRACKER_RATELIMIT_STORAGE_URI=memory://
+    asks, each of N workers counts alone and every limit is N times as loose: say so
+    once, at start."""
+    storage = os.environ.get("TRACKER_RATELIMIT_STORAGE_URI", "")
     enabled = os.environ.get("TRACKER_RATELIMIT_ENABLED", "true").lower() not in ("false", "0")
     if server.cfg.workers > 1 and storage.startswith("memory://") and enabled:
         server.log.warning(
-            "Rate limits are kept in memory while %d worker processes serve: each counts "
-            "alone, so every limit is %d times as loose. Set TRACKER_RATELIMIT_STORAGE_URI "
-            "to a shared store, e.g. redis://localhost:6379/0.", server.cfg.workers,
+            "TRACKER_RATELIMIT_STORAGE_URI=memory:// while %d worker processes serve: each "
+            "counts alone, so every limit is %d times as loose. Leave it unset to share the "
+            "counters in the database, or use redis://localhost:6379/0.", server.cfg.workers,
             server.cfg.workers)
 
 

@@ -394,8 +394,9 @@ def drop_pg(server_url: str, name: str) -> None:
 
 
 def others() -> None:
-    """The feature benches other issues add (bench/progress.py, bench/reminders.py)."""
-    for name in ("progress", "reminders"):
+    """The feature benches other issues add (bench/progress.py, bench/reminders.py,
+    bench/cluster.py: the nginx + two web nodes + two schedulers cluster)."""
+    for name in ("progress", "reminders", "cluster"):
         if importlib.util.find_spec(f"bench.{name}") is not None:
             module = importlib.import_module(f"bench.{name}")
             if hasattr(module, "main"):

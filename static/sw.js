@@ -83,10 +83,13 @@ async function page(request) {
 }
 
 /** Keep the main pages of the signed-in person ready for offline use, even those
- * not visited since this worker took over; ``fresh`` fetches cached ones again. */
+ * not visited since this worker took over; ``fresh`` fetches cached ones again.
+ * Redirects are not followed: once the person has signed out, following one to the
+ * sign-in page would start a new session behind the page's back, and the sign-in
+ * form open on screen would then fail its CSRF check. */
 async function warm(urls, fresh = false) {
   for (const url of urls) {
-    const request = new Request(url, { credentials: "same-origin" });
+    const request = new Request(url, { credentials: "same-origin", redirect: "manual" });
     const user = await currentUser();
     if (!fresh && user && await caches.match(request, { cacheName: `pages-${user}` })) continue;
     try {
@@ -137,7 +140,8 @@ self.addEventListener("message", (event) => {
     self.skipWaiting();
   } else if (type === "warm" && Array.isArray(event.data.urls)) {
     const urls = event.data.urls.filter((u) => typeof u === "string" && u.startsWith("/") && !u.startsWith("//"));
-    event.waitUntil(warm(urls.slice(0, 5), event.data.fresh === true));
+    event.waitUntil(warm(urls.slice(0, 5), event.data.fresh === true)
+      .then(() => event.ports[0]?.postMessage({ done: true })));
   } else if (type === "sign-out") {
     event.waitUntil(forgetPeopleExcept("").then(() => event.ports[0]?.postMessage({ done: true })));
   }

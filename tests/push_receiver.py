@@ -5,6 +5,13 @@ body (RFC 8291 aes128gcm, with http_ece and the device's private key), and answe
 as told per device: 201, an error status with headers (a redirect's ``Location``
 too), no answer at all, or an endless body (to show the sender stops reading).
 
+``hold()`` makes every request wait, recorded but unanswered, until ``let_go()`` (a
+sender stuck mid-send; the cluster test kills one then): a request whose sender hung
+up meanwhile is marked ``abandoned`` and gets no answer. Each record keeps the headers
+(``Topic`` among them), the decrypted payload (its ``tag``), the status answered, and
+the sending client's address, which ``identify`` (optional) can turn into a name, e.g.
+the process that owns that socket (``socket_owner``).
+
 ``Device`` is a browser's side of a subscription: a P-256 key pair and an auth
 secret, and the PushSubscription JSON the browser would send.
 """
@@ -12,9 +19,13 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
+import select
+import socket
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -86,6 +97,21 @@ class Received:
     payload: dict | None
     claims: dict | None
     problem: str | None
+    client: tuple | None = None  # (host, port) of the sending connection
+    peer: object = None  # what ``PushReceiver.identify`` made of ``client``
+    answered: int | None = None  # the status sent back; None: none (yet)
+    abandoned: bool = False  # held, and the sender had gone when let go
+
+    @property
+    def topic(self) -> str | None:
+        return self.headers.get("topic")
+
+    @property
+    def tag(self) -> str | None:
+        """The notification's tag: top level, or in the declarative format's
+        ``notification``."""
+        data = self.payload or {}
+        return data.get("tag") or (data.get("notification") or {}).get("tag")
 
 
 @dataclass
@@ -104,6 +130,15 @@ class PushReceiver:
     release: threading.Event = field(default_factory=threading.Event)
     sent_bytes: dict[str, int] = field(default_factory=dict)
     streams_done: threading.Condition = field(default_factory=threading.Condition)
+    # Called once per connection with the client's (host, port); its answer is kept as
+    # each record's ``peer``.
+    identify: Callable[[tuple], object] | None = None
+    # Set: requests are answered; cleared by hold(): they wait until let_go().
+    opened: threading.Event = field(default_factory=threading.Event)
+    holding: int = 0  # requests waiting right now
+
+    def __post_init__(self):
+        self.opened.set()
 
     def start(self) -> "PushReceiver":
         receiver = self
@@ -116,8 +151,15 @@ class PushReceiver:
 
             def do_POST(self):  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                answer = receiver._record(self.path.strip("/"),
-                                          {k.lower(): v for k, v in self.headers.items()}, body)
+                if receiver.identify is not None and not hasattr(self, "peer"):
+                    self.peer = receiver.identify(self.client_address)  # once a connection
+                answer, record = receiver._record_one(
+                    self.path.strip("/"), {k.lower(): v for k, v in self.headers.items()},
+                    body, self.client_address, getattr(self, "peer", None))
+                if not receiver.opened.is_set() and not receiver._held(self.connection):
+                    record.abandoned = True
+                    self.close_connection = True
+                    return
                 if answer == "hang":
                     receiver.release.wait(30)
                     self.close_connection = True
@@ -131,6 +173,7 @@ class PushReceiver:
                     self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+                record.answered = status
 
         class Server(ThreadingHTTPServer):
             request_queue_size = 256  # the default 5 drops a burst of concurrent connects
@@ -145,6 +188,7 @@ class PushReceiver:
 
     def stop(self) -> None:
         self.release.set()
+        self.opened.set()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
@@ -157,7 +201,29 @@ class PushReceiver:
     def url(self, device: Device) -> str:
         return f"{self.origin}/{device.name}"
 
+    def hold(self) -> None:
+        """From now on every request waits, unanswered, until ``let_go()``."""
+        self.opened.clear()
+
+    def let_go(self) -> None:
+        self.opened.set()
+
+    def _held(self, conn: socket.socket, limit: float = 300) -> bool:
+        """Wait while held; False when the sender hung up meanwhile (nobody to answer)."""
+        with self.lock:
+            self.holding += 1
+        try:
+            self.opened.wait(limit)
+        finally:
+            with self.lock:
+                self.holding -= 1
+        return not peer_gone(conn)
+
     def _record(self, name: str, headers: dict, body: bytes):  # noqa: ANN202
+        return self._record_one(name, headers, body)[0]
+
+    def _record_one(self, name: str, headers: dict, body: bytes, client: tuple | None = None,
+                    peer: object = None) -> tuple:
         device = self.devices.get(name)
         payload = claims = problem = None
         try:
@@ -167,10 +233,11 @@ class PushReceiver:
             payload = json.loads(device.decrypt(body))
         except Exception as exc:  # noqa: BLE001 - the test asserts on it
             problem = f"{type(exc).__name__}: {exc}"
+        record = Received(name, headers, payload, claims, problem, client, peer)
         with self.lock:
-            self.received.append(Received(name, headers, payload, claims, problem))
+            self.received.append(record)
             answers = self.plan.get(name) or [404]
-            return answers.pop(0) if len(answers) > 1 else answers[0]
+            return (answers.pop(0) if len(answers) > 1 else answers[0]), record
 
     def _stream(self, handler: BaseHTTPRequestHandler, name: str, status: int) -> None:
         handler.send_response(status)
@@ -197,3 +264,45 @@ class PushReceiver:
     def for_device(self, device: Device) -> list[Received]:
         with self.lock:
             return [r for r in self.received if r.device == device.name]
+
+
+def peer_gone(conn: socket.socket) -> bool:
+    """Whether the other end of ``conn`` has hung up (readable, and nothing to read)."""
+    try:
+        readable, _, _ = select.select([conn], [], [], 0)
+        return bool(readable) and conn.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
+
+
+def socket_owner(client: tuple, server_port: int, pids: Iterable[int]) -> int | None:
+    """Which of ``pids`` holds the loopback TCP connection from ``client`` (host, port)
+    to ``server_port`` on this machine (Linux /proc): the inode of the client's end in
+    /proc/net/tcp, then the process with that socket among its open files."""
+    def hexed(port: int) -> str:
+        return f"0100007F:{port:04X}"
+
+    inode = None
+    try:
+        with open("/proc/net/tcp") as table:
+            for line in table:
+                cols = line.split()
+                if len(cols) > 9 and cols[1] == hexed(client[1]) and cols[2] == hexed(server_port):
+                    inode = cols[9]
+                    break
+    except OSError:
+        return None
+    if inode is None or inode == "0":
+        return None
+    wanted = f"socket:[{inode}]"
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                try:
+                    if os.readlink(f"/proc/{pid}/fd/{fd}") == wanted:
+                        return pid
+                except OSError:
+                    continue
+        except OSError:
+            continue
+    return None

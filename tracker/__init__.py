@@ -92,6 +92,12 @@ def _refuse_unsafe_production(app: Flask, cls: type) -> None:
             "resets) point at this address, never at the Host a request names. Set it, "
             "e.g. TRACKER_PUBLIC_URL=https://stretch.example.org, or unset "
             "TRACKER_MAIL_SERVER to send no mail.")
+    if issubclass(cls, config_module.ProductionConfig) and not app.config.get("PUBLIC_URL") \
+            and not app.config.get("SERVER_NAME"):
+        app.logger.warning(
+            "TRACKER_PUBLIC_URL is not set: a reminder's tap opens %s on browsers that show "
+            "the notification themselves (Safari). Set it to this site's address.",
+            "http://127.0.0.1:5000")
 
 
 def _instance_path(overrides: Mapping, cls: type) -> str | None:

@@ -34,8 +34,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 NOT_VERSIONED = {
     "ApiToken": "tokens sign requests in; no cached figure reads them",
     "Share": "share links are listed live on Settings; no cached figure reads them",
-    "PushSubscription": "devices are read live by the reminders page and the dispatcher",
-    "Reminder": "reminders are read live by their page and the dispatcher",
+    # Today's cached figures say whether reminders can reach the person: a change in
+    # that (a reminder added, switched or removed; a device added or gone) raises the
+    # version explicitly with ``raise_for`` (tracker/reminders/reach.py), not on every
+    # write (the dispatcher moves reminders on and records devices' health each send).
+    "PushSubscription": "devices are read live; a change of reach raises it (reminders/reach.py)",
+    "Reminder": "reminders are read live; a change of reach raises it (reminders/reach.py)",
     "ReminderDelivery": "the dispatcher's own record of sends; no page caches it",
 }
 
@@ -91,6 +95,14 @@ def changed_in_this_transaction(session: Session, user_id: int) -> bool:
     """Whether the transaction still open on ``session`` has changed this person's data:
     figures computed now would be kept under a number that is not yet committed."""
     return user_id in session.info.get(_RAISED, ())
+
+
+def raise_for(session: Session, user_ids: list[int]) -> None:
+    """Raise these people's versions in ``session``'s transaction, for a change of
+    theirs the listeners do not see (rows of a model in NOT_VERSIONED that a cached
+    figure still reads in part)."""
+    if user_ids:
+        _raise(session, list(user_ids))
 
 
 def _transaction_ended(session: Session, transaction) -> None:  # noqa: ANN001

@@ -43,7 +43,7 @@ mail = Mail()
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker import data_version, database
+    from tracker import data_version, database, rate_limit_storage
 
     db.init_app(app)
     database.init_app(app)
@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     database.init_migrations(app)
     login_manager.init_app(app)
     csrf.init_app(app)
+    rate_limit_storage.init_app(app)  # its import registered database:// with limits
     limiter.init_app(app)
     api.init_app(app)
     compress.init_app(app)

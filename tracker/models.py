@@ -7,3 +7,4 @@ from tracker.flareups.models import FlareUp  # noqa: F401
 from tracker.sharing.models import Share  # noqa: F401
 from tracker.reminders.models import (  # noqa: F401
     PushSubscription, Reminder, ReminderDelivery, SchedulerHeartbeat)
+from tracker.rate_limit_storage import RateLimitCounter  # noqa: F401

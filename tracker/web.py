@@ -82,7 +82,8 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(feature_api.blp)
     for pages in (auth_views.bp, logbook_views.bp, programs_views.bp, flareups_views.bp,
                   progress_views.bp,
-                  reminders_views.bp, sharing_views.bp, sharing_views.shared):
+                  reminders_views.bp, reminders_views.by_token, sharing_views.bp,
+                  sharing_views.shared):
         app.register_blueprint(pages)
     init_pwa(app)
     reminders_jobs.init_app(app)

@@ -419,6 +419,31 @@ CACHED_TEXT = """async path => { const names = (await caches.keys()).filter(n =>
     return hit ? await hit.text() : ""; }"""
 
 
+# Ask the worker to warm pages and wait for it to finish.
+WARM_NOW = """async (urls) => {
+    const channel = new MessageChannel();
+    const done = new Promise((resolve) => { channel.port1.onmessage = () => resolve(true); });
+    (await navigator.serviceWorker.ready).active.postMessage(
+        { type: "warm", urls, fresh: true }, [channel.port2]);
+    return done; }"""
+
+
+def test_warming_after_sign_out_starts_no_session(page, account):
+    """Once the cookies are gone, warming a page is redirected to sign in: the worker
+    does not follow, so no session cookie appears behind the sign-in form's back (its
+    CSRF token would then no longer match)."""
+    sign_in(page, account)
+    wait_for_control(page)
+    page.context.clear_cookies()
+    assert page.evaluate(WARM_NOW, ["/", "/log", "/history"])
+    assert page.context.cookies() == []
+    page.goto("/login")
+    page.fill("#email", account["email"])
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+
+
 def test_sign_out_clears_the_persons_cached_pages(page, account):
     sign_in(page, account)
     wait_for_control(page)

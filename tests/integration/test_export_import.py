@@ -115,9 +115,10 @@ def test_json_export_holds_everything(member):
                                         "created_at", "ended_at"}
     assert data["programs"][1]["affected_leg"] == "right" and data["programs"][1]["ended_at"] is None
     assert data["reminders"] == [
-        {**REMINDER, "timezone": "Europe/Berlin", "enabled": True, "skip_if_logged": True},
+        {**REMINDER, "timezone": "Europe/Berlin", "enabled": True, "skip_if_logged": True,
+         "channels": ["push"]},
         {"time": "19:15", "weekdays": [5, 6], "timezone": "Europe/Lisbon", "enabled": False,
-         "skip_if_logged": False, "message": ""}]
+         "skip_if_logged": False, "message": "", "channels": ["push"]}]
     session = data["sessions"][-1]
     assert set(session) == {"client_id", "performed_at", "local_date", "pain_before",
                             "pain_after", "notes", "entries"}

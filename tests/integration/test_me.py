@@ -69,6 +69,36 @@ def test_patch_valid_timezone(auth, timezone):
     assert auth.get("/api/v1/me").get_json()["timezone"] == timezone
 
 
+def test_quiet_hours_set_shown_and_cleared(auth):
+    assert auth.get("/api/v1/me").get_json()["quiet_hours"] is None
+    made = auth.post("/api/v1/reminders", json={"time": "06:30", "timezone": "UTC"}).get_json()
+    response = auth.patch("/api/v1/me", json={"quiet_hours": {"start": "22:00", "end": "07:00"}})
+    assert response.status_code == 200
+    assert response.get_json()["quiet_hours"] == {"start": "22:00", "end": "07:00"}
+    # The reminder inside them moved to their end, 07:00 (in the reminder's zone).
+    held = auth.get(f"/api/v1/reminders/{made['id']}").get_json()["next_fire_at"]
+    assert dt.datetime.fromisoformat(held).astimezone(dt.timezone.utc).strftime("%H:%M") == "07:00"
+    assert auth.patch("/api/v1/me", json={"quiet_hours": None}).get_json()["quiet_hours"] is None
+    back = auth.get(f"/api/v1/reminders/{made['id']}").get_json()["next_fire_at"]
+    assert dt.datetime.fromisoformat(back).astimezone(dt.timezone.utc).strftime("%H:%M") == "06:30"
+
+
+@pytest.mark.parametrize("quiet, field", [
+    ({"start": "22:00"}, "quiet_hours.end"),
+    ({"start": "24:00", "end": "07:00"}, "quiet_hours.start"),
+    ({"start": "22:00", "end": "7:00"}, "quiet_hours.end"),
+    ({"start": "22:00", "end": "22:00"}, "quiet_hours.end"),
+    ({"start": 2200, "end": "07:00"}, "quiet_hours.start"),
+    ({"start": "22:00", "end": "07:00", "extra": 1}, "quiet_hours.extra"),
+    ("22:00-07:00", "quiet_hours._schema"),
+])
+def test_bad_quiet_hours_are_422_naming_the_field(auth, quiet, field):
+    response = auth.patch("/api/v1/me", json={"quiet_hours": quiet})
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert field in response.get_json()["fields"], response.get_json()
+    assert auth.get("/api/v1/me").get_json()["quiet_hours"] is None
+
+
 @pytest.mark.parametrize("timezone", ["Mars/Olympus_Mons", "", "utc", "Europe/Berlin/",
                                       "x" * 65, None, 3, ["UTC"], {"name": "UTC"}])
 def test_patch_invalid_timezone_names_the_field_and_changes_nothing(auth, user, timezone):
@@ -194,7 +224,9 @@ def test_every_user_table_is_counted():
                                        "flare_up",
                                        "share", "push_subscription", "reminder", "reminder_delivery",
                                        # not a person's data: when the scheduler last ran
-                                       "scheduler_heartbeat"}
+                                       "scheduler_heartbeat",
+                                       # nor rate-limit windows under keyed digests
+                                       "rate_limit_counter"}
 
 
 def test_delete_erases_the_user_and_all_their_data(auth, app, users, user):

@@ -355,3 +355,22 @@ def test_openapi_lists_the_routes(client):
                  "/api/v1/reminders/{reminder_id}/snooze", "/api/v1/push/public-key",
                  "/api/v1/push/subscriptions", "/api/v1/push/test"):
         assert path in paths, path
+
+
+# --- a reminder that cannot reach the person (issue 21) -----------------------------------------
+
+
+def test_reachable_follows_the_persons_devices(member, other):
+    created = new_reminder(member)
+    assert created["reachable"] is False  # push only, and no device has notifications on
+    rid = created["id"]
+    assert member.get(f"/api/v1/reminders/{rid}").get_json()["reachable"] is False
+    sub = Device().subscription(FCM + "reach-" + uuid.uuid4().hex)
+    assert member.post("/api/v1/push/subscriptions", json=sub).status_code == 201
+    assert [r["reachable"] for r in member.get("/api/v1/reminders").get_json()["items"]] == [True]
+    assert member.patch(f"/api/v1/reminders/{rid}", json={"time": "09:15"}).get_json()["reachable"] is True
+    assert member.post(f"/api/v1/reminders/{rid}/snooze", json={"minutes": 10}).get_json()["reachable"]
+    # Another person's device reaches nobody else.
+    assert new_reminder(other)["reachable"] is False
+    member.delete("/api/v1/push/subscriptions", json={"endpoint": sub["endpoint"]})
+    assert member.get(f"/api/v1/reminders/{rid}").get_json()["reachable"] is False

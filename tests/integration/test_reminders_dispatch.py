@@ -6,7 +6,9 @@ Covers: local time across DST changes (Europe/Berlin, America/New_York), exactly
 (also with several dispatchers at once, threads and processes, on SQLite and
 PostgreSQL), 404/410 pruning while the other device still gets its push, 429/503
 retried then given up, 4xx recorded and not retried, a receiver that never answers,
-skip_if_logged, stale occurrences after downtime, snoozes, and the CLI. From the
+skip_if_logged, stale occurrences after downtime, snoozes, the CLI, and a claim whose
+dispatcher died (killed with -9 mid-send) re-sent after its lease with the same Topic
+and tag, on the dispatcher's clock. From the
 security audit (issue 20, finding 9): a redirect is a failed delivery and never
 followed, an endless answer is cut off, and a stored endpoint the allow-list now
 refuses is not sent to.
@@ -38,8 +40,9 @@ from tracker.reminders.models import PushSubscription, Reminder, ReminderDeliver
 ROOT = Path(__file__).resolve().parents[2]
 UTC = dt.timezone.utc
 # A generous timeout: the machine may be busy; the stalled-receiver test sets its own.
+PUBLIC_URL = "https://stretch.example.org"
 SETTINGS = {"PUSH_ENDPOINT_HOSTS": "127.0.0.1", "PUSH_TIMEOUT": 8.0, "PUSH_BACKOFF": 0.05,
-            "PUSH_RETRY_AFTER_MAX": 5}
+            "PUSH_RETRY_AFTER_MAX": 5, "PUBLIC_URL": PUBLIC_URL}
 
 
 def utc(*args: int) -> dt.datetime:
@@ -151,16 +154,29 @@ def test_fires_once_at_local_time_across_dst(world, receiver, zone, hhmm, create
     assert (delivery.status, delivery.occurrence_key, delivery.fire_at) == ("sent", local_day.isoformat(), fire_at)
 
 
-def test_payload_headers_and_vapid(world, receiver, papp):
+def test_payload_is_declarative_web_push(world, receiver, papp):
+    """WebKit's declarative format: Safari shows it without the service worker, which
+    shows the same fields everywhere else. ``navigate`` is absolute, on the app's
+    public address; the tag names the occurrence; our fields sit beside it."""
     user_id, (phone,) = world.person()
     rid = world.reminder(user_id, utc(2027, 5, 1, 0), time="08:00", message="Knees to chest first")
     world.dispatch(utc(2027, 5, 1, 6, 0, 5))
     (push,) = receiver.for_device(phone)
     assert push.problem is None
-    assert set(push.payload) == {"title", "body", "url", "tag", "reminder_id", "snooze"}
-    assert push.payload["body"] == "Knees to chest first"
-    assert push.payload["url"] == "/log" and push.payload["reminder_id"] == rid
-    assert push.payload["tag"] == f"reminder-{rid}"
+    data = push.payload
+    assert set(data) == {"web_push", "notification", "reminder_id", "snooze", "occurrence"}
+    assert data["web_push"] == 8030 and data["reminder_id"] == rid
+    assert data["occurrence"] == "2027-05-01"
+    note = data["notification"]
+    assert set(note) == {"title", "body", "navigate", "tag", "lang", "dir", "actions"}
+    assert (note["title"], note["body"]) == (payload.TITLE, "Knees to chest first")
+    assert note["navigate"] == f"{PUBLIC_URL}/guide"
+    assert note["tag"] == f"reminder-{rid}@2027-05-01"
+    assert (note["lang"], note["dir"]) == ("en", "ltr")
+    assert note["actions"] == [
+        {"action": "log", "title": "Log now", "navigate": f"{PUBLIC_URL}/log"},
+        {"action": "snooze", "title": "Snooze 30 min",
+         "navigate": f"{PUBLIC_URL}/reminders/snooze/{data['snooze']}"}]
     assert int(push.headers["ttl"]) >= 3600
     assert push.headers["topic"] == f"reminder-{rid}"
     assert push.headers["urgency"] == "normal"
@@ -184,9 +200,9 @@ def test_a_reminder_during_a_programme_says_todays_target(world, receiver, start
     (push,) = receiver.for_device(phone)
     band = progression.target_band(day, length)  # no hold day, no pause: step = day
     low, high = (int(v + 0.5) for v in (band.low, band.high))
-    assert push.payload["body"] == f"Day {day} of {length}: aim for {low}–{high}°. Strap by the bed"
+    assert push.payload["notification"]["body"] == f"Day {day} of {length}: aim for {low}–{high}°. Strap by the bed"
     if day == 4:
-        assert push.payload["body"].startswith("Day 4 of 10: aim for 38–53°")
+        assert push.payload["notification"]["body"].startswith("Day 4 of 10: aim for 38–53°")
     with world.app.app_context():
         assert service.programme_target(user_id, sent_on) == payload.Target(
             day, length, band.low, band.high)
@@ -206,7 +222,7 @@ def test_no_target_outside_the_programme(world, receiver, offset):
     world.reminder(user_id, utc(2027, 4, 30), time="08:00", message="Strap by the bed")
     world.dispatch(utc(2027, 5, 1, 6, 0, 5))
     (push,) = receiver.for_device(phone)
-    assert push.payload["body"] == "Strap by the bed"
+    assert push.payload["notification"]["body"] == "Strap by the bed"
 
 
 
@@ -368,7 +384,7 @@ def test_a_held_day_keeps_yesterdays_target_in_the_reminder(world, receiver, pap
     world.dispatch(utc(2027, 5, 2, 6, 0, 5))
     (push,) = receiver.for_device(phone)
     # Day 5 of an 11-day programme now, still at day 4's 37.5-52.5 (38-53 as read).
-    assert push.payload["body"] == "Day 5 of 11: aim for 38–53°. Strap by the bed"
+    assert push.payload["notification"]["body"] == "Day 5 of 11: aim for 38–53°. Strap by the bed"
 
 
 @pytest.mark.parametrize("skip_if_logged, sent", [(True, 0), (False, 1)])
@@ -495,6 +511,110 @@ def test_parallel_dispatch_processes_send_each_once(world, receiver, papp):
     assert sum(int(out.split()[0]) for out, _err in outputs) == len(people)
 
 
+# --- a claim whose sender died: the lease -------------------------------------------------------
+
+
+class DiesMidSend:
+    """A sender whose process dies after the claims are committed, before any push
+    goes out (what kill -9 does between claim and send)."""
+
+    def send(self, messages):  # noqa: ANN001, ANN201
+        raise SystemExit("killed")
+
+
+def _die_mid_send(world, at: dt.datetime) -> None:  # noqa: ANN001
+    with world.app.app_context(), pytest.raises(SystemExit):
+        dispatch_due(at, sender=DiesMidSend())
+
+
+@pytest.mark.parametrize("later, status, reason, claims, pushes", [
+    (utc(2027, 5, 1, 6, 5, 4), "pending", "", 1, 0),     # 4 min 59 s: the lease holds
+    (utc(2027, 5, 1, 6, 5, 5), "sent", "", 2, 1),        # 5 min: claimed again and sent
+    (utc(2027, 5, 1, 6, 14, 0), "sent", "", 2, 1),       # still inside the 15 min grace
+    (utc(2027, 5, 1, 6, 16, 0), "skipped", "stale", 2, 0),  # too late to be useful
+])
+def test_a_claim_whose_sender_died_is_sent_once_its_lease_runs_out(
+        world, receiver, later, status, reason, claims, pushes):
+    user_id, (phone,) = world.person("Europe/Berlin")
+    rid = world.reminder(user_id, utc(2027, 5, 1, 0), time="08:00")
+    _die_mid_send(world, utc(2027, 5, 1, 6, 0, 5))
+    (claimed,) = world.deliveries(rid)
+    assert (claimed.status, claimed.claims, claimed.claimed_at) == (
+        "pending", 1, utc(2027, 5, 1, 6, 0, 5))
+    world.dispatch(later)
+    (delivery,) = world.deliveries(rid)
+    assert (delivery.status, delivery.reason, delivery.claims) == (status, reason, claims)
+    assert len(receiver.for_device(phone)) == pushes
+    if status != "pending":  # a settled claim is never claimed a third time
+        world.dispatch(later + dt.timedelta(hours=1))
+        assert world.deliveries(rid)[0].claims == claims
+
+
+def test_a_reclaim_asks_the_skip_rules_again(world, receiver, papp):
+    user_id, (phone,) = world.person("Europe/Berlin")
+    rid = world.reminder(user_id, utc(2027, 5, 1, 0), time="08:00", skip_if_logged=True)
+    _die_mid_send(world, utc(2027, 5, 1, 6, 0, 5))
+    _log_session(papp, user_id, utc(2027, 5, 1, 6, 2))  # logged while the claim was stuck
+    world.dispatch(utc(2027, 5, 1, 6, 6))
+    (delivery,) = world.deliveries(rid)
+    assert (delivery.status, delivery.reason, delivery.claims) == ("skipped", "logged", 2)
+    assert receiver.for_device(phone) == []
+
+
+def test_the_lease_is_a_setting(make_app, receiver):
+    app = make_app(**SETTINGS, REMINDER_LEASE_SECONDS=60)
+    world = World(app, receiver)
+    user_id, (phone,) = world.person("UTC")
+    rid = world.reminder(user_id, utc(2027, 5, 1, 0), time="08:00")
+    _die_mid_send(world, utc(2027, 5, 1, 8, 0, 5))
+    world.dispatch(utc(2027, 5, 1, 8, 1, 5))
+    assert world.deliveries(rid)[0].status == "sent"
+    assert len(receiver.for_device(phone)) == 1
+
+
+def test_a_dispatcher_killed_mid_send_is_resent_with_the_same_topic_and_tag(world, receiver, papp):
+    """A real process, killed with -9 while its push is in flight (the receiver holds
+    the answer). The CLI's --now past the lease re-sends it: same Topic, same tag, one
+    delivery row that counts two claims."""
+    user_id, (phone,) = world.person("Europe/Berlin", devices=(("hang", 201),))
+    rid = world.reminder(user_id, utc(2027, 5, 1, 0), time="08:00")
+    env = {**os.environ, "TRACKER_ENV": "testing", "TRACKER_SCHEDULER": "off",
+           "TRACKER_DATABASE_URL": papp.config["SQLALCHEMY_DATABASE_URI"],
+           "TRACKER_PUSH_ENDPOINT_HOSTS": "127.0.0.1",
+           "TRACKER_VAPID_PRIVATE_KEY": service.vapid_keys(papp).private_key}
+
+    def dispatch(now: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "tracker", "reminders", "dispatch",
+             "--now", now], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+
+    first = dispatch("2027-05-01T06:00:05Z")
+    deadline = time.monotonic() + 60
+    while not receiver.for_device(phone):  # the push is in flight, its answer held
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.05)
+    first.kill()  # SIGKILL
+    first.wait(timeout=30)
+    assert [(d.status, d.claims) for d in world.deliveries(rid)] == [("pending", 1)]
+
+    early, _ = dispatch("2027-05-01T06:04:00Z").communicate(timeout=120)
+    assert early.startswith("0 occurrence(s) claimed")
+    out, err = dispatch("2027-05-01T06:05:10Z").communicate(timeout=120)
+    assert "reclaimed 1" in out and "sent 1" in out, (out, err)
+
+    lost, resent = receiver.for_device(phone)
+    assert lost.problem is None and resent.problem is None
+    assert resent.headers["topic"] == lost.headers["topic"]
+    assert resent.payload["notification"]["tag"] == lost.payload["notification"]["tag"] \
+        == f"reminder-{rid}@2027-05-01"
+    # The same notification; only the snooze token is signed afresh.
+    assert resent.payload["notification"]["body"] == lost.payload["notification"]["body"]
+    (delivery,) = world.deliveries(rid)
+    assert (delivery.status, delivery.claims, delivery.claimed_at) == (
+        "sent", 2, utc(2027, 5, 1, 6, 5, 10))
+
+
 # --- CLI --------------------------------------------------------------------------------------------
 
 
@@ -545,7 +665,9 @@ def test_test_push_answers_each_devices_outcome(world, receiver, papp):
     outcomes = sorted((d["outcome"], d["status"]) for d in response.get_json()["devices"])
     assert outcomes == [("gone", 410), ("sent", 201)]
     (push,) = receiver.for_device(phone)
-    assert push.problem is None and push.payload["tag"] == "test" and push.payload["reminder_id"] is None
+    assert push.problem is None and push.payload["reminder_id"] is None
+    assert push.payload["notification"]["tag"] == "test"
+    assert push.payload["notification"]["navigate"] == f"{PUBLIC_URL}/reminders"
     assert world.devices_of(user_id) == 1
 
 
@@ -562,3 +684,72 @@ def test_devices_per_person_are_limited(make_app, receiver):
         assert client.post("/api/v1/push/subscriptions", json=sub).status_code == 201
     third = client.post("/api/v1/push/subscriptions", json=Device().subscription(f"{receiver.origin}/x"))
     assert third.status_code == 409 and "endpoint" in third.get_json()["fields"]
+
+
+# --- reach: Today's warning follows a device the push service says is gone -----------------------
+
+
+def test_todays_warning_appears_when_the_last_device_is_gone(world, receiver, papp):
+    user_id, _ = world.person("UTC", devices=((410,),))
+    world.reminder(user_id, utc(2027, 5, 1, 0), time="08:00")
+    client = world.accounts.login(papp.test_client(), {"login_id": _login_id(papp, user_id),
+                                                       "id": user_id})
+    assert 'id="unreachable"' not in client.get("/").get_data(as_text=True)  # cached now
+    world.dispatch(utc(2027, 5, 1, 8, 0, 5))  # 410: the device is deleted
+    assert world.devices_of(user_id) == 0
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="unreachable"' in page and "Your 08:00 reminder can't reach you" in page
+
+
+# --- quiet hours ----------------------------------------------------------------------------------
+
+
+def _quiet(world, user_id: int, quiet, now: dt.datetime) -> None:  # noqa: ANN001
+    with world.app.app_context():
+        service.set_quiet_hours(db.session.get(User, user_id), quiet, now)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("hhmm, fires_at, key", [
+    ("06:30", utc(2027, 5, 1, 5), "2027-05-01"),    # held to 07:00 Berlin the same morning
+    ("23:15", utc(2027, 5, 1, 5), "2027-04-30"),    # 30 April's, held to 07:00 on 1 May
+    ("08:00", utc(2027, 5, 1, 6), "2027-05-01"),    # outside: on time
+])
+def test_quiet_hours_hold_a_reminder_to_their_end_once(world, receiver, hhmm, fires_at, key):
+    user_id, (phone,) = world.person("Europe/Berlin")
+    rid = world.reminder(user_id, utc(2027, 4, 30, 12), time=hhmm)
+    _quiet(world, user_id, {"start": "22:00", "end": "07:00"}, utc(2027, 4, 30, 12))
+    assert world.get(rid).next_fire_at == fires_at
+    world.dispatch(fires_at - dt.timedelta(minutes=1))
+    assert receiver.for_device(phone) == []  # nothing at the reminder's own time
+    world.dispatch(fires_at + dt.timedelta(seconds=5))
+    world.dispatch(fires_at + dt.timedelta(minutes=1))
+    assert len(receiver.for_device(phone)) == 1
+    assert [(d.occurrence_key, d.status) for d in world.deliveries(rid)] == [(key, "sent")]
+
+
+def test_clearing_quiet_hours_puts_reminders_back_on_time(world, receiver):
+    user_id, _ = world.person("Europe/Berlin")
+    rid = world.reminder(user_id, utc(2027, 4, 30, 12), time="06:30")
+    _quiet(world, user_id, {"start": "22:00", "end": "07:00"}, utc(2027, 4, 30, 12))
+    _quiet(world, user_id, None, utc(2027, 4, 30, 12))
+    assert world.get(rid).next_fire_at == utc(2027, 5, 1, 4, 30)
+
+
+@pytest.mark.parametrize("created, hhmm, quiet, fires_at, key", [
+    # Spring forward, Berlin, 28 March 2027: quiet until 02:30, which does not exist that
+    # night: the 01:00 reminder comes after the gap, 03:30 CEST (01:30 UTC), once.
+    (utc(2027, 3, 27, 12), "01:00", ("00:30", "02:30"), utc(2027, 3, 28, 1, 30), "2027-03-28"),
+    # Fall back, Berlin, 31 October 2027: quiet until 02:30, which happens twice: the
+    # 23:00 reminder of the 30th comes at the first 02:30 (00:30 UTC), once.
+    (utc(2027, 10, 30, 12), "23:00", ("22:00", "02:30"), utc(2027, 10, 31, 0, 30), "2027-10-30"),
+])
+def test_quiet_hours_on_a_dst_night(world, receiver, created, hhmm, quiet, fires_at, key):
+    user_id, (phone,) = world.person("Europe/Berlin")
+    rid = world.reminder(user_id, created, time=hhmm)
+    _quiet(world, user_id, {"start": quiet[0], "end": quiet[1]}, created)
+    assert world.get(rid).next_fire_at == fires_at
+    for minutes in (0, 30, 60, 90):  # a dispatcher every half hour through the night
+        world.dispatch(fires_at + dt.timedelta(minutes=minutes, seconds=5))
+    assert len(receiver.for_device(phone)) == 1
+    assert [(d.occurrence_key, d.status) for d in world.deliveries(rid)] == [(key, "sent")]

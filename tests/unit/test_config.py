@@ -32,7 +32,7 @@ def test_defaults_run_on_sqlite_in_the_instance_folder(instance_path):
     assert app.instance_path == str(instance_path)
     assert instance_path.is_dir()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance_path / 'tracker.db'}"
-    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "database://"
     assert app.config["RATELIMIT_ENABLED"] is True
     assert app.config["MAX_CONTENT_LENGTH"] == 1_000_000
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

@@ -33,15 +33,33 @@ def test_body_text(message, target, body):
     assert payload.body_text(message, target) == body
 
 
-def test_payload_fields_and_limit():
-    data = json.loads(payload.payload(reminder_id=3, body="b", tag="reminder-3", snooze="tok"))
-    assert data == {"title": payload.TITLE, "body": "b", "url": "/log", "tag": "reminder-3",
-                    "reminder_id": 3, "snooze": "tok"}
-    # The largest message a person may write, with a target, fits easily.
+BASE = "https://stretch.example.org"
+
+
+def test_payload_is_declarative_and_limited():
+    data = json.loads(payload.payload(reminder_id=3, body="b", base_url=BASE,
+                                      tag=payload.tag(3, "2027-05-01"), snooze="tok",
+                                      occurrence="2027-05-01"))
+    assert data == {
+        "web_push": 8030, "reminder_id": 3, "snooze": "tok", "occurrence": "2027-05-01",
+        "notification": {
+            "title": payload.TITLE, "body": "b", "navigate": BASE + "/guide",
+            "tag": "reminder-3@2027-05-01", "lang": "en", "dir": "ltr",
+            "actions": [{"action": "log", "title": "Log now", "navigate": BASE + "/log"},
+                        {"action": "snooze", "title": "Snooze 30 min",
+                         "navigate": BASE + "/reminders/snooze/tok"}]}}
+    # Without a snooze token there is nothing to snooze: no actions.
+    plain = json.loads(payload.payload(reminder_id=None, body="b", base_url=BASE, path="/x"))
+    assert "actions" not in plain["notification"] and "snooze" not in plain
+    # The largest message a person may write, with a target, a long public address and
+    # a real-sized snooze token, fits easily.
     long = payload.body_text("é" * 200, Target(10, 10, 60, 75))
-    assert len(payload.payload(reminder_id=10**9, body=long, snooze="t" * 200)) < payload.PAYLOAD_MAX
+    assert len(payload.payload(reminder_id=10**9, body=long, base_url="https://" + "a" * 200,
+                               tag=payload.tag(10**9, "snooze@2027-05-01T08:31Z"),
+                               snooze="t" * 200, occurrence="snooze@2027-05-01T08:31Z")) \
+        < payload.PAYLOAD_MAX
     with pytest.raises(ValueError):
-        payload.payload(reminder_id=1, body="x" * 4000)
+        payload.payload(reminder_id=1, body="x" * 4000, base_url=BASE)
 
 
 def test_generated_keys_load_back():

@@ -10,9 +10,11 @@ from tracker.auth import mail, schemas, service
 from tracker.auth.limits import (auth_limit, confirmed_limit, email_change_limit,
                                  login_account_limit)
 from tracker.database import erase_traces
+from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.listing import envelope, listed, page_bounds
 from tracker.openapi import Blueprint, server_rules
+from tracker.reminders import service as reminders
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Accounts")
 PUBLIC = {"security": []}  # OpenAPI: no sign-in needed
@@ -20,10 +22,13 @@ CONFIRMED = server_rules(
     "The password must be the account's current one (else 422 naming the field). "
     "Wrong passwords are limited per account (TRACKER_ACCOUNT_RATE_LIMIT, then 429).")
 EMAIL_CHANGE = server_rules(
-    "The password must be the account's current one (else 422 naming the field); an "
-    "address registered to someone else is a 409. Every attempt counts against the "
-    "person's TRACKER_EMAIL_CHANGE_RATE_LIMIT, wrong passwords also against "
-    "TRACKER_ACCOUNT_RATE_LIMIT (then 429). The old address is told of the change.")
+    "The password must be the account's current one, and the address another than the "
+    "account's own (else 422 naming the field). The answer is the same whether or not "
+    "the address belongs to another account: a free address is mailed a link that "
+    "makes the change when confirmed (GET /confirm-email/<token>, a page), a taken one "
+    "a notice to its owner. Every attempt counts against the person's "
+    "TRACKER_EMAIL_CHANGE_RATE_LIMIT, wrong passwords also against "
+    "TRACKER_ACCOUNT_RATE_LIMIT (then 429).")
 
 __all__ = ["auth_limit", "blp", "end_session", "start_session"]
 
@@ -155,10 +160,14 @@ def me():
 
 @blp.route("/me", methods=["PATCH"])
 @login_required
+@blp.doc(**server_rules("quiet_hours.end must differ from quiet_hours.start (else 422 "
+                        "naming quiet_hours.end)."))
 @blp.arguments(schemas.MePatchSchema)
 @blp.response(200, schemas.UserSchema)
 def update_me(data):
     user = service.update_profile(current_user, data)
+    if "quiet_hours" in data:
+        reminders.set_quiet_hours(user, data["quiet_hours"], utcnow())
     db.session.commit()
     return user
 
@@ -187,15 +196,14 @@ def change_password(data):
 @email_change_limit
 @confirmed_limit
 @blp.arguments(schemas.EmailChangeSchema)
-@blp.response(200, schemas.UserSchema)
+@blp.response(202, schemas.EmailChangePendingSchema)
 def change_email(data):
-    """Outstanding password-reset links die; the old address gets a notice."""
-    old = current_user.email
-    user = service.change_email(current_user, data["password"], data["email"])
-    db.session.commit()
-    if user.email != old:
-        mail.notify_email_changed(old, user.email)
-    return user
+    """Nothing changes yet: the new address is mailed a link, valid for
+    TRACKER_EMAIL_CONFIRM_MAX_AGE seconds. Once it is confirmed, outstanding
+    password-reset links die and the old address gets a notice."""
+    email, taken = service.request_email_change(current_user, data["password"], data["email"])
+    mail.send_email_change(current_user, email, taken)
+    return {"message": mail.email_change_said(email), "pending_email": email}
 
 
 @blp.route("/me", methods=["DELETE"])

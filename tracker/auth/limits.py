@@ -5,8 +5,8 @@ signed-in user).
 Failed sign-ins are blocked per (account, client address), so someone guessing from
 a few addresses cannot lock the owner out: the right password from another address
 still signs in. A higher ceiling per account, counted over every address, bounds
-guessing spread over many. Changing the email answers whether an address is
-registered, so every attempt counts against the person's own budget for it."""
+guessing spread over many. Every request to change the email mails the address named,
+so every attempt counts against the person's own budget for it."""
 from __future__ import annotations
 
 from flask import current_app, request
@@ -78,7 +78,7 @@ confirmed_limit = limiter.shared_limit(
     exempt_when=lambda: not current_user.is_authenticated,
     deduct_when=_failed)
 
-# Changing the email, per signed-in user, every attempt (a 409 says "registered").
+# Changing the email, per signed-in user, every attempt (each mails the address named).
 email_change_limit = limiter.shared_limit(
     lambda: current_app.config["EMAIL_CHANGE_RATE_LIMIT"], scope="email-change",
     key_func=_signed_in_user, methods=["POST"],

@@ -1,5 +1,7 @@
-"""Account mail: password-reset links and "your email/password was changed" notices,
-sent over SMTP through Flask-Mailman (configured by TRACKER_MAIL_*).
+"""Account mail: password-reset links, links confirming a new email address (or, when
+the address already has an account, a notice to it instead), and "your email/password
+was changed" notices, sent over SMTP through Flask-Mailman (configured by
+TRACKER_MAIL_*).
 
 Mail leaves outside the request: a request only renders its message and puts it on a
 bounded queue that one daemon thread per app (and process) sends from, so a reset
@@ -51,6 +53,12 @@ def public_url(app: Flask | None = None) -> str:
 def reset_link(user: User) -> str:
     """An absolute link to the reset page (needs a request context for the path)."""
     path = url_for("auth_pages.reset_with_token", token=service.reset_token(user))
+    return public_url() + path
+
+
+def email_confirm_link(user: User, email: str) -> str:
+    """An absolute link to the page that moves ``user`` to ``email``."""
+    path = url_for("auth_pages.confirm_email", token=service.email_confirm_token(user, email))
     return public_url() + path
 
 
@@ -144,6 +152,31 @@ def send_reset_link(user: User) -> None:
     minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 60
     send(user.email, "Reset your Backstretch password", "auth/reset_email.txt",
          link=reset_link(user), minutes=minutes)
+
+
+def email_change_said(email: str) -> str:
+    """What a person is told after asking to move to ``email``, whoever has it."""
+    if not mail_configured():
+        return (f"This server cannot send email, so {email} cannot be confirmed and "
+                "your email stays as it is. Ask whoever runs the server.")
+    return (f"We sent a link to {email}. Your email changes when you open it. Check "
+            "your inbox (and the spam folder).")
+
+
+def send_email_change(user: User, email: str, taken: bool) -> None:
+    """Mail the address a person asked to move to: a link to confirm it, or, when
+    another account has it, a notice to that account's owner. One message either way,
+    rendered and queued alike, so the answer does not tell which it was."""
+    if taken:
+        send(email, "Someone tried to use this address for Backstretch",
+             "auth/email_taken_email.txt",
+             login_url=public_url() + url_for("auth_pages.login"),
+             reset_url=public_url() + url_for("auth_pages.reset_request"))
+    else:
+        minutes = int(current_app.config["EMAIL_CONFIRM_MAX_AGE"]) // 60
+        send(email, "Confirm your new Backstretch email address",
+             "auth/email_confirm_email.txt", link=email_confirm_link(user, email),
+             minutes=minutes)
 
 
 def notify_email_changed(old_address: str, new_address: str) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
+from tracker.domain.schedule import Quiet
 from tracker.extensions import db
 
 
@@ -37,6 +38,10 @@ class User(UserMixin, db.Model):
     # Raised by the database whenever any of this person's log data changes
     # (tracker.data_version): caches of figures derived from it key on this number.
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Quiet hours, local "HH:MM" (both or neither): a reminder falling inside them is
+    # held to their end (tracker/domain/schedule.py, ``Quiet``).
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
 
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -44,6 +49,12 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return self.session_token
+
+    @property
+    def quiet(self) -> Quiet | None:
+        if self.quiet_start and self.quiet_end:
+            return Quiet.of(self.quiet_start, self.quiet_end)
+        return None
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()

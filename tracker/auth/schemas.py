@@ -1,9 +1,9 @@
 """Request and response schemas of the account routes (validation and OpenAPI)."""
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from tracker.domain import emails
+from tracker.domain import emails, schedule
 from tracker.domain.clock import known_timezones
 
 PASSWORD_MIN = 10
@@ -63,16 +63,42 @@ class LoginSchema(Schema):
                              validate=validate.Length(max=PASSWORD_MAX))
 
 
+# 24-hour "HH:MM", as the document's pattern says (schedule.TIME_RE).
+HHMM = validate.Regexp(schedule.TIME_RE, error="Use a 24-hour time like 07:30.")
+
+
+class QuietHoursSchema(Schema):
+    """Local wall-clock times; across midnight when the start is later than the end."""
+    start = fields.String(required=True, validate=[validate.Length(max=5), HHMM],
+                          metadata={"description": "local HH:MM, e.g. 22:00"})
+    end = fields.String(required=True, validate=[validate.Length(max=5), HHMM],
+                        metadata={"description": "local HH:MM, e.g. 07:00"})
+
+    @validates_schema
+    def _not_empty(self, data, **_kw):  # noqa: ANN001
+        if data.get("start") is not None and data.get("start") == data.get("end"):
+            raise ValidationError("Quiet hours need an end different from their start.", "end")
+
+
+def _quiet_hours(user) -> dict | None:  # noqa: ANN001
+    return {"start": user.quiet_start, "end": user.quiet_end} if user.quiet else None
+
+
 class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
     email = fields.String(dump_only=True)
     timezone = fields.String(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
     red_flags = fields.List(fields.String(), dump_only=True)
+    quiet_hours = fields.Function(_quiet_hours, dump_only=True, allow_none=True, metadata={
+        "description": "{start, end} local HH:MM, or null: reminders inside wait until the end"})
 
 
 class MePatchSchema(Schema):
     timezone = Timezone()
+    quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True, metadata={
+        "description": "null turns quiet hours off; a reminder inside them is held to "
+                       "their end that day, once"})
 
 
 CurrentPassword = lambda **kw: fields.String(  # noqa: E731
@@ -91,6 +117,14 @@ class PasswordChangeSchema(Schema):
 class EmailChangeSchema(Schema):
     password = CurrentPassword()
     email = Email()
+
+
+class EmailChangePendingSchema(Schema):
+    """The answer to a change of email: the same whether or not the address is free."""
+    message = fields.String(dump_only=True, metadata={"description": "For people."})
+    pending_email = fields.String(dump_only=True, metadata={
+        "description": "The address mailed; the account's email stays until the link "
+                       "in that mail is confirmed."})
 
 
 class ResetRequestSchema(Schema):

@@ -56,10 +56,15 @@ def _unauthorized():
 
 # Writes that need the CSRF token even from someone not signed in (no login CSRF).
 SIGN_IN_ENDPOINTS = frozenset({"auth_api.register", "auth_api.login"})
+# Writes authorised by a secret token in their own address, not by a cookie, that a
+# mail provider posts without any page of ours (RFC 8058 one-click unsubscribe): a
+# forged request would need the token, so it gains nothing.
+TOKEN_ENDPOINTS = frozenset({"reminder_links.unsubscribe_one_click"})
 
 
 def _csrf_for_cookie_writes() -> None:
-    if request.method not in UNSAFE_METHODS or "Authorization" in request.headers:
+    if request.method not in UNSAFE_METHODS or "Authorization" in request.headers \
+            or request.endpoint in TOKEN_ENDPOINTS:
         return
     if request.path.startswith("/api/") and request.endpoint not in SIGN_IN_ENDPOINTS \
             and not current_user.is_authenticated:

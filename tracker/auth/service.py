@@ -1,6 +1,6 @@
-"""Account rules: create users, check passwords, change password and email, end
-sessions, issue and resolve API tokens and password-reset links, erase a user with
-everything they own. Callers commit."""
+"""Account rules: create users, check passwords, change the password, end sessions,
+issue and resolve API tokens, password-reset links and links confirming a new email
+address, erase a user with everything they own. Callers commit."""
 from __future__ import annotations
 
 import hashlib
@@ -103,20 +103,16 @@ def change_password(user: User, current: str, new: str, keep_token: str | None =
     db.session.execute(query)
 
 
-def change_email(user: User, password: str, email: str) -> User:
+def request_email_change(user: User, password: str, email: str) -> tuple[str, bool]:
+    """The new address (stored spelling) and whether another account has it. Nothing
+    changes: the caller mails the address either a link (``email_confirm_token``) or
+    a notice, and answers the same in both cases."""
     check_password(user, password)
     email = normalize_email(email)
     if email == user.email:
-        return user
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise _email_taken()
-    user.email = email
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise _email_taken() from None
-    return user
+        raise Invalid.field("email", "That is already your address.")
+    taken = db.session.scalar(select(User.id).where(User.email == email)) is not None
+    return email, taken
 
 
 def update_profile(user: User, changes: dict) -> User:
@@ -195,25 +191,57 @@ def revoke_token(user: User, token_id: int) -> None:
         raise NotFound("No such token.")
 
 
-# --- password reset links ----------------------------------------------------------
+# --- signed links: password reset and confirming a new email address ---------------
 
 RESET_SALT = "password-reset"
+EMAIL_CONFIRM_SALT = "email-confirm"
+
+
+def _fingerprint(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def _reset_fingerprint(user: User) -> str:
     """Changes whenever the password, the session secret or the email does, so a link
     dies once it is used (the password changes), when the person signs out everywhere,
     and when the account moves to another address (a link mailed to the old one)."""
-    return hashlib.sha256(
-        f"{user.password_hash}|{user.session_token}|{user.email}".encode()).hexdigest()[:32]
+    return _fingerprint(user.password_hash, user.session_token, user.email)
 
 
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+def _email_confirm_fingerprint(user: User) -> str:
+    """Changes with the email (so a link works once, and a second link dies when the
+    first is used) and with the password."""
+    return _fingerprint(user.password_hash, user.email)
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _signed_user(token: str, salt: str, max_age_setting: str,
+                 error: type[DomainError]) -> tuple[User, dict]:
+    """The user a signed link of ``salt`` names and its payload, while the link is
+    younger than the ``max_age_setting`` seconds; else ``error``. The caller checks
+    the fingerprint."""
+    try:
+        data = _serializer(salt).loads(token, max_age=int(current_app.config[max_age_setting]))
+    except BadSignature:  # also SignatureExpired
+        raise error() from None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) \
+            or not 0 < data["u"] < 2**31:
+        raise error()
+    user = db.session.get(User, data["u"])
+    if user is None:
+        raise error()
+    return user, data
+
+
+def _same(signed: object, fingerprint: str) -> bool:
+    return secrets.compare_digest(str(signed), fingerprint)
 
 
 def reset_token(user: User) -> str:
-    return _reset_serializer().dumps({"u": user.id, "f": _reset_fingerprint(user)})
+    return _serializer(RESET_SALT).dumps({"u": user.id, "f": _reset_fingerprint(user)})
 
 
 class ResetLinkInvalid(DomainError):
@@ -224,16 +252,8 @@ class ResetLinkInvalid(DomainError):
 
 def user_for_reset(token: str) -> User:
     """The user a reset link was made for, while it is fresh and unused."""
-    max_age = int(current_app.config["PASSWORD_RESET_MAX_AGE"])
-    try:
-        data = _reset_serializer().loads(token, max_age=max_age)
-    except BadSignature:  # also SignatureExpired
-        raise ResetLinkInvalid() from None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int) \
-            or not 0 < data["u"] < 2**31:
-        raise ResetLinkInvalid()
-    user = db.session.get(User, data["u"])
-    if user is None or not secrets.compare_digest(str(data.get("f")), _reset_fingerprint(user)):
+    user, data = _signed_user(token, RESET_SALT, "PASSWORD_RESET_MAX_AGE", ResetLinkInvalid)
+    if not _same(data.get("f"), _reset_fingerprint(user)):
         raise ResetLinkInvalid()
     return user
 
@@ -245,3 +265,57 @@ def reset_password(token: str, new: str) -> User:
     end_sessions(user)
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     return user
+
+
+def email_confirm_token(user: User, email: str) -> str:
+    """A link's token moving ``user`` to ``email`` (already in its stored spelling)."""
+    return _serializer(EMAIL_CONFIRM_SALT).dumps(
+        {"u": user.id, "e": email, "f": _email_confirm_fingerprint(user)})
+
+
+class EmailLinkInvalid(DomainError):
+    status = 400
+    code = "email_link_invalid"
+    message = ("This link no longer works: it has expired, was already used, or your "
+               "email or password changed since it was sent.")
+
+
+class EmailLinkForOtherAccount(DomainError):
+    status = 403
+    code = "email_link_other_account"
+    message = ("This link is for a different account than the one signed in here. "
+               "Sign out, then open the link again.")
+
+
+class EmailTaken(DomainError):
+    status = 409
+    code = "email_taken"
+    message = ("Another account started using this address after the link was sent, "
+               "so your email stays as it was.")
+
+
+def email_change_for(token: str, signed_in: User | None) -> tuple[User, str]:
+    """The user a confirmation link was made for and the address it moves them to,
+    while it is fresh and unused; refused while someone else is signed in."""
+    user, data = _signed_user(token, EMAIL_CONFIRM_SALT, "EMAIL_CONFIRM_MAX_AGE",
+                              EmailLinkInvalid)
+    email = data.get("e")
+    if not isinstance(email, str) or not _same(data.get("f"), _email_confirm_fingerprint(user)):
+        raise EmailLinkInvalid()
+    if signed_in is not None and signed_in.id != user.id:
+        raise EmailLinkForOtherAccount()
+    return user, email
+
+
+def confirm_email_change(token: str, signed_in: User | None) -> tuple[User, str]:
+    """Move the account to the link's address; the old address is returned (for the
+    notice). Reset links of the old address die with it (their fingerprint)."""
+    user, email = email_change_for(token, signed_in)
+    old = user.email
+    user.email = email
+    try:
+        db.session.flush()
+    except IntegrityError:  # the address was registered after the link was sent
+        db.session.rollback()
+        raise EmailTaken() from None
+    return user, old

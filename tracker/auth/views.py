@@ -1,18 +1,19 @@
 """Account pages: sign in, create an account, sign out (asked first), settings (time
-zone, password, email, sign out everywhere, delete), and the forgotten-password flow."""
+zone, password, email, sign out everywhere, delete), the forgotten-password flow, and
+the page a link confirming a new email address opens."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from tracker.auth import schemas, service
 from tracker.auth.api import end_session, keep_this_session, start_session
 from tracker.auth.limits import (auth_limit, confirmed_limit, email_change_limit,
                                  login_account_limit, reset_account_limit)
-from tracker.auth.mail import (mail_configured, notify_email_changed, notify_password_changed,
-                               send_reset_link)
+from tracker.auth.mail import (email_change_said, mail_configured, notify_email_changed,
+                               notify_password_changed, send_email_change, send_reset_link)
 from tracker.errors import DomainError
 from tracker.database import erase_traces
 from tracker.extensions import db
@@ -140,19 +141,29 @@ def change_password():
                          lambda _data: notify_password_changed(user.email))
 
 
+# Flashed messages of this category show with the account sections of Settings and
+# on the sign-in page.
+ACCOUNT_NEWS = "account"
+
+
 @bp.post("/settings/email")
 @login_required
 @email_change_limit
 @confirmed_limit
 def change_email():
-    old = current_user.email
+    """Mails the new address a link (or, if it is taken, a notice to it) and says the
+    same either way; the email changes when the link is confirmed."""
+    asked: dict = {}
 
-    def told(_data: dict) -> None:
-        if current_user.email != old:
-            notify_email_changed(old, current_user.email)
+    def ask(data: dict) -> None:
+        asked["email"], asked["taken"] = service.request_email_change(
+            current_user, data["password"], data["email"])
 
-    return _account_form("email", schemas.EmailChangeSchema(), lambda data: service.change_email(
-        current_user, data["password"], data["email"]), told)
+    def mail_it(_data: dict) -> None:
+        send_email_change(current_user, asked["email"], asked["taken"])
+        flash(email_change_said(asked["email"]), ACCOUNT_NEWS)
+
+    return _account_form("email", schemas.EmailChangeSchema(), ask, mail_it)
 
 
 @bp.post("/settings/logout-everywhere")
@@ -224,3 +235,33 @@ def reset_with_token(token: str):
             return redirect(url_for("auth_pages.login", reset=1))
     return render_template("auth/reset_password.html", invalid="", errors=errors), \
         (422 if errors else 200)
+
+
+# --- confirming a new email address ----------------------------------------------------
+
+
+def _confirm_page(status: int = 200, email: str = "", problem: DomainError | None = None):
+    html = render_template("auth/confirm_email.html", email=email, problem=problem)
+    # The page carries a link's token in its address and a form: kept out of caches.
+    return html, status, {"Cache-Control": "no-store"}
+
+
+@bp.route("/confirm-email/<token>", methods=["GET", "POST"])
+@auth_limit
+def confirm_email(token: str):
+    """GET only shows the address and a button (mail scanners open links); the POST
+    makes the change, signed in or not, but not while another account is signed in."""
+    signed_in = current_user if current_user.is_authenticated else None
+    try:
+        if request.method == "GET":
+            _user, email = service.email_change_for(token, signed_in)
+            return _confirm_page(email=email)
+        user, old = service.confirm_email_change(token, signed_in)
+    except DomainError as err:
+        return _confirm_page(err.status, problem=err)
+    db.session.commit()
+    notify_email_changed(old, user.email)
+    flash(f"Your email is now {user.email}." + ("" if signed_in else " Sign in with it."),
+          ACCOUNT_NEWS)
+    return redirect(url_for("auth_pages.settings", _anchor="email") if signed_in
+                    else url_for("auth_pages.login"))

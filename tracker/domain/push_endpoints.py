@@ -25,6 +25,23 @@ KNOWN_PUSH_HOSTS = (
 )
 ENDPOINT_MAX = 1024
 
+# What a person calls the browser behind each push service, for the device list.
+SERVICE_NAMES = (
+    (("fcm.googleapis.com", "android.googleapis.com"), "Chrome, Edge or Android"),
+    (("updates.push.services.mozilla.com", "push.services.mozilla.com"), "Firefox"),
+    (("web.push.apple.com", ".push.apple.com"), "Safari (iPhone, iPad or Mac)"),
+    ((".notify.windows.com",), "Windows"),
+)
+
+
+def service_name(endpoint: str) -> str:
+    """The browser family of a subscription, from its push service's host."""
+    host = (urlsplit(endpoint).hostname or "").lower()
+    for hosts, name in SERVICE_NAMES:
+        if _host_matches(host, hosts):
+            return name
+    return host or "Unknown browser"
+
 
 def parse_hosts(setting: str | Iterable[str] | None) -> tuple[str, ...]:
     """TRACKER_PUSH_ENDPOINT_HOSTS: a comma list (or a list) of extra host names."""

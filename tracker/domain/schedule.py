@@ -19,20 +19,45 @@ UTC = dt.timezone.utc
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 WEEKDAYS = range(7)  # Monday 0 .. Sunday 6, like datetime.weekday()
 ALL_DAYS = tuple(WEEKDAYS)
+SNOOZE_PREFIX = "snooze@"
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """A person's quiet hours, local wall-clock minutes of the day: from ``start``
+    (inclusive) to ``end`` (exclusive), across midnight when ``start`` > ``end``."""
+
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, start_hhmm: str, end_hhmm: str) -> "Quiet":
+        (sh, sm), (eh, em) = parse_time(start_hhmm), parse_time(end_hhmm)
+        if (sh, sm) == (eh, em):
+            raise ValueError("Quiet hours need an end different from their start.")
+        return cls(sh * 60 + sm, eh * 60 + em)
+
+    def holds(self, minute_of_day: int) -> bool:
+        if self.start < self.end:
+            return self.start <= minute_of_day < self.end
+        return minute_of_day >= self.start or minute_of_day < self.end
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A reminder's schedule: ``hour``:``minute`` local time on ``weekdays``."""
+    """A reminder's schedule: ``hour``:``minute`` local time on ``weekdays``, held to
+    the end of the person's ``quiet`` hours when it falls inside them."""
 
     hour: int
     minute: int
     weekdays: frozenset[int]
     timezone: str
+    quiet: Quiet | None = None
 
     @classmethod
-    def of(cls, time_hhmm: str, weekdays: Iterable[int], timezone: str) -> "Rule":
-        return cls(*parse_time(time_hhmm), frozenset(weekdays), timezone)
+    def of(cls, time_hhmm: str, weekdays: Iterable[int], timezone: str,
+           quiet: Quiet | None = None) -> "Rule":
+        return cls(*parse_time(time_hhmm), frozenset(weekdays), timezone, quiet)
 
 
 def parse_time(text: str) -> tuple[int, int]:
@@ -44,8 +69,17 @@ def parse_time(text: str) -> tuple[int, int]:
 
 
 def occurrence_on(day: dt.date, rule: Rule) -> dt.datetime:
-    """The UTC instant the reminder fires on local ``day`` (weekday not checked)."""
-    local = dt.datetime.combine(day, dt.time(rule.hour, rule.minute), ZoneInfo(rule.timezone))
+    """The UTC instant the reminder of local ``day`` fires (weekday not checked): at
+    its time, or, when that falls in quiet hours, at their end (the next morning for
+    a late-evening time in hours that run past midnight). Still that day's one
+    occurrence, with that day's key."""
+    hour, minute = rule.hour, rule.minute
+    quiet = rule.quiet
+    if quiet is not None and quiet.holds(hour * 60 + minute):
+        if quiet.start > quiet.end and hour * 60 + minute >= quiet.start:
+            day += dt.timedelta(days=1)
+        hour, minute = divmod(quiet.end, 60)
+    local = dt.datetime.combine(day, dt.time(hour, minute), ZoneInfo(rule.timezone))
     # fold=0 (the default) picks the pre-transition offset: after a gap, first of two.
     return local.astimezone(UTC)
 
@@ -61,6 +95,36 @@ def next_fire(after: dt.datetime, rule: Rule) -> dt.datetime | None:
     candidates = (occurrence_on(start + dt.timedelta(days=n), rule) for n in range(10)
                   if (start + dt.timedelta(days=n)).weekday() in rule.weekdays)
     return min((c for c in candidates if c > after), default=None)
+
+
+def next_outside(fire_at: dt.datetime | None, rule: Rule,
+                 paused: frozenset[dt.date] | set[dt.date]) -> dt.datetime | None:
+    """The first occurrence from ``fire_at`` on whose local day is not ``paused`` (a
+    flare-up's days send nothing), or None; looks at most a year ahead."""
+    for _ in range(370):
+        if fire_at is None or occurrence_day(fire_at, rule) not in paused:
+            return fire_at
+        fire_at = next_fire(fire_at, rule)
+    return None
+
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def when_words(fire_at: dt.datetime, now: dt.datetime, timezone: str) -> str:
+    """When ``fire_at`` comes, as a person says it in ``timezone``: "today 18:00",
+    "tomorrow 08:00", "Mon 07:30" within the week, "Mon 14 Dec 07:30" beyond."""
+    zone = ZoneInfo(timezone)
+    local, today = fire_at.astimezone(zone), now.astimezone(zone).date()
+    clock = local.strftime("%H:%M")
+    ahead = (local.date() - today).days
+    if ahead == 0:
+        return f"today {clock}"
+    if ahead == 1:
+        return f"tomorrow {clock}"
+    if 1 < ahead < 7:
+        return f"{WEEKDAY_NAMES[local.weekday()]} {clock}"
+    return f"{WEEKDAY_NAMES[local.weekday()]} {local.day} {local.strftime('%b')} {clock}"
 
 
 def occurrence_day(fire_at: dt.datetime, rule: Rule) -> dt.date:
@@ -80,7 +144,15 @@ def day_key(day: dt.date) -> str:
 
 def snooze_key(until: dt.datetime) -> str:
     """A snooze's own delivery key, distinct from every day key."""
-    return "snooze@" + until.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+    return SNOOZE_PREFIX + until.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def key_day(key: str, fire_at: dt.datetime, rule: Rule) -> dt.date:
+    """The local day of the occurrence stored under ``key``: a day key names it; a
+    snooze's is the local date it fires on."""
+    if key.startswith(SNOOZE_PREFIX):
+        return fire_at.astimezone(ZoneInfo(rule.timezone)).date()
+    return dt.date.fromisoformat(key)
 
 
 def is_stale(fire_at: dt.datetime, now: dt.datetime, grace: dt.timedelta) -> bool:

@@ -23,6 +23,7 @@ from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSessio
 from tracker.logbook.stretches import StretchCard, caution_slugs, visible
 from tracker.logbook.warning_signs import red_flags, red_flags_answered
 from tracker.person_caches import cached_for
+from tracker.reminders.reach import unreachable_times
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class TodayFigures:
     first_run: bool  # nothing logged yet
     bad_session: BadSession | None
     flare_up: FlareUpView | None
+    unreachable: tuple[str, ...]  # times of switched-on reminders no device receives
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,8 @@ def compute_figures(user: User, day: dt.date) -> TodayFigures:
         StretchSession.user_id == user.id, StretchSession.local_date <= day).limit(1)) is None
     usual = tuple(map(StretchCard.of, plan_for(user, day)))
     return TodayFigures(day, usual, sessions, checkins, streak, caution_slugs(user), first_run,
-                        bad_session(user, day), flareups.current_on(user, day))
+                        bad_session(user, day), flareups.current_on(user, day),
+                        unreachable_times(user.id))
 
 
 def bad_session(user: User, day: dt.date) -> BadSession | None:

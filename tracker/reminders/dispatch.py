@@ -10,8 +10,14 @@ LOCKED`` (dispatchers split the work instead of queueing), on SQLite by the writ
 lock, which a transaction outside a reading request takes at its BEGIN IMMEDIATE
 (see tracker/database.py).
 
-A crash between claim and send leaves a ``pending`` row: that occurrence is lost
-rather than sent twice (at most once, by design).
+A crash between claim and send leaves a ``pending`` row. Each claim carries a lease
+(``claimed_at`` + REMINDER_LEASE_SECONDS, counted on the dispatcher's own ``now``, so
+``flask reminders dispatch --now <later>`` sees it run out): once it has run out, the
+next dispatcher claims the row again (a guarded UPDATE, locked like the due
+reminders) and sends it with the same Topic header and notification tag, so a push
+service and the phone show it once even if the first send got partly out. The skip
+rules are asked again at that moment (the person may have logged meanwhile), and a
+re-claim past the grace window is recorded as stale.
 """
 from __future__ import annotations
 
@@ -22,18 +28,20 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import bindparam, delete, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from tracker.domain import schedule
 from tracker.domain.clock import local_date
 from tracker.database import in_batches
+from tracker.auth.mail import public_url
 from tracker.extensions import db
 from tracker.flareups.service import paused_dates
 from tracker.logbook.models import StretchSession
-from tracker.reminders import payload, service
+from tracker.reminders import email, payload, service
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
+from tracker.reminders.reach import reach_changed
 from tracker.reminders.push import Message, Sender
 
-BATCH = 1000
 MAX_BATCHES = 100
 
 
@@ -58,28 +66,36 @@ class _Claim:
     user_id: int
     message: str
     day: dt.date
+    occurrence_key: str
+    channels: tuple[str, ...]
+    address: str  # the person's e-mail address, for the e-mail channel
 
 
-def dispatch_due(now: dt.datetime, sender: Sender | None = None, batch: int = BATCH) -> Report:
-    """Deliver the occurrences due at ``now`` (aware), each at most once, ``batch``
-    reminders at a time and at most MAX_BATCHES batches (the next run takes the
-    rest); commits."""
+def dispatch_due(now: dt.datetime, sender: Sender | None = None,
+                 batch: int | None = None) -> Report:
+    """Deliver the occurrences due at ``now`` (aware), each once, ``batch`` at a time
+    (default REMINDER_BATCH) and at most MAX_BATCHES batches of each kind (the next run
+    takes the rest): first the claims whose lease ran out, then the due reminders;
+    commits."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     sender = sender or service.sender()
+    batch = batch or int(current_app.config["REMINDER_BATCH"])
     report = Report()
-    for _ in range(MAX_BATCHES):
-        claims, seen = _claim(now, batch, report)
-        if claims:
-            _send(claims, now, sender, report)
-        if seen < batch:
-            break
+    for claim_some in (_reclaim, _claim):
+        for _ in range(MAX_BATCHES):
+            claims, seen = claim_some(now, batch, report)
+            if claims:
+                _send(claims, now, sender, report)
+            if seen < batch:
+                break
     return report
 
 
 def _due(now: dt.datetime, batch: int) -> list[Reminder]:
     query = (select(Reminder)
              .where(or_(Reminder.next_fire_at <= now, Reminder.snoozed_until <= now))
+             .options(selectinload(Reminder.user))  # their quiet hours, in one query
              .order_by(Reminder.id).limit(batch))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -124,33 +140,51 @@ def _advance(moves: list[dict]) -> None:
     db.session.execute(stmt, moves)
 
 
+class _Verdicts:
+    """Whether each planned occurrence is sent or skipped, and why: the rules every
+    claim and re-claim ask, with the logged and paused days of a batch looked up once."""
+
+    def __init__(self, planned: list[tuple[Reminder, dt.datetime, dt.date]],
+                 now: dt.datetime) -> None:
+        self.now = now
+        self.grace = dt.timedelta(minutes=float(current_app.config["REMINDER_GRACE_MINUTES"]))
+        self.logged = _logged_days({(r.user_id, day) for r, _f, day in planned
+                                    if r.skip_if_logged})
+        self.paused = _paused_days({(r.user_id, day) for r, _f, day in planned})
+
+    def __call__(self, reminder: Reminder, fire_at: dt.datetime,
+                 day: dt.date) -> tuple[str, str]:
+        """(status, reason): ("pending", "") to send, or ("skipped", why)."""
+        if not reminder.enabled:
+            return "skipped", "disabled"
+        if schedule.is_stale(fire_at, self.now, self.grace):
+            return "skipped", "stale"
+        if (reminder.user_id, day) in self.paused:
+            return "skipped", "flare_up"
+        if reminder.skip_if_logged and (reminder.user_id, day) in self.logged:
+            return "skipped", "logged"
+        return "pending", ""
+
+
 def _claim(now: dt.datetime, batch: int, report: Report) -> tuple[list[_Claim], int]:
     """Advance each due reminder and insert its delivery rows, then commit:
     (the claims that need a push, how many reminders were due)."""
-    grace = dt.timedelta(minutes=float(current_app.config["REMINDER_GRACE_MINUTES"]))
     rows = _due(now, batch)
     planned = [(reminder, *occurrence) for reminder in rows
                for occurrence in _occurrences(reminder, now)]
     if rows:
         _advance([_moved_on(reminder, now) for reminder in rows])
-    logged = _logged_days({(r.user_id, day) for r, _f, _k, day in planned if r.skip_if_logged})
-    paused = _paused_days({(r.user_id, day) for r, _f, _k, day in planned})
+    verdict = _Verdicts([(r, fire_at, day) for r, fire_at, _k, day in planned], now)
     made: list[tuple[ReminderDelivery, Reminder, dt.date]] = []
     for reminder, fire_at, key, day in planned:
-        status, reason = "pending", ""
-        if not reminder.enabled:
-            status, reason = "skipped", "disabled"
-        elif schedule.is_stale(fire_at, now, grace):
-            status, reason = "skipped", "stale"
-        elif (reminder.user_id, day) in paused:
-            status, reason = "skipped", "flare_up"
-        elif reminder.skip_if_logged and (reminder.user_id, day) in logged:
-            status, reason = "skipped", "logged"
+        status, reason = verdict(reminder, fire_at, day)
         made.append((ReminderDelivery(
             reminder_id=reminder.id, user_id=reminder.user_id, occurrence_key=key,
-            fire_at=fire_at, status=status, reason=reason, created_at=now), reminder, day))
+            fire_at=fire_at, status=status, reason=reason, created_at=now, claimed_at=now,
+            claims=1), reminder, day))
     kept = _insert(made)
-    claims = [_Claim(d.id, r.id, r.user_id, r.message, day)
+    claims = [_Claim(d.id, r.id, r.user_id, r.message, day, d.occurrence_key,
+                     tuple(r.channels), r.user.email)
               for d, r, day in kept if d.status == "pending"]
     for delivery, _r, _day in kept:
         if delivery.status == "skipped":
@@ -158,6 +192,53 @@ def _claim(now: dt.datetime, batch: int, report: Report) -> tuple[list[_Claim], 
     report.claimed += len(kept)
     db.session.commit()
     return claims, len(rows)
+
+
+def _reclaim(now: dt.datetime, batch: int, report: Report) -> tuple[list[_Claim], int]:
+    """Claim again the ``pending`` rows whose lease ran out by ``now`` (their sender
+    died between claim and send), ask the skip rules again, then commit: (the claims
+    that need a push, how many leases had run out)."""
+    lease = dt.timedelta(seconds=float(current_app.config["REMINDER_LEASE_SECONDS"]))
+    query = (select(ReminderDelivery)
+             .where(ReminderDelivery.status == "pending",
+                    ReminderDelivery.claimed_at <= now - lease)
+             .order_by(ReminderDelivery.id).limit(batch))
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    expired = list(db.session.scalars(query))
+    if not expired:
+        db.session.rollback()
+        return [], 0
+    reminders = {r.id: r for chunk in in_batches(sorted({d.reminder_id for d in expired}))
+                 for r in db.session.scalars(select(Reminder).where(Reminder.id.in_(chunk))
+                                             .options(selectinload(Reminder.user)))}
+    planned = [(d, reminders[d.reminder_id]) for d in expired]
+    days = {d.id: schedule.key_day(d.occurrence_key, d.fire_at, r.rule) for d, r in planned}
+    verdict = _Verdicts([(r, d.fire_at, days[d.id]) for d, r in planned], now)
+    changes, claims = [], []
+    for delivery, reminder in planned:
+        status, reason = verdict(reminder, delivery.fire_at, days[delivery.id])
+        changes.append({"rid": delivery.id, "old_claimed": delivery.claimed_at,
+                        "claimed": now, "new_status": status, "new_reason": reason})
+        if status == "pending":
+            claims.append(_Claim(delivery.id, reminder.id, reminder.user_id, reminder.message,
+                                 days[delivery.id], delivery.occurrence_key,
+                                 tuple(reminder.channels), reminder.user.email))
+        else:
+            report.counts["skipped"] += 1
+    table = ReminderDelivery.__table__
+    # Guarded like _advance: rows are locked, so the guard only documents the claim.
+    db.session.execute(
+        table.update()
+        .where(table.c.id == bindparam("rid"), table.c.status == "pending",
+               table.c.claimed_at == bindparam("old_claimed"))
+        .values(claimed_at=bindparam("claimed"), claims=table.c.claims + 1,
+                status=bindparam("new_status"), reason=bindparam("new_reason")),
+        changes)
+    report.claimed += len(expired)
+    report.counts["reclaimed"] += len(expired)
+    db.session.commit()
+    return claims, len(expired)
 
 
 def _insert(rows: list[tuple[ReminderDelivery, Reminder, dt.date]]) -> list:
@@ -173,7 +254,7 @@ def _insert(rows: list[tuple[ReminderDelivery, Reminder, dt.date]]) -> list:
     for delivery, reminder, day in rows:
         fresh = ReminderDelivery(**{c: getattr(delivery, c) for c in (
             "reminder_id", "user_id", "occurrence_key", "fire_at", "status", "reason",
-            "created_at")})
+            "created_at", "claimed_at", "claims")})
         try:
             with db.session.begin_nested():
                 db.session.add(fresh)
@@ -214,35 +295,50 @@ def _send(claims: list[_Claim], now: dt.datetime, sender: Sender, report: Report
 
     messages: list[Message] = []
     owners: list[int] = []
+    letters: list[email.Letter] = []
     targets = service.programme_targets([(c.user_id, c.day) for c in claims])
+    base_url = public_url()
     for n, claim in enumerate(claims):
-        target = targets[(claim.user_id, claim.day)]
-        data = payload.payload(
-            reminder_id=claim.reminder_id, body=payload.body_text(claim.message, target),
-            tag=f"reminder-{claim.reminder_id}",
-            snooze=service.snooze_token(claim.user_id, claim.reminder_id))
-        for device in service.targets_of(devices.get(claim.user_id, [])):
-            messages.append(Message(device, data, topic=f"reminder-{claim.reminder_id}"))
-            owners.append(n)
-    db.session.rollback()  # no transaction held open while the pushes are in flight
+        body = payload.body_text(claim.message, targets[(claim.user_id, claim.day)])
+        if "push" in claim.channels:
+            data = payload.payload(
+                reminder_id=claim.reminder_id, body=body, base_url=base_url,
+                tag=payload.tag(claim.reminder_id, claim.occurrence_key),
+                occurrence=claim.occurrence_key,
+                snooze=service.snooze_token(claim.user_id, claim.reminder_id))
+            for device in service.targets_of(devices.get(claim.user_id, [])):
+                messages.append(Message(device, data, topic=f"reminder-{claim.reminder_id}"))
+                owners.append(n)
+        if "email" in claim.channels and email.available():
+            letters.append(email.Letter(
+                n, claim.address, body, f"{base_url}/guide", f"{base_url}/reminders/unsubscribe/"
+                + service.unsubscribe_token(claim.user_id, claim.reminder_id)))
+    db.session.rollback()  # no transaction held open while pushes and mail are in flight
 
     results = sender.send(messages)
+    mailed = email.send_all(letters)
 
-    per_claim: dict[int, list] = defaultdict(list)
+    per_claim: dict[int, list[dict]] = defaultdict(list)
+    attempts: dict[int, int] = defaultdict(int)
     for n, result in zip(owners, results):
-        per_claim[n].append(result)
+        per_claim[n].append(result.as_dict())
+        attempts[n] += result.attempts
+    for letter, outcome in zip(letters, mailed):
+        per_claim[letter.owner].append(outcome)
+        attempts[letter.owner] += 1
     changes = []
     for n, claim in enumerate(claims):
         mine = per_claim.get(n, [])
-        change = {"id": claim.delivery_id, "outcomes": [r.as_dict() for r in mine],
-                  "attempts": sum(r.attempts for r in mine), "reason": "", "sent_at": None}
+        change = {"id": claim.delivery_id, "outcomes": mine, "attempts": attempts[n],
+                  "reason": "", "sent_at": None}
         if not mine:
             change["status"] = "no_subscription"
-        elif any(r.outcome == "sent" for r in mine):
+        elif any(o["outcome"] == "sent" for o in mine):
             change["status"], change["sent_at"] = "sent", now
         else:
             change["status"] = "failed"
-            change["reason"] = ",".join(sorted({r.reason or r.outcome for r in mine}))[:32]
+            change["reason"] = ",".join(sorted({o.get("reason") or o["outcome"]
+                                                for o in mine}))[:32]
         changes.append(change)
         report.counts[change["status"]] += 1
     if changes:
@@ -259,10 +355,11 @@ def prune(now: dt.datetime) -> tuple[int, int]:
     old = db.session.execute(delete(ReminderDelivery).where(
         ReminderDelivery.created_at < now - keep, ReminderDelivery.status != "pending"))
     month_ago = now - dt.timedelta(days=30)
-    dead = db.session.execute(delete(PushSubscription).where(
+    dead = list(db.session.scalars(delete(PushSubscription).where(
         PushSubscription.consecutive_failures >= 10,
         or_(PushSubscription.last_success_at.is_(None),
             PushSubscription.last_success_at < month_ago),
-        PushSubscription.created_at < month_ago))
+        PushSubscription.created_at < month_ago).returning(PushSubscription.user_id)))
+    reach_changed(dead)
     db.session.commit()
-    return old.rowcount, dead.rowcount
+    return old.rowcount, len(dead)

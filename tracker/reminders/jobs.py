@@ -55,9 +55,11 @@ def run_dispatch(app: Flask) -> None:
 
 def run_maintenance(app: Flask) -> None:
     from tracker.reminders.dispatch import prune
+    from tracker.rate_limit_storage import prune_expired
 
     with app.app_context():
         deliveries, devices = prune(utcnow())
+        prune_expired(utcnow())
         app.logger.info("reminders maintenance: %d old deliveries, %d dead devices removed",
                         deliveries, devices)
 

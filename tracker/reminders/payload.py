@@ -1,12 +1,28 @@
-"""What a reminder says: the notification's title and body, and the JSON payload the
-service worker receives (``{title, body, url, tag, reminder_id, snooze}``, at most
-3 KB). Pure: the programme's target for today is passed in."""
+"""What a reminder says: the notification's title and body, and the one JSON every
+browser receives (at most 3 KB). Pure: the programme's target and the app's public
+address are passed in.
+
+The JSON is WebKit's declarative Web Push format, so Safari 18.4+ (iOS, iPadOS,
+macOS) shows the notification without running the service worker, and every other
+browser hands the same JSON to static/sw-push.js, which shows the same notification:
+
+    {"web_push": 8030,
+     "notification": {"title", "body", "navigate", "tag", "lang", "dir",
+                      "actions": [{"action", "title", "navigate"}]?},
+     "reminder_id", "snooze"?, "occurrence"?}
+
+``navigate`` is an absolute URL of this app (where a tap goes); ``tag`` names the
+occurrence, so a re-send of the same occurrence replaces its notification instead of
+adding one; our own fields sit beside ``notification``. An action's ``navigate`` is
+where Safari goes for it; the service worker handles "snooze" itself with the token.
+"""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 
 PAYLOAD_MAX = 3072
+DECLARATIVE = 8030  # the "web_push" marker of WebKit's declarative format
 TITLE = "Time to stretch"
 DEFAULT_BODY = "A few minutes of your stretches now. Stop any that increase your pain."
 
@@ -36,11 +52,29 @@ def body_text(message: str | None, target: Target | None) -> str:
     return f"{target_line(target)}. {text}" if target else text
 
 
-def payload(*, reminder_id: int | None, body: str, url: str = "/log", tag: str = "reminder",
-            snooze: str | None = None, title: str = TITLE) -> bytes:
-    data = {"title": title, "body": body, "url": url, "tag": tag, "reminder_id": reminder_id}
+def tag(reminder_id: int, occurrence_key: str) -> str:
+    """A notification's tag for one occurrence of one reminder."""
+    return f"reminder-{reminder_id}@{occurrence_key}"
+
+
+def payload(*, reminder_id: int | None, body: str, base_url: str, path: str = "/guide",
+            tag: str = "reminder", snooze: str | None = None, title: str = TITLE,
+            lang: str = "en", direction: str = "ltr", occurrence: str | None = None) -> bytes:
+    """The declarative push JSON; ``base_url`` is the app's public address (no
+    trailing slash), ``path`` where a tap goes, ``snooze`` the signed snooze token."""
+    notification = {"title": title, "body": body, "navigate": base_url + path, "tag": tag,
+                    "lang": lang, "dir": direction}
+    if snooze:
+        notification["actions"] = [
+            {"action": "log", "title": "Log now", "navigate": base_url + "/log"},
+            {"action": "snooze", "title": "Snooze 30 min",
+             "navigate": f"{base_url}/reminders/snooze/{snooze}"}]
+    data: dict = {"web_push": DECLARATIVE, "notification": notification,
+                  "reminder_id": reminder_id}
     if snooze:
         data["snooze"] = snooze
+    if occurrence:
+        data["occurrence"] = occurrence
     encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     if len(encoded) > PAYLOAD_MAX:
         raise ValueError(f"push payload of {len(encoded)} bytes exceeds {PAYLOAD_MAX}")

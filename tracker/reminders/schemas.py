@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 from tracker.auth.schemas import Timezone
 from tracker.domain import schedule
 from tracker.domain.push_endpoints import ENDPOINT_MAX
+from tracker.reminders.reach import reachable
 from tracker.schemas import StrictBoolean, StrictInteger
 
 MESSAGE_MAX = 200
@@ -24,6 +25,23 @@ def _distinct(values: list[int]) -> None:
         raise ValidationError("List each weekday once.")
 
 
+CHANNELS = ("push", "email")
+
+
+def _channels_once(values: list[str]) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("List each channel once.")
+
+
+def _channels(**kw) -> fields.List:  # noqa: ANN003
+    return fields.List(
+        fields.String(validate=validate.OneOf(CHANNELS)),
+        validate=[validate.Length(min=1, max=2, error="Choose push, email or both."),
+                  _channels_once],
+        metadata={"description": "how it reaches the person: push, email or both "
+                                 "(email only where the server has a mail server)"}, **kw)
+
+
 class ReminderPatchSchema(Schema):
     time = fields.String(validate=[validate.Length(max=5), _time],
                          metadata={"description": "local time, 24-hour HH:MM"})
@@ -35,11 +53,14 @@ class ReminderPatchSchema(Schema):
     enabled = StrictBoolean()
     skip_if_logged = StrictBoolean(metadata={"description": "no reminder on a day with a session"})
     message = fields.String(validate=validate.Length(max=MESSAGE_MAX))
+    channels = _channels()
 
     @post_load
     def _sorted(self, data, **_kw):  # noqa: ANN001
         if "weekdays" in data:
             data["weekdays"] = sorted(data["weekdays"])
+        if "channels" in data:
+            data["channels"] = [c for c in CHANNELS if c in data["channels"]]
         return data
 
 
@@ -51,6 +72,7 @@ class ReminderCreateSchema(ReminderPatchSchema):
     enabled = StrictBoolean(load_default=True)
     skip_if_logged = StrictBoolean(load_default=True)
     message = fields.String(load_default="", validate=validate.Length(max=MESSAGE_MAX))
+    channels = _channels(load_default=lambda: ["push"])
 
 
 class ReminderSchema(Schema):
@@ -63,6 +85,10 @@ class ReminderSchema(Schema):
     message = fields.String()
     next_fire_at = fields.AwareDateTime(allow_none=True)
     snoozed_until = fields.AwareDateTime(allow_none=True)
+    channels = fields.List(fields.String())
+    reachable = fields.Function(reachable, metadata={
+        "description": "false when nothing can deliver it: push only and no device has "
+                       "notifications on (or email chosen and no mail server)"})
 
 
 class SnoozeSchema(Schema):
@@ -95,7 +121,10 @@ class SubscriptionOutSchema(Schema):
     id = fields.Integer()
     endpoint = fields.String()
     created_at = fields.AwareDateTime()
-    last_success_at = fields.AwareDateTime(allow_none=True)
+    last_success_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "when a push service last accepted a push for it"})
+    last_failure_at = fields.AwareDateTime(allow_none=True)
+    consecutive_failures = fields.Integer()
 
 
 class PublicKeySchema(Schema):

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from flask import Flask, current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import undefer
 from sqlalchemy.exc import IntegrityError
 
+from tracker.auth.mail import public_url
 from tracker.auth.models import User
 from tracker.domain import push_endpoints, schedule
 from tracker.domain.wording import plural
 from tracker.errors import Conflict, Invalid, NotFound, Unauthorized
 from tracker.extensions import db
+from tracker.flareups.service import paused_for
 from tracker.programs.service import DayTarget, day_targets
 from tracker.instance_files import instance_secret
-from tracker.reminders import payload
+from tracker.reminders import email, payload
+from tracker.reminders.reach import reach_changed
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
 from tracker.reminders.push import (JwtCache, Message, Policy, Sender, Target, VapidKeys,
                                     generate_keys, load_keys)
@@ -114,6 +119,7 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
         try:
             with db.session.begin_nested():
                 db.session.add(fresh)
+            reach_changed([user.id])
             return fresh, True
         except IntegrityError:
             # The same endpoint arrived twice at once (a double tap): take the other row.
@@ -130,6 +136,8 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
                        {"endpoint": ["Already in use by another account."]})
     # The same person re-subscribing, or another person on the same browser profile
     # (matching keys: the subscription was handed to whoever is signed in now).
+    if found.user_id != user.id:
+        reach_changed([found.user_id, user.id])
     found.user_id, found.p256dh, found.auth = user.id, keys["p256dh"], keys["auth"]
     found.consecutive_failures = 0
     return found, False
@@ -140,6 +148,7 @@ def unsubscribe(user: User, endpoint: str) -> None:
         PushSubscription.user_id == user.id, PushSubscription.endpoint == endpoint))
     if gone.rowcount == 0:
         raise NotFound("This device is not subscribed.")
+    reach_changed([user.id])
 
 
 def subscriptions(user: User) -> list[PushSubscription]:
@@ -162,7 +171,8 @@ def record_results(results, now: dt.datetime) -> None:  # noqa: ANN001 - list[pu
     for start in range(0, len(results), 500):
         gone, sent, failed = (ids[start:start + 500] for ids in groups.values())
         if gone:
-            db.session.execute(delete(table).where(table.id.in_(gone)))
+            reach_changed(db.session.scalars(
+                delete(table).where(table.id.in_(gone)).returning(table.user_id)))
         if sent:
             db.session.execute(update(table).where(table.id.in_(sent))
                                .values(last_success_at=now, consecutive_failures=0))
@@ -177,7 +187,8 @@ def send_test(user: User, now: dt.datetime) -> list[dict]:
     if not rows:
         raise Conflict("No device is subscribed yet: enable notifications first.")
     data = payload.payload(reminder_id=None, title="Backstretch test",
-                           body="Notifications work on this device.", tag="test", url="/reminders")
+                           body="Notifications work on this device.", tag="test",
+                           base_url=public_url(), path="/reminders")
     results = sender().send([Message(t, data, topic="test") for t in targets_of(rows)])
     record_results(results, now)
     return [r.as_dict() for r in results]
@@ -196,7 +207,29 @@ def get_reminder(user: User, reminder_id: int) -> Reminder:
 
 def reminders(user: User) -> list[Reminder]:
     return list(db.session.scalars(select(Reminder).where(Reminder.user_id == user.id)
+                                   .options(undefer(Reminder.has_device))
                                    .order_by(Reminder.time, Reminder.id)))
+
+
+def next_in_words(user: User, rows: list[Reminder], now: dt.datetime) -> dict[int, str]:
+    """When each switched-on reminder fires next, as the person would say it: "tomorrow
+    08:00", "Mon 07:30, after your flare-up" when a pause holds it back, "tomorrow
+    07:00, after your quiet hours" when they do."""
+    paused = paused_for(user, now.astimezone(ZoneInfo(user.timezone)).date()
+                        - dt.timedelta(days=1))
+    words = {}
+    for reminder in rows:
+        if not reminder.enabled or reminder.next_fire_at is None:
+            continue
+        upcoming = schedule.next_outside(reminder.next_fire_at, reminder.rule, paused)
+        if upcoming is None:
+            continue
+        rule = reminder.rule
+        held = rule.quiet is not None and rule.quiet.holds(rule.hour * 60 + rule.minute)
+        words[reminder.id] = schedule.when_words(upcoming, now, reminder.timezone) + (
+            ", after your flare-up" if upcoming != reminder.next_fire_at
+            else ", after your quiet hours" if held else "")
+    return words
 
 
 def reschedule(reminder: Reminder, now: dt.datetime) -> None:
@@ -206,34 +239,53 @@ def reschedule(reminder: Reminder, now: dt.datetime) -> None:
         reminder.snoozed_until = None
 
 
+def set_quiet_hours(user: User, quiet: dict | None, now: dt.datetime) -> None:
+    """Set (``{"start": "22:00", "end": "07:00"}``) or clear (None) the person's quiet
+    hours, and move each of their reminders to its next time under them."""
+    user.quiet_start, user.quiet_end = (quiet["start"], quiet["end"]) if quiet else (None, None)
+    for reminder in db.session.scalars(select(Reminder).where(Reminder.user_id == user.id)):
+        reschedule(reminder, now)
+
+
+def _check_channels(data: dict) -> None:
+    if "email" in data.get("channels", ()) and not email.available():
+        raise Invalid(email.unavailable_reason(), {"channels": [email.unavailable_reason()]})
+
+
 def create_reminder(user: User, data: dict, now: dt.datetime) -> Reminder:
+    _check_channels(data)
     count = db.session.scalar(select(func.count()).where(Reminder.user_id == user.id))
     limit = current_app.config["REMINDERS_MAX"]
     if count >= limit:
         said = f"At most {plural(limit, 'reminder')}."
         raise Conflict(said, {"_schema": [said]})
     fields = {"enabled": True, "skip_if_logged": True, "message": "",
-              "weekdays": list(schedule.ALL_DAYS), **data}
+              "weekdays": list(schedule.ALL_DAYS), "channels": ["push"], **data}
     fields["timezone"] = data.get("timezone") or user.timezone
-    reminder = Reminder(user_id=user.id, **fields)
+    reminder = Reminder(user=user, **fields)
     reschedule(reminder, now)
     db.session.add(reminder)
     db.session.flush()
+    reach_changed([user.id])
     return reminder
 
 
 def update_reminder(user: User, reminder_id: int, data: dict, now: dt.datetime) -> Reminder:
     reminder = get_reminder(user, reminder_id)
+    _check_channels(data)
     for key, value in data.items():
         setattr(reminder, key, value)
     if reminder.timezone is None:
         reminder.timezone = user.timezone
     reschedule(reminder, now)
+    if {"enabled", "time", "channels"} & data.keys():
+        reach_changed([user.id])  # Today names the times of those that cannot reach
     return reminder
 
 
 def delete_reminder(user: User, reminder_id: int) -> None:
     db.session.delete(get_reminder(user, reminder_id))
+    reach_changed([user.id])
 
 
 def snooze(user: User, reminder_id: int, minutes: int, now: dt.datetime) -> Reminder:
@@ -262,6 +314,41 @@ def snooze_token(user_id: int, reminder_id: int) -> str:
     """A signed token in the push payload: the service worker cannot send the CSRF
     token, so the snooze action carries this instead (``Authorization: Snooze …``)."""
     return _snooze_serializer().dumps([user_id, reminder_id])
+
+
+def _unsubscribe_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="reminder-email-unsubscribe")
+
+
+def unsubscribe_token(user_id: int, reminder_id: int) -> str:
+    """The token in a reminder e-mail's unsubscribe link: it names that one reminder
+    and lasts as long as the reminder (one-click unsubscribes must keep working)."""
+    return _unsubscribe_serializer().dumps([user_id, reminder_id])
+
+
+def reminder_by_unsubscribe_token(token: str) -> Reminder:
+    try:
+        user_id, reminder_id = _unsubscribe_serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        raise NotFound("This unsubscribe link is not valid.") from None
+    found = db.session.scalar(select(Reminder).where(
+        Reminder.id == reminder_id, Reminder.user_id == user_id))
+    if found is None:
+        raise NotFound("This reminder no longer exists, so it sends nothing.")
+    return found
+
+
+def stop_email(reminder: Reminder) -> None:
+    """Unsubscribe one reminder from e-mail: it keeps its push; e-mail only, it stops."""
+    if "email" not in reminder.channels:
+        return
+    rest = [c for c in reminder.channels if c != "email"]
+    if rest:
+        reminder.channels = rest
+    else:
+        reminder.enabled = False
+        reminder.next_fire_at = reminder.snoozed_until = None
+    reach_changed([reminder.user_id])
 
 
 def snooze_by_token(token: str, minutes: int, now: dt.datetime) -> Reminder:

@@ -1,12 +1,13 @@
 """Reminders' part of an export and import (tracker/sharing/sections.py lists it).
 
 A reminder goes out as ``{time, weekdays, timezone, enabled, skip_if_logged,
-message}``: its schedule and settings, not its state (next fire time, snoozes,
+message, channels}``: its schedule and settings, not its state (next fire time, snoozes,
 deliveries) and not the devices (a push subscription belongs to one browser and
 server). On import a reminder is the same one when (time, weekdays, timezone)
 match, so a second import adds nothing; an existing reminder is never changed. Its
 next fire time is computed from the moment of the import. Reminders beyond the
-per-person limit are skipped with the reason."""
+per-person limit are skipped with the reason. E-mail is kept as a channel only where
+this server can send mail (else the reminder comes by push)."""
 from __future__ import annotations
 
 from flask import current_app
@@ -14,12 +15,12 @@ from sqlalchemy import func, select
 
 from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.reminders import service
+from tracker.reminders import email, service
 from tracker.reminders.models import Reminder
 from tracker.reminders.schemas import ReminderCreateSchema
 
 KEY = "reminders"
-FIELDS = ("time", "weekdays", "timezone", "enabled", "skip_if_logged", "message")
+FIELDS = ("time", "weekdays", "timezone", "enabled", "skip_if_logged", "message", "channels")
 
 
 class ReminderImportSchema(ReminderCreateSchema):
@@ -46,6 +47,8 @@ def import_(run, items: list[dict]) -> None:  # noqa: ANN001 - sharing.importer.
     limit = current_app.config["REMINDERS_MAX"]
     for item in items:
         item = {**item, "timezone": item.get("timezone") or user.timezone}
+        if "email" in item.get("channels", ()) and not email.available():
+            item["channels"] = ["push"]
         key = natural_key(item["time"], item["weekdays"], item["timezone"])
         if key in keys:
             run.count(KEY, False)

@@ -107,3 +107,76 @@ def test_missed_after_a_long_outage_walks_only_the_last_days():
 def test_missed_before_the_fire_time_is_empty():
     rule = Rule.of("08:00", EVERY_DAY, "UTC")
     assert schedule.missed(utc(2027, 5, 1, 8), utc(2027, 5, 1, 7, 59), rule) == []
+
+
+# --- the next reminder in a person's words, and past a flare-up ---------------------------------
+
+
+@pytest.mark.parametrize("fire_at, now, zone, words", [
+    (utc(2027, 5, 3, 16), utc(2027, 5, 3, 9), "Europe/Berlin", "today 18:00"),
+    (utc(2027, 5, 4, 6), utc(2027, 5, 3, 21), "Europe/Berlin", "tomorrow 08:00"),
+    # 23:30 UTC on 3 May is already 4 May in Berlin: "tomorrow" is the person's day.
+    (utc(2027, 5, 5, 6), utc(2027, 5, 3, 23, 30), "Europe/Berlin", "tomorrow 08:00"),
+    (utc(2027, 5, 10, 5, 30), utc(2027, 5, 5, 9), "Europe/Berlin", "Mon 07:30"),
+    (utc(2027, 5, 12, 5, 30), utc(2027, 5, 5, 9), "Europe/Berlin", "Wed 12 May 07:30"),
+    (utc(2027, 3, 28, 1, 30), utc(2027, 3, 27, 12), "Europe/Berlin", "tomorrow 03:30"),  # DST gap
+    (utc(2027, 5, 4, 0, 30), utc(2027, 5, 3, 20), "America/New_York", "today 20:30"),
+])
+def test_when_words(fire_at, now, zone, words):
+    assert schedule.when_words(fire_at, now, zone) == words
+
+
+@pytest.mark.parametrize("weekdays, paused, expected", [
+    (EVERY_DAY, set(), utc(2027, 5, 3, 6)),
+    (EVERY_DAY, {dt.date(2027, 5, 3), dt.date(2027, 5, 4)}, utc(2027, 5, 5, 6)),
+    ((0,), {dt.date(2027, 5, 3)}, utc(2027, 5, 10, 6)),           # Mondays only: a week on
+    (EVERY_DAY, {dt.date(2027, 5, 2)}, utc(2027, 5, 3, 6)),        # a pause already over
+])
+def test_next_outside_a_flare_up(weekdays, paused, expected):
+    rule = Rule.of("08:00", list(weekdays), "Europe/Berlin")
+    assert schedule.next_outside(utc(2027, 5, 3, 6), rule, paused) == expected
+
+
+def test_next_outside_gives_up_a_year_ahead_and_passes_none():
+    rule = Rule.of("08:00", list(EVERY_DAY), "UTC")
+    every_day = {dt.date(2027, 5, 3) + dt.timedelta(days=n) for n in range(400)}
+    assert schedule.next_outside(utc(2027, 5, 3, 8), rule, every_day) is None
+    assert schedule.next_outside(None, rule, set()) is None
+
+
+# --- quiet hours: held to their end, once, with the day's own key -------------------------------
+
+NIGHT = schedule.Quiet.of("22:00", "07:00")
+
+
+@pytest.mark.parametrize("hhmm, quiet, day, fire_at", [
+    ("08:00", NIGHT, dt.date(2027, 5, 3), utc(2027, 5, 3, 6)),        # outside: unchanged
+    ("06:30", NIGHT, dt.date(2027, 5, 3), utc(2027, 5, 3, 5)),        # early: held to 07:00
+    ("23:15", NIGHT, dt.date(2027, 5, 3), utc(2027, 5, 4, 5)),        # late: 07:00 next morning
+    ("22:00", NIGHT, dt.date(2027, 5, 3), utc(2027, 5, 4, 5)),        # the start is quiet
+    ("07:00", NIGHT, dt.date(2027, 5, 3), utc(2027, 5, 3, 5)),        # the end is not
+    ("13:30", schedule.Quiet.of("13:00", "14:30"), dt.date(2027, 5, 3), utc(2027, 5, 3, 12, 30)),
+    # Spring forward in Berlin (28 March 2027): the end 02:30 does not exist -> 03:30 CEST.
+    ("01:00", schedule.Quiet.of("00:30", "02:30"), dt.date(2027, 3, 28), utc(2027, 3, 28, 1, 30)),
+])
+def test_quiet_hours_hold_a_reminder_to_their_end(hhmm, quiet, day, fire_at):
+    rule = Rule.of(hhmm, EVERY_DAY, "Europe/Berlin", quiet)
+    assert schedule.occurrence_on(day, rule) == fire_at
+    assert schedule.occurrence_day(fire_at, rule) == day  # the day's own key: sent once
+
+
+def test_a_held_reminder_fires_once_per_day():
+    rule = Rule.of("23:15", EVERY_DAY, "Europe/Berlin", NIGHT)
+    fired, at = [], utc(2027, 5, 3, 0)
+    for _ in range(3):
+        at = schedule.next_fire(at, rule)
+        fired.append((at, schedule.occurrence_day(at, rule)))
+    # 3 May's 23:15 was held to 07:00 on 4 May (05:00 UTC), and so on: one a day.
+    assert fired == [(utc(2027, 5, 3, 5), dt.date(2027, 5, 2)), (utc(2027, 5, 4, 5), dt.date(2027, 5, 3)),
+                     (utc(2027, 5, 5, 5), dt.date(2027, 5, 4))]
+
+
+@pytest.mark.parametrize("start, end", [("22:00", "22:00"), ("25:00", "07:00"), ("22:00", "7")])
+def test_bad_quiet_hours(start, end):
+    with pytest.raises(ValueError):
+        schedule.Quiet.of(start, end)
