@@ -27,6 +27,7 @@ from tracker.extensions import db
 
 COUNT = int(os.environ.get("BENCH_REMINDERS", "10000"))
 NOW = dt.datetime(2027, 5, 1, 6, 0, 5, tzinfo=dt.timezone.utc)
+PUBLIC_URL = "https://stretch.example.org"
 
 
 def _receiver(port: int, ready) -> None:  # noqa: ANN001
@@ -119,6 +120,7 @@ def main() -> None:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         app = create_app({"ENV": "production", "DATABASE_URL": url, "SCHEDULER": "off",
                           "SECRET_KEY": "bench", "PUSH_ENDPOINT_HOSTS": "127.0.0.1",
+                          "PUBLIC_URL": PUBLIC_URL,
                           "VAPID_PRIVATE_KEY": __import__("tracker.reminders.push", fromlist=["x"])
                           .generate_keys().private_key})
         with app.app_context():
@@ -126,7 +128,9 @@ def main() -> None:
         subscriptions = _fill(app, origin)
         with app.test_request_context():
             sample = payload.payload(reminder_id=COUNT, body=payload.body_text("", None),
-                                     tag=f"reminder-{COUNT}", snooze=service.snooze_token(COUNT, COUNT))
+                                     base_url=PUBLIC_URL, tag=payload.tag(COUNT, "2027-05-01"),
+                                     occurrence="2027-05-01",
+                                     snooze=service.snooze_token(COUNT, COUNT))
 
         with app.app_context():
             start, cpu = time.perf_counter(), time.process_time()

@@ -261,10 +261,12 @@ def test_nothing_moves_as_the_charts_draw(quiet_page, demo_user, scheme):
     page.route("**/api/v1/progress?*", lambda route: held.append(route))
     with page.expect_request("**/api/v1/progress?*"):
         page.goto("/progress")
+    # Functions, not expressions: Playwright evals an expression in the page, which
+    # the page's CSP (no 'unsafe-eval') refuses.
     page.wait_for_function(
-        "performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint')")
+        "() => performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint')")
     while not held:  # the route's handler runs when Playwright next hears from the page
-        page.wait_for_function("true")
+        page.wait_for_function("() => true")
     held[0].continue_()
     expect(page.locator("html")).to_have_attribute("data-charts", "2")
     expect(legend(page, "slr").first).to_have_text(short_date(demo_user["today"], weekday=True))
