@@ -149,3 +149,36 @@ def stored(client: CsrfClient, model=StretchSession) -> int:  # noqa: ANN001
             model.user_id == client.user["id"])
     with client.application.app_context():
         return db.session.scalar(query)
+
+
+def wait_until_serving(url: str, proc, timeout: float = 60, log=None) -> None:  # noqa: ANN001
+    """Wait until ``url``/healthz answers (below 500) from the server process ``proc``;
+    fail if it exits first (with ``log``'s text, a Path, when given) or takes longer."""
+    import time
+
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(url + "/healthz", timeout=2).status_code < 500:
+                return
+        except requests.ConnectionError:
+            pass
+        assert proc.poll() is None, "the server exited" + (f": {log.read_text()}" if log else "")
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.2)
+
+
+def redis_or_skip(url: str, what: str):  # noqa: ANN201 - a redis.Redis
+    """A connection to the Redis at ``url``, or skip the test (naming ``what``) when
+    none answers there."""
+    import pytest
+
+    redis = pytest.importorskip("redis")
+    conn = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        conn.ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"Redis not reachable at {url} ({exc}); start redis-server to run {what}")
+    return conn

@@ -12,27 +12,15 @@ import re
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from tests.integration.test_password_reset import (Inbox, ask_for_link, can_sign_in,
-                                                   free_port, mail_settings, mails_to,
-                                                   set_password)
+from tests.integration.test_password_reset import (  # noqa: F401 - inbox: the SMTP fixture
+    ask_for_link, can_sign_in, inbox, mail_settings, mails_to, set_password)
 from tests.integration.test_security import INLINE
 from tests.support import PASSWORD, Accounts
 from tracker.auth.mail import outbox_drained
 
 CONFIRM_LINK = re.compile(r"http://\S+/confirm-email/\S+")
 NEW = "moved@example.com"
-
-
-@pytest.fixture
-def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture

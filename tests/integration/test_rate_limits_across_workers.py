@@ -24,7 +24,7 @@ import requests
 from flask_migrate import upgrade
 
 from tests.integration.test_account_limits import ROOT, free_port, gunicorn_start_log
-from tests.support import PG_URL, app_settings
+from tests.support import PG_URL, app_settings, redis_or_skip, wait_until_serving
 from tracker import create_app
 from tracker.extensions import db
 
@@ -84,16 +84,7 @@ def serve(tmp_path) -> Iterator:
             cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(proc)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(url + "/healthz", timeout=2).status_code < 500:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert proc.poll() is None, f"gunicorn exited: {error_log.read_text()}"
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
+        wait_until_serving(url, proc, log=error_log)
         return Served(url, access_log)
 
     yield start
@@ -143,13 +134,7 @@ def test_audit_7_limits_hold_across_workers(serve, sqlite_url):
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
     """A key prefix of this test's own in Redis db 14; its keys are deleted after."""
-    redis = pytest.importorskip("redis")
-    conn = redis.Redis.from_url(REDIS_URI, socket_connect_timeout=1)
-    try:
-        conn.ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"Redis not reachable at {REDIS_URI} ({exc}); start redis-server to run "
-                    "the Redis rate-limit test")
+    conn = redis_or_skip(REDIS_URI, "the Redis rate-limit test")
     prefix = f"test-{uuid.uuid4().hex}"
     yield prefix
     keys = list(conn.scan_iter(match=f"*{prefix}*"))

@@ -16,6 +16,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from tests.support import redis_or_skip
 from tracker.auth.models import User
 from tracker.extensions import db
 
@@ -255,13 +256,7 @@ def test_rate_limit_can_be_disabled(make_app, user):
 
 @pytest.fixture
 def redis_db15():
-    redis = pytest.importorskip("redis")
-    conn = redis.Redis.from_url(REDIS_URI, socket_connect_timeout=1)
-    try:
-        conn.ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"Redis not reachable at {REDIS_URI} ({exc}); start redis-server to run "
-                    "the Redis rate-limit storage test")
+    conn = redis_or_skip(REDIS_URI, "the Redis rate-limit storage test")
     conn.flushdb()
     yield conn
     conn.flushdb()

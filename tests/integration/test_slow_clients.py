@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from tests.integration.test_account_limits import ROOT, free_port
+from tests.support import wait_until_serving
 
 SLOW_CLIENTS = 8
 
@@ -30,16 +31,7 @@ def gunicorn(database_url):
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}"],
         cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(url + "/healthz", timeout=2).status_code < 500:
-                break
-        except requests.ConnectionError:
-            pass
-        assert proc.poll() is None, "gunicorn exited"
-        assert time.monotonic() < deadline, "gunicorn did not start"
-        time.sleep(0.2)
+    wait_until_serving(url, proc)
     yield port, url
     proc.terminate()
     proc.wait(timeout=30)
