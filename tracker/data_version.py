@@ -34,6 +34,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 NOT_VERSIONED = {
     "ApiToken": "tokens sign requests in; no cached figure reads them",
     "Share": "share links are listed live on Settings; no cached figure reads them",
+    "ShlLink": "SMART Health Links are listed live on Settings; no cached figure reads them",
+    "ShlAccess": "who opened a SMART Health Link, listed live; no cached figure reads it",
     # Today's cached figures say whether reminders can reach the person: a change in
     # that (a reminder added, switched or removed; a device added or gone) raises the
     # version explicitly with ``raise_for`` (tracker/reminders/reach.py), not on every

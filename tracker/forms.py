@@ -13,7 +13,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, validate
 from marshmallow.fields import Field
 
-from tracker.errors import DomainError, Invalid, flatten_errors
+from tracker.errors import DomainError, Invalid, NotFound, flatten_errors
 from tracker.extensions import db
 
 FORM_ONLY = ("csrf_token", "next")
@@ -39,11 +39,16 @@ def validated(schema: Schema, data: dict[str, Any]) -> dict:
 def submit(schema: Schema, payload: dict[str, Any],
            use_case: Callable[[dict], object]) -> dict[str, list[str]]:
     """A page's write: validate ``payload``, run ``use_case(data)`` and commit; the
-    field errors (the schema's or the use case's) when refused, with nothing written."""
+    field errors (the schema's or the use case's) when refused, with nothing written.
+    Something that is not the person's (NotFound) is no form error: it propagates, and
+    the page answers 404 as for any other object of someone else's."""
     data, errors = load_form(schema, payload)
     if not errors:
         try:
             use_case(data)
+        except NotFound:
+            db.session.rollback()
+            raise
         except DomainError as err:
             db.session.rollback()
             return err.fields or {"_schema": [err.message]}

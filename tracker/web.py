@@ -68,22 +68,24 @@ def register_blueprints(app: Flask) -> None:
     from tracker.flareups import api as flareups_api, views as flareups_views
     from tracker.logbook import api as logbook_api, views as logbook_views
     from tracker.programs import api as programs_api, views as programs_views
+    from tracker.psfs import api as psfs_api, views as psfs_views
     from tracker.progress import api as progress_api, views as progress_views
     from tracker.pwa.views import init_pwa
     from tracker.reminders import api as reminders_api, jobs as reminders_jobs
     from tracker.reminders import views as reminders_views
     from tracker.sharing import api as sharing_api, views as sharing_views
+    from tracker.shl import api as shl_api, views as shl_views
 
     init_input_guard(app)  # before any route uses its <int:> converter
     init_security(app)
     app.register_blueprint(health)
     for feature_api in (auth_api, logbook_api, programs_api, flareups_api, progress_api,
-                        reminders_api, sharing_api):
+                        reminders_api, sharing_api, shl_api, psfs_api):
         api.register_blueprint(feature_api.blp)
     for pages in (auth_views.bp, logbook_views.bp, programs_views.bp, flareups_views.bp,
                   progress_views.bp,
                   reminders_views.bp, reminders_views.by_token, sharing_views.bp,
-                  sharing_views.shared):
+                  sharing_views.shared, shl_views.bp, shl_views.public, psfs_views.bp):
         app.register_blueprint(pages)
     init_pwa(app)
     reminders_jobs.init_app(app)

@@ -1,6 +1,7 @@
 // The Progress page's charts: pain per day (points, the 7-day line, the start line and
-// the shaded "meaningful drop" zone) and the straight-leg raise per leg (with the
-// programme's target band). Flare-up pauses are hatched grey on both. The page already
+// the shaded "meaningful drop" zone), the straight-leg raise per leg (with the
+// programme's target band) and, once rated, the PSFS mean per rating set (with the
+// first rating's line and the shaded "meaningful rise" zone, 2 points up). Flare-up pauses are hatched grey on both. The page already
 // shows the same figures as text and tables; this only draws them. Used by the Progress
 // page and the report; the page may name where the figures come from in data-figures
 // (a shared report's reader is not signed in: /s/<token>/progress.json). uPlot is
@@ -317,6 +318,25 @@ function slrChart(el, slr, flareUps) {
   }, data);
 }
 
+// The PSFS: the mean of each rating set (0-10, 10 = as well as before); higher is better.
+function psfsChart(el, psfs) {
+  if (!el || !psfs || !psfs.ratings.length) return null;
+  const x = psfs.ratings.map((r) => toTs(r.date));
+  const first = psfs.mean.first;
+  return chart(el, {
+    scales: { x: { time: false, ...dayRange }, y: { range: [0, 10] } },
+    axes: axes("Mean 0–10"),
+    series: [
+      dateSeries([]),
+      { label: "Mean", stroke: css("--brand"), width: 3, points: { show: true, size: 7 }, value: number },
+      { label: "First", stroke: css("--warn"), width: 1.5, dash: [6, 4], value: () => first.toFixed(1) },
+    ],
+    hooks: {
+      drawAxes: [(u) => shade(u, u.scales.x.min, u.scales.x.max, Math.min(10, first + 2), 10, css("--ok-soft"))],
+    },
+  }, [x, psfs.ratings.map((r) => r.mean), x.map(() => first)]);
+}
+
 async function figures() {
   const url = root.dataset.figures || `/api/v1/progress?days=${encodeURIComponent(root.dataset.days)}`;
   const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -330,6 +350,7 @@ async function main() {
   const charts = await Promise.all([
     painChart(document.querySelector("[data-chart='pain']"), data.pain, data.flare_ups),
     slrChart(document.querySelector("[data-chart='slr']"), data.slr, data.flare_ups),
+    psfsChart(document.querySelector("[data-chart='psfs']"), data.psfs),
   ].filter(Boolean));
   let pending = 0;
   window.addEventListener("resize", () => {

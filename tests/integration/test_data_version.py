@@ -70,6 +70,15 @@ WRITES = {
         "/api/v1/programs", json={"affected_leg": "left"})),
     "end a programme": (lambda c: c.post("/api/v1/programs", json={"affected_leg": "left"}),
                         lambda c, _: c.post("/program/end")),
+    "name a PSFS activity": (lambda c: None, lambda c, _: c.post(
+        "/api/v1/psfs/activities", json={"name": "Putting on socks"})),
+    "retire a PSFS activity": (
+        lambda c: c.post("/api/v1/psfs/activities", json={"name": "Socks"}).get_json(),
+        lambda c, a: c.patch(f"/api/v1/psfs/activities/{a['id']}", json={"active": False})),
+    "rate PSFS activities": (
+        lambda c: c.post("/api/v1/psfs/activities", json={"name": "Socks"}).get_json(),
+        lambda c, a: c.post("/api/v1/psfs/ratings", json={
+            "client_id": str(uuid.uuid4()), "scores": [{"activity_id": a["id"], "score": 5}]})),
 }
 
 

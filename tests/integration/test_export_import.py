@@ -21,6 +21,7 @@ from tracker.extensions import db
 from tracker.logbook import demo
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
 from tracker.programs.models import Program
+from tracker.psfs.models import PsfsRating
 from tracker.reminders.models import Reminder
 
 JSON = "application/json"
@@ -67,6 +68,22 @@ def fill(client, days: int = 10) -> None:  # noqa: ANN001
     flare = client.post("/api/v1/flare-ups", json={"start_date": FLARE_START.isoformat(), "days": 2,
                                                    "note": "Lifted the sofa"})
     assert flare.status_code == 201, flare.get_data(as_text=True)
+    psfs(client)
+
+
+def psfs(client) -> list[int]:  # noqa: ANN001
+    """Two PSFS activities (one retired after the first set) and two rating sets."""
+    ids = [client.post("/api/v1/psfs/activities", json={"name": name}).get_json()["id"]
+           for name in ("Putting on socks", "Sitting through a film")]
+    for days, scores in ((8, (2, 4)), (1, (5,))):
+        rated = client.post("/api/v1/psfs/ratings", json={
+            "client_id": str(uuid.uuid4()), "rated_at": ago(days=days),
+            "scores": [{"activity_id": a, "score": n} for a, n in zip(ids, scores)]})
+        assert rated.status_code == 201, rated.get_data(as_text=True)
+        if days == 8:
+            assert client.patch(f"/api/v1/psfs/activities/{ids[1]}",
+                                json={"active": False}).status_code == 200
+    return ids
 
 
 FLARE_START = dt.date.today() - dt.timedelta(days=12)
@@ -97,7 +114,14 @@ def test_json_export_holds_everything(member):
     assert response.mimetype == JSON
     data = json.loads(response.data)
     assert set(data) == {"format_version", "exported_at", "user", "stretches", "sessions",
-                         "checkins", "programs", "flare_ups", "reminders", "red_flags", "deleted"}
+                         "checkins", "programs", "flare_ups", "psfs", "reminders", "red_flags",
+                         "deleted"}
+    activities, ratings = data["psfs"]["activities"], data["psfs"]["ratings"]
+    assert [(a["ref"], a["name"], a["active"], a["retired_at"] is not None) for a in activities] == [
+        (1, "Putting on socks", True, False), (2, "Sitting through a film", False, True)]
+    assert [r["scores"] for r in ratings] == [[{"activity": 1, "score": 2}, {"activity": 2, "score": 4}],
+                                              [{"activity": 1, "score": 5}]]
+    assert set(ratings[0]) == {"client_id", "rated_at", "local_date", "scores"}
     [flare] = data["flare_ups"]
     assert {k: flare[k] for k in ("start_date", "end_date", "note", "ended_at")} == {
         "start_date": FLARE_START.isoformat(), "ended_at": None, "note": "Lifted the sofa",
@@ -139,6 +163,7 @@ def test_export_import_export_round_trip(member, shared_users):
     assert summary["created"]["red_flags"] == 1
     assert summary["created"]["programs"] == 2 and summary["created"]["reminders"] == 2
     assert summary["created"]["flare_ups"] == 1
+    assert summary["created"]["psfs"] == 4  # two activities, two rating sets
     assert summary["skipped"] == []
     second = json.loads(export(fresh).data)
     assert comparable(second) == comparable(first)
@@ -159,6 +184,7 @@ def test_importing_twice_adds_nothing(member, shared_users):
     assert summary["already_there"]["checkins"] == len(data["checkins"])
     assert summary["already_there"]["programs"] == 2 and summary["already_there"]["reminders"] == 2
     assert summary["already_there"]["flare_ups"] == 1
+    assert summary["already_there"]["psfs"] == 4
     assert [stored(fresh, m) for m in (StretchSession, Checkin, SessionEntry, DeletedRecord)] == counts
     assert (stored(fresh, Program), stored(fresh, Reminder)) == (2, 2)
     # Importing into the account it came from is the same: all already there.
@@ -256,6 +282,44 @@ def test_flare_ups_are_matched_by_start_and_never_overlap(member):
     assert [(f["start_date"], f["days"], f["active"]) for f in listed] == [
         (mine["start_date"], 3, False), ("2026-01-05", 3, False)]
     assert sum(do_import(member, data).get_json()["created"].values()) == 0
+
+
+def test_psfs_activities_beyond_five_active_come_in_retired(member, shared_users):
+    source = shared_users.signed_in()
+    names = [f"Activity {n}" for n in range(3)]
+    ids = [source.post("/api/v1/psfs/activities", json={"name": n}).get_json()["id"] for n in names]
+    source.post("/api/v1/psfs/ratings", json={"client_id": str(uuid.uuid4()), "scores": [
+        {"activity_id": a, "score": 6} for a in ids]})
+    data = json.loads(export(source).data)
+    for n in range(4):
+        assert member.post("/api/v1/psfs/activities", json={"name": f"Mine {n}"}).status_code == 201
+    summary = do_import(member, {"format_version": 1, "psfs": data["psfs"]}).get_json()
+    assert summary["created"]["psfs"] == 4
+    listed = member.get("/api/v1/psfs/activities").get_json()["items"]
+    assert sum(a["active"] for a in listed) == 5 and len(listed) == 7
+    [rating] = member.get("/api/v1/psfs/ratings").get_json()["items"]
+    assert sorted(s["name"] for s in rating["scores"]) == names  # history kept, retired or not
+    assert sum(do_import(member, {"format_version": 1, "psfs": data["psfs"]})
+               .get_json()["created"].values()) == 0
+
+
+@pytest.mark.parametrize(("psfs_data", "field"), [
+    ({"activities": [], "ratings": [{"client_id": str(uuid.uuid4()), "rated_at": ago(days=1),
+                                     "scores": [{"activity": 1, "score": 5}]}]}, "psfs.ratings.0.scores"),
+    ({"activities": [{"ref": 1, "name": "Socks", "created_at": ago(days=3)}],
+      "ratings": [{"client_id": str(uuid.uuid4()), "rated_at": ago(days=1),
+                   "scores": [{"activity": 1, "score": 11}]}]}, "psfs.ratings.0.scores.0.score"),
+    ({"activities": [{"ref": 1, "name": "x" * 81, "created_at": ago(days=3)}]},
+     "psfs.activities.0.name"),
+    ({"activities": [{"ref": 1, "name": "Socks", "created_at": ago(days=3)}],
+      "ratings": [{"client_id": str(uuid.uuid4()), "rated_at": "1999-01-01T00:00:00+00:00",
+                   "scores": [{"activity": 1, "score": 5}]}]}, "psfs.ratings.0.rated_at"),
+])
+def test_bad_psfs_in_a_file_names_the_field_and_changes_nothing(member, psfs_data, field):
+    response = do_import(member, {"format_version": 1, "psfs": psfs_data})
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert field in response.get_json()["fields"]
+    assert member.get("/api/v1/psfs/activities").get_json()["items"] == []
 
 
 def test_reminders_are_matched_by_time_weekdays_and_zone(member, app):
@@ -429,7 +493,8 @@ def test_csv_is_a_zip_of_one_table_per_file(member):
     assert response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert sorted(archive.namelist()) == ["checkins.csv", "entries.csv", "flare_ups.csv",
-                                          "programs.csv", "sessions.csv"]
+                                          "programs.csv", "psfs_activities.csv",
+                                          "psfs_scores.csv", "sessions.csv"]
     tables = {}
     for name in archive.namelist():
         raw = archive.read(name)
@@ -453,6 +518,11 @@ def test_csv_is_a_zip_of_one_table_per_file(member):
     assert programs[-1]["end_date"] == (dt.date.fromisoformat(programs[-1]["start_date"])
                                         + dt.timedelta(days=7)).isoformat()
     assert [(f["days"], f["note"]) for f in tables["flare_ups.csv"]] == [("2", "Lifted the sofa")]
+    assert [(a["ref"], a["name"], a["active"]) for a in tables["psfs_activities.csv"]] == [
+        ("1", "Putting on socks", "true"), ("2", "Sitting through a film", "false")]
+    assert [(r["activity"], r["activity_name"], r["score"]) for r in tables["psfs_scores.csv"]] == [
+        ("1", "Putting on socks", "2"), ("2", "Sitting through a film", "4"),
+        ("1", "Putting on socks", "5")]
 
 
 # ---------------------------------------------------------------- FHIR
@@ -497,12 +567,58 @@ def test_fhir_bundle_validates_and_carries_each_measure(member):
     phone = [o for o in angles if o["valueQuantity"]["value"] == 47.5]
     assert phone and phone[0]["method"]["text"].startswith("Phone")
     assert len({e["fullUrl"] for e in data["entry"]}) == len(data["entry"])
+    answers = [r for r in resources if r["resourceType"] == "QuestionnaireResponse"]
+    ratings = member.get("/api/v1/psfs/ratings").get_json()["items"]
+    assert len(answers) == len(ratings) == 2
+    for answer, rating in zip(answers, sorted(ratings, key=lambda r: r["rated_at"])):
+        assert answer["status"] == "completed"
+        assert dt.datetime.fromisoformat(answer["authored"]) == dt.datetime.fromisoformat(
+            rating["rated_at"])
+        assert answer["subject"]["reference"] == f"urn:uuid:{patients[0]['id']}"
+        assert [(i["text"], i["answer"]) for i in answer["item"]] == [
+            (s["name"], [{"valueInteger": s["score"]}]) for s in rating["scores"]]
+    # The same activity is the same question in every set.
+    assert answers[0]["item"][0]["linkId"] == answers[1]["item"][0]["linkId"]
 
 
 def test_fhir_of_an_empty_account_validates(member):
     data = json.loads(export(member, "fhir").data)
     Bundle.model_validate(data)
     assert [e["resource"]["resourceType"] for e in data["entry"]] == ["Patient"]
+
+
+def test_fhir_since_keeps_only_records_from_that_local_day_on(member):
+    fill(member, days=6)
+    from tracker.sharing.service import export_fhir
+
+    with member.application.app_context():
+        user = db.session.get(User, member.user["id"])
+        now = utcnow()
+        everything = export_fhir(user, now)
+        since = dt.date.today() - dt.timedelta(days=2)
+        recent = export_fhir(user, now, since=since)
+        Bundle.model_validate(recent)
+        kept = {s.client_id for s in db.session.scalars(select(StretchSession).where(
+            StretchSession.user_id == user.id, StretchSession.local_date >= since))}
+        kept |= {c.client_id for c in db.session.scalars(select(Checkin).where(
+            Checkin.user_id == user.id, Checkin.local_date >= since))}
+        kept |= {f"psfs/{r.client_id}" for r in db.session.scalars(select(PsfsRating).where(
+            PsfsRating.user_id == user.id, PsfsRating.local_date >= since))}
+        later = export_fhir(user, now, since=dt.date.today() + dt.timedelta(days=1))
+
+    def records(data: dict) -> set[str]:
+        found = set()
+        for r in (e["resource"] for e in data["entry"]):
+            if r["resourceType"] == "Observation":
+                found.add(r["identifier"][0]["value"].split("/")[0])
+            elif r["resourceType"] == "QuestionnaireResponse":  # identifier: one, not a list
+                found.add(r["identifier"]["value"])
+        return found
+
+    assert kept and records(recent) == kept
+    assert sum(k.startswith("psfs/") for k in kept) == 1  # of fill()'s two sets
+    assert records(recent) < records(everything)
+    assert [e["resource"]["resourceType"] for e in later["entry"]] == ["Patient"]
 
 
 # ---------------------------------------------------------------- Settings page

@@ -3,7 +3,9 @@ with everything in it (DELETE needs the password and removes every row the user 
 in every table, while other users' data and the built-in stretches stay)."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -15,8 +17,10 @@ from tracker.auth.models import ApiToken, User
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, DeletedRecord, SessionEntry, Stretch, StretchSession
 from tracker.flareups.models import FlareUp
+from tracker.psfs.models import PsfsActivity, PsfsRating, PsfsScore
 from tracker.programs.models import Program
 from tracker.sharing.models import Share
+from tracker.shl.models import ShlAccess, ShlLink
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
 from tests.push_receiver import Device
 
@@ -170,10 +174,22 @@ def _fill_account(client, headers: dict | None = None) -> None:
     assert program.status_code == 201, program.get_data(as_text=True)
     flare = client.post("/api/v1/flare-ups", headers=headers, json={"days": 2})
     assert flare.status_code == 201, flare.get_data(as_text=True)
+    activities = [client.post("/api/v1/psfs/activities", headers=headers, json={"name": name})
+                  for name in ("Putting on socks", "Sitting through a film")]
+    assert [a.status_code for a in activities] == [201, 201]
+    rating = client.post("/api/v1/psfs/ratings", headers=headers, json={
+        "client_id": str(uuid.uuid4()),
+        "scores": [{"activity_id": a.get_json()["id"], "score": 4} for a in activities]})
+    assert rating.status_code == 201, rating.get_data(as_text=True)
     token = client.post("/api/v1/auth/tokens", headers=headers, json={"name": "laptop"})
     assert token.status_code == 201
     share = client.post("/api/v1/shares", headers=headers, json={"label": "Physio"})
     assert share.status_code == 201
+    shl = client.post("/api/v1/shl", headers=headers, json={"label": "GP"})
+    assert shl.status_code == 201
+    manifest = json.loads(base64.urlsafe_b64decode(shl.get_json()["shlink"][8:] + "=="))["url"]
+    opened = client.post("/" + manifest.split("/", 3)[3], json={"recipient": "Dr Lee"})
+    assert opened.status_code == 200
     device = Device().subscription(f"https://fcm.googleapis.com/fcm/send/{uuid.uuid4()}")
     assert client.post("/api/v1/push/subscriptions", headers=headers, json=device).status_code == 201
     reminder = client.post("/api/v1/reminders", headers=headers, json={"time": "07:30"})
@@ -208,7 +224,15 @@ def _owned_rows(user_id: int) -> dict[str, int]:
         "deleted_record": count(select(DeletedRecord.id).where(DeletedRecord.user_id == user_id)),
         "program": count(select(Program.id).where(Program.user_id == user_id)),
         "flare_up": count(select(FlareUp.id).where(FlareUp.user_id == user_id)),
+        "psfs_activity": count(select(PsfsActivity.id).where(PsfsActivity.user_id == user_id)),
+        "psfs_rating": count(select(PsfsRating.id).where(PsfsRating.user_id == user_id)),
+        "psfs_score": count(select(PsfsScore.id).where(
+            PsfsScore.rating_id.in_(select(PsfsRating.id).where(PsfsRating.user_id == user_id))
+            | PsfsScore.activity_id.in_(
+                select(PsfsActivity.id).where(PsfsActivity.user_id == user_id)))),
         "share": count(select(Share.id).where(Share.user_id == user_id)),
+        "shl_link": count(select(ShlLink.id).where(ShlLink.user_id == user_id)),
+        "shl_access": count(select(ShlAccess.id).where(ShlAccess.user_id == user_id)),
         "push_subscription": count(select(PushSubscription.id).where(PushSubscription.user_id == user_id)),
         "reminder": count(select(Reminder.id).where(Reminder.user_id == user_id)),
         "reminder_delivery": count(select(ReminderDelivery.id).where(
@@ -221,8 +245,9 @@ def test_every_user_table_is_counted():
     proves DELETE /me erases it too."""
     assert set(db.metadata.tables) == {"user", "api_token", "stretch", "stretch_session",
                                        "session_entry", "checkin", "deleted_record", "program",
-                                       "flare_up",
+                                       "flare_up", "psfs_activity", "psfs_rating", "psfs_score",
                                        "share", "push_subscription", "reminder", "reminder_delivery",
+                                       "shl_link", "shl_access",
                                        # not a person's data: when the scheduler last ran
                                        "scheduler_heartbeat",
                                        # nor rate-limit windows under keyed digests
@@ -240,7 +265,8 @@ def test_delete_erases_the_user_and_all_their_data(auth, app, users, user):
         builtins = db.session.scalar(select(func.count()).where(Stretch.owner_id.is_(None)))
     assert before == {"user": 1, "api_token": 1, "stretch": 1, "stretch_session": 2,
                       "session_entry": 4, "checkin": 1, "deleted_record": 1, "program": 1, "flare_up": 1,
-                      "share": 1, "push_subscription": 1, "reminder": 1, "reminder_delivery": 1}
+                      "psfs_activity": 2, "psfs_rating": 1, "psfs_score": 2,
+                      "share": 1, "shl_link": 1, "shl_access": 1, "push_subscription": 1, "reminder": 1, "reminder_delivery": 1}
     assert builtins == 5
 
     response = auth.delete("/api/v1/me", json={"password": user["password"]})

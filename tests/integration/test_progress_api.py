@@ -181,6 +181,11 @@ def test_hand_written_json_is_the_schemas_dump(shared_app, member, with_data):
                                                             "angle_deg": 44.5, "worse": True}]})
         member.post("/api/v1/programs", json={"affected_leg": "left",
                                               "start_date": local_day(3, ZONE).isoformat()})
+        socks = member.post("/api/v1/psfs/activities", json={"name": "Socks"}).get_json()["id"]
+        for offset, score in ((14, 3), (0, 6)):
+            member.post("/api/v1/psfs/ratings", json={
+                "client_id": str(uuid.uuid4()), "rated_at": at_noon(offset, ZONE),
+                "scores": [{"activity_id": socks, "score": score}]})
     with shared_app.app_context():
         user = db.session.get(User, member.user["id"])
         for days in (7, 30, 365):

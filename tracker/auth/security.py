@@ -58,8 +58,9 @@ def _unauthorized():
 SIGN_IN_ENDPOINTS = frozenset({"auth_api.register", "auth_api.login"})
 # Writes authorised by a secret token in their own address, not by a cookie, that a
 # mail provider posts without any page of ours (RFC 8058 one-click unsubscribe): a
-# forged request would need the token, so it gains nothing.
-TOKEN_ENDPOINTS = frozenset({"reminder_links.unsubscribe_one_click"})
+# forged request would need the token, so it gains nothing. A SMART Health Link's
+# manifest is posted by any recipient's app, authorised by the secret in its URL.
+TOKEN_ENDPOINTS = frozenset({"reminder_links.unsubscribe_one_click", "shl_public.manifest"})
 
 
 def _csrf_for_cookie_writes() -> None:

@@ -1,6 +1,7 @@
 """Today's page for one person: today's sessions and check-ins, the usual plan, the
 streak, stretches to be careful with, a session of today or yesterday that made pain
-worse, the running flare-up, and whether anything was ever logged.
+worse, the running flare-up, whether anything was ever logged, and whether the PSFS
+is due.
 
 The figures come from the person's log and are cached per worker under their data
 version (tracker.person_caches); the warning-signs answer is read from their row on
@@ -23,6 +24,7 @@ from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSessio
 from tracker.logbook.stretches import StretchCard, caution_slugs, visible
 from tracker.logbook.warning_signs import red_flags, red_flags_answered
 from tracker.person_caches import cached_for
+from tracker.psfs.service import Prompt as PsfsPrompt, prompt as psfs_prompt
 from tracker.reminders.reach import unreachable_times
 
 
@@ -65,6 +67,7 @@ class TodayFigures:
     bad_session: BadSession | None
     flare_up: FlareUpView | None
     unreachable: tuple[str, ...]  # times of switched-on reminders no device receives
+    psfs: PsfsPrompt | None  # the PSFS asked for today (a week after the last rating)
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def compute_figures(user: User, day: dt.date) -> TodayFigures:
     usual = tuple(map(StretchCard.of, plan_for(user, day)))
     return TodayFigures(day, usual, sessions, checkins, streak, caution_slugs(user), first_run,
                         bad_session(user, day), flareups.current_on(user, day),
-                        unreachable_times(user.id))
+                        unreachable_times(user.id), psfs_prompt(user, day))
 
 
 def bad_session(user: User, day: dt.date) -> BadSession | None:

@@ -79,6 +79,38 @@ class FlagInWindowSchema(Schema):
     stretch = fields.String(allow_none=True)
 
 
+class PsfsMeanSchema(Schema):
+    first = fields.Float()
+    last = fields.Float()
+    change = fields.Float(metadata={"description": "last - first"})
+    meaningful = fields.Boolean(metadata={"description": "a rise of >= 2 points (never a drop)"})
+
+
+class PsfsActivityTrendSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    active = fields.Boolean()
+    first = fields.Integer()
+    last = fields.Integer()
+    change = fields.Integer(metadata={"description": "last - first"})
+    meaningful = fields.Boolean(metadata={"description": "a rise of >= 3 points (never a drop)"})
+
+
+class PsfsRatingMeanSchema(Schema):
+    rated_at = fields.AwareDateTime()
+    date = fields.Date(attribute="local_date", metadata={"description": "the local day"})
+    mean = fields.Float()
+
+
+class PsfsProgressSchema(Schema):
+    mean = fields.Nested(PsfsMeanSchema, metadata={
+        "description": "the mean of each set, from the first rating to the last"})
+    activities = fields.List(fields.Nested(PsfsActivityTrendSchema))
+    ratings = fields.List(fields.Nested(PsfsRatingMeanSchema), metadata={
+        "description": "every rating set, oldest first"})
+    summary = fields.String(attribute="sentence")
+
+
 class ProgressSchema(Schema):
     days = fields.Integer()
     from_ = fields.Date(attribute="date_from", data_key="from")
@@ -90,6 +122,9 @@ class ProgressSchema(Schema):
     flags = fields.List(fields.Nested(FlagInWindowSchema))
     flare_ups = fields.List(fields.Nested(FlareUpSchema), metadata={
         "description": "the flare-ups with a day in the window, oldest first"})
+    psfs = fields.Nested(PsfsProgressSchema, allow_none=True, metadata={
+        "description": "the Patient-Specific Functional Scale (0-10 per activity, 10 = as "
+                       "well as before); null before a first rating"})
 
     def _relief(self, obj):  # noqa: ANN001
         return ReliefSchema(many=True).dump([
@@ -134,4 +169,5 @@ def dump_progress(p) -> dict:  # noqa: ANN001
         },
         "flags": FlagInWindowSchema(many=True).dump(p.flags),
         "flare_ups": FlareUpSchema(many=True).dump(p.flare_ups),
+        "psfs": None if p.psfs is None else PsfsProgressSchema().dump(p.psfs),
     }

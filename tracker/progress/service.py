@@ -2,7 +2,8 @@
 per stretch, the best straight-leg raise per day, adherence and safety flags.
 
 Every figure is aggregated by the database (GROUP BY local day or stretch), so the
-cost grows with the number of days, not of rows; ``tracker.domain`` (pain, adherence,
+cost grows with the number of days, not of rows (PSFS ratings, weekly at most, are read
+whole: the change is from the first rating ever); ``tracker.domain`` (pain, adherence,
 progression) combines the aggregates. Read-only: nothing to commit.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tracker.flareups.service import FlareUpView, paused_for
 from tracker.logbook.daily import current_streak
 from tracker.logbook.models import Checkin, SessionEntry, Stretch, StretchSession
 from tracker.programs import service as programs
+from tracker.psfs import service as psfs
 from tracker.person_caches import cached_for
 
 DAYS_MIN, DAYS_MAX, DAYS_DEFAULT = 7, 730, 30
@@ -50,6 +52,8 @@ class Progress:
     program: programs.ProgramView | None
     stretch_names: dict[str, str] = field(default_factory=dict)
     flare_ups: list[FlareUpView] = field(default_factory=list)
+    # all of the person's PSFS ratings (weekly at most: few), None before a first one
+    psfs: psfs.Summary | None = None
 
     @property
     def pain(self) -> dict:
@@ -180,7 +184,7 @@ def progress(user: User, days: int, now: dt.datetime) -> Progress:
                             current.start_date >= date_from else None) if current else None
     return Progress(days, date_from, today, daily, rolling, trend, relief, slr_daily, adh,
                     _flags(user, date_from, today), program, names,
-                    flareups.in_range(user, date_from, today, today))
+                    flareups.in_range(user, date_from, today, today), psfs.summary(user))
 
 
 @dataclass(frozen=True)

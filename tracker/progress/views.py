@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from tracker import dates
 from tracker.db_types import utcnow
-from tracker.domain import pain
+from tracker.domain import pain, psfs
 from tracker.forms import load_form
 from tracker.progress import service
 
@@ -40,7 +40,8 @@ def progress():
                            relief_differs=pain.relief_differs(figures.relief),
                            months=dates.calendar_months(figures.adherence.calendar),
                            weekdays=dates.WEEKDAYS,
-                           meaningful_points=pain.MEANINGFUL_POINTS)
+                           meaningful_points=pain.MEANINGFUL_POINTS,
+                           psfs_active_max=psfs.ACTIVE_MAX)
 
 
 @bp.app_template_global("progress_today")

@@ -1,5 +1,7 @@
 """The person's measurements as a FHIR R4 ``Bundle`` (type collection): a nameless
-``Patient`` and one ``Observation`` per pain score and per straight-leg-raise angle.
+``Patient``, one ``Observation`` per pain score and per straight-leg-raise angle, and
+one ``QuestionnaireResponse`` per set of PSFS ratings (one item per activity, its name
+as text and its 0-10 as ``valueInteger``).
 
 Pain (0-10) is LOINC 72514-3 with category survey and the lower back (SNOMED 37822005)
 as body site. No LOINC code exists for an SLR angle, so it has a text code, a UCUM
@@ -11,6 +13,7 @@ import uuid
 
 from tracker.auth.models import User
 from tracker.logbook.models import Checkin, StretchSession
+from tracker.psfs.models import PsfsRating
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -63,8 +66,30 @@ def _pain(ident: str, patient: str, when: dt.datetime, score: int, context: str,
                         bodySite=LOWER_BACK, valueInteger=score, **extra)
 
 
+PSFS_TEXT = ("Patient-Specific Functional Scale: each activity rated 0-10 "
+             "(0 = unable to do it, 10 = as well as before the problem)")
+
+
+def _psfs(rating: PsfsRating, patient: str) -> dict:
+    return {"resourceType": "QuestionnaireResponse", "id": _id(patient, "psfs", rating.client_id),
+            "identifier": {"system": IDENTIFIER_SYSTEM, "value": f"psfs/{rating.client_id}"},
+            "status": "completed", "subject": {"reference": f"urn:uuid:{patient}"},
+            "authored": rating.rated_at.isoformat(),
+            "text": {"status": "generated",
+                     "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{PSFS_TEXT}</div>'},
+            "item": [{"linkId": _id(patient, "psfs-activity", s.activity_id),
+                      "text": s.activity.name, "answer": [{"valueInteger": s.score}]}
+                     for s in rating.scores]}
+
+
 def bundle(user: User, sessions: list[StretchSession], checkins: list[Checkin],
-           now: dt.datetime) -> dict:
+           now: dt.datetime, since: dt.date | None = None,
+           psfs_ratings: list[PsfsRating] = ()) -> dict:
+    """The bundle; given ``since``, only the records whose local day is on or after it."""
+    if since is not None:
+        sessions = [s for s in sessions if s.local_date >= since]
+        checkins = [c for c in checkins if c.local_date >= since]
+        psfs_ratings = [r for r in psfs_ratings if r.local_date >= since]
     patient = _id("patient", user.id)
     entries = [_entry({"resourceType": "Patient", "id": patient, "active": True})]
     for s in sessions:
@@ -91,5 +116,7 @@ def bundle(user: User, sessions: list[StretchSession], checkins: list[Checkin],
     for c in checkins:
         entries.append(_entry(_pain(c.client_id, patient, c.recorded_at, c.score, c.context,
                                     c.note)))
+    for r in psfs_ratings:
+        entries.append(_entry(_psfs(r, patient)))
     return {"resourceType": "Bundle", "id": _id("bundle", user.id, now.isoformat()),
             "type": "collection", "timestamp": now.isoformat(), "entry": entries}

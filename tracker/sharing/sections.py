@@ -17,10 +17,11 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from tracker.auth.models import User
-# Four modules named ``transfer``: each is named after its feature here.
+# Five modules named ``transfer``: each is named after its feature here.
 from tracker.flareups import transfer as flare_ups
 from tracker.logbook import transfer as logbook
 from tracker.programs import transfer as programs
+from tracker.psfs import transfer as psfs
 from tracker.reminders import transfer as reminders
 from tracker.sharing.csv_zip import Table
 from tracker.sharing.importer import ImportRun
@@ -56,6 +57,8 @@ SECTIONS: tuple[Section, ...] = (
             programs.import_, programs.csv_tables),
     Section("flare_ups", _listed(flare_ups.FlareUpImportSchema), flare_ups.export,
             flare_ups.import_, flare_ups.csv_tables),
+    Section("psfs", fields.Nested(psfs.PsfsImportSchema, allow_none=True, load_default=None),
+            psfs.export, psfs.import_, psfs.csv_tables),
     Section("reminders", _listed(reminders.ReminderImportSchema), reminders.export,
             reminders.import_),
     Section("red_flags", fields.Nested(logbook.RedFlagsImportSchema, allow_none=True,

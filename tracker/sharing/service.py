@@ -25,6 +25,7 @@ from tracker.logbook.models import Checkin, StretchSession
 from tracker.logbook.transfer import user_checkins, user_sessions
 from tracker.logbook.warning_signs import red_flags
 from tracker.progress.service import Progress, progress
+from tracker.psfs import service as psfs_service
 from tracker.sharing import fhir
 from tracker.sharing.csv_zip import Table, csv_zip
 from tracker.sharing.importer import ImportRun
@@ -100,8 +101,11 @@ def export_csv(user: User) -> bytes:
     return csv_zip(tables)
 
 
-def export_fhir(user: User, now: dt.datetime) -> dict:
-    return fhir.bundle(user, user_sessions(user), user_checkins(user), now)
+def export_fhir(user: User, now: dt.datetime, since: dt.date | None = None) -> dict:
+    """The FHIR bundle of everything, or, given ``since``, of the records whose local
+    day is on or after it (a SMART Health Link covers a number of days)."""
+    return fhir.bundle(user, user_sessions(user), user_checkins(user), now, since=since,
+                       psfs_ratings=psfs_service.list_ratings(user, since, limit=None))
 
 
 def import_data(user: User, data: dict, now: dt.datetime) -> dict:
@@ -160,6 +164,11 @@ class Report:
     @property
     def program(self):  # noqa: ANN201 - tracker.programs.service.ProgramView | None
         return self.progress.program
+
+    @property
+    def psfs(self):  # noqa: ANN201 - tracker.psfs.service.Summary | None
+        """The PSFS ratings (all of them: the change is from the first rating)."""
+        return self.progress.psfs
 
     @property
     def flare_ups(self) -> list:

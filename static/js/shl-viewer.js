@@ -1,0 +1,281 @@
+// The SMART Health Link viewer (/shl). The link (shlink:/ + base64url JSON {url, key,
+// exp, flag, label, v}) is read from the URL fragment, which never reaches a server.
+// The manifest is POSTed with the recipient's name (and the passcode for flag P); its
+// file is a compact JWE (alg dir, enc A256GCM) decrypted here with WebCrypto, and the
+// FHIR bundle inside is shown read-only. Every text goes in with textContent.
+
+const PAIN = "72514-3";
+const $ = (selector) => document.querySelector(selector);
+
+function bytes(b64url) {
+  const b64 = b64url.replace(/-/g, "+").replace(/_/g, "/");
+  const raw = atob(b64 + "===".slice((b64.length + 3) % 4));
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+function readLink(hash) {
+  const at = hash.indexOf("shlink:/");
+  if (at < 0) return null;
+  try {
+    const link = JSON.parse(new TextDecoder().decode(bytes(hash.slice(at + 8))));
+    return typeof link.url === "string" && typeof link.key === "string" ? link : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function decrypt(jwe, key) {
+  const [header, encryptedKey, iv, ciphertext, tag] = jwe.split(".");
+  const protectedHeader = JSON.parse(new TextDecoder().decode(bytes(header)));
+  if (protectedHeader.alg !== "dir" || protectedHeader.enc !== "A256GCM" || encryptedKey !== "") {
+    throw new Error("unsupported encryption");
+  }
+  const aesKey = await crypto.subtle.importKey("raw", bytes(key), "AES-GCM", false, ["decrypt"]);
+  const body = new Uint8Array([...bytes(ciphertext), ...bytes(tag)]);
+  let plain = new Uint8Array(await crypto.subtle.decrypt(
+    { name: "AES-GCM", iv: bytes(iv), additionalData: new TextEncoder().encode(header), tagLength: 128 },
+    aesKey, body));
+  if (protectedHeader.zip === "DEF") {
+    const stream = new Blob([plain]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    plain = new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  return JSON.parse(new TextDecoder().decode(plain));
+}
+
+// ---------------------------------------------------------------- the report
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function table(caption, head, rows) {
+  const wrap = el("div", null, "table-scroll");
+  const t = el("table", null, "data");
+  t.append(el("caption", caption));
+  const tr = el("tr");
+  for (const h of head) tr.append(Object.assign(el("th", h), { scope: "col" }));
+  t.append(el("thead"), el("tbody"));
+  t.tHead.append(tr);
+  for (const row of rows) {
+    const line = el("tr");
+    row.forEach((cell, i) => line.append(i === 0 ? Object.assign(el("th", cell), { scope: "row" }) : el("td", cell)));
+    t.tBodies[0].append(line);
+  }
+  wrap.append(t);
+  return wrap;
+}
+
+const day = (iso) => (iso || "").slice(0, 10);
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const fmt = (x) => (x === null || x === undefined ? "–" : Number.isInteger(x) ? String(x) : x.toFixed(1));
+const codes = (resource) => (resource.code?.coding || []).map((c) => c.code);
+
+function painSection(observations) {
+  const section = el("section", null, "card");
+  section.append(el("h2", "Pain (0–10)"));
+  const byDay = new Map();
+  for (const o of observations) {
+    const d = day(o.effectiveDateTime);
+    if (!byDay.has(d)) byDay.set(d, []);
+    byDay.get(d).push(o.valueInteger);
+  }
+  const days = [...byDay.keys()].sort();
+  if (!days.length) {
+    section.append(el("p", "No pain scores in this period."));
+    return section;
+  }
+  const means = days.map((d) => mean(byDay.get(d)));
+  const baseline = mean(means.slice(0, 3));
+  const current = mean(means.slice(-7));
+  const change = current - baseline;
+  const summary = el("p", null, "summary");
+  summary.textContent = `Started at ${fmt(baseline)} (mean of the first 3 logged days), now ${fmt(current)} ` +
+    `(mean of the last 7 logged days): ${change <= 0 ? "down" : "up"} ${fmt(Math.abs(change))} points.` +
+    (change <= -2 || (baseline > 0 && -change / baseline >= 0.3) ? " A meaningful improvement (2 points or 30%)." : "");
+  section.append(summary);
+  section.append(table("Pain by day", ["Date", "Mean", "Lowest", "Highest", "Scores"],
+    days.map((d) => { const s = byDay.get(d); return [d, fmt(mean(s)), Math.min(...s), Math.max(...s), s.length]; })));
+  return section;
+}
+
+function legRaiseSection(observations) {
+  const section = el("section", null, "card");
+  section.append(el("h2", "Straight-leg raise (best angle per day)"));
+  const best = new Map();
+  for (const o of observations) {
+    const d = day(o.effectiveDateTime);
+    const leg = (o.bodySite?.text || "").toLowerCase().startsWith("left") ? "left"
+      : (o.bodySite?.text || "").toLowerCase().startsWith("right") ? "right" : "other";
+    const row = best.get(d) || { left: null, right: null, other: null };
+    row[leg] = Math.max(row[leg] ?? -Infinity, o.valueQuantity.value);
+    best.set(d, row);
+  }
+  const days = [...best.keys()].sort();
+  if (!days.length) {
+    section.append(el("p", "No leg raises measured in this period."));
+    return section;
+  }
+  section.append(table("Best angle in degrees", ["Date", "Left leg", "Right leg"],
+    days.map((d) => [d, fmt(best.get(d).left), fmt(best.get(d).right ?? best.get(d).other)])));
+  return section;
+}
+
+function answerValue(item) {
+  const answer = (item.answer || [])[0] || {};
+  return answer.valueInteger ?? answer.valueDecimal ?? answer.valueString ?? answer.valueCoding?.display ?? null;
+}
+
+function psfsSection(responses) {
+  const section = el("section", null, "card");
+  section.append(el("h2", "Activities they find hard (PSFS, 0 = unable, 10 = as before)"));
+  const rows = [];
+  for (const r of responses.sort((a, b) => (a.authored || "").localeCompare(b.authored || ""))) {
+    const items = (r.item || []).flatMap((i) => (i.item ? i.item : [i]));
+    const scores = items.map(answerValue).filter((v) => typeof v === "number");
+    rows.push([day(r.authored), items.map((i) => `${i.text || i.linkId}: ${fmt(answerValue(i))}`).join("; "),
+      scores.length ? fmt(mean(scores)) : "–"]);
+  }
+  section.append(table("Ratings", ["Date", "Activities", "Mean"], rows));
+  return section;
+}
+
+function flagsSection(resources, painObservations) {
+  const flags = [];
+  for (const f of resources.filter((r) => r.resourceType === "Flag")) {
+    flags.push(`${day(f.period?.start)} ${f.code?.text || "Flag"}`.trim());
+  }
+  // A session whose pain rose by 2 points or more (scores before and after stretching).
+  const bySession = new Map();
+  for (const o of painObservations) {
+    const id = o.identifier?.[0]?.value || "";
+    const [session, when] = id.split("/");
+    if (when === "pain_before" || when === "pain_after") {
+      const s = bySession.get(session) || { date: day(o.effectiveDateTime) };
+      s[when] = o.valueInteger;
+      bySession.set(session, s);
+    }
+  }
+  for (const s of bySession.values()) {
+    if (s.pain_after - s.pain_before >= 2) {
+      flags.push(`${s.date}: pain rose from ${s.pain_before} to ${s.pain_after} during a session`);
+    }
+  }
+  const notes = painObservations.flatMap((o) => (o.note || []).map((n) => `${day(o.effectiveDateTime)}: ${n.text}`));
+  const section = el("section", null, "card");
+  section.append(el("h2", "Flags and notes"));
+  if (!flags.length && !notes.length) section.append(el("p", "No flags or notes in this period."));
+  for (const [title, list] of [["Flags", flags.sort()], ["Notes", notes.sort()]]) {
+    if (!list.length) continue;
+    section.append(el("h3", title));
+    const ul = el("ul");
+    for (const line of list) ul.append(el("li", line));
+    section.append(ul);
+  }
+  return section;
+}
+
+export function renderBundle(bundle, target) {
+  const resources = (bundle.entry || []).map((e) => e.resource).filter(Boolean);
+  const observations = resources.filter((r) => r.resourceType === "Observation");
+  const pain = observations.filter((o) => codes(o).includes(PAIN));
+  const angles = observations.filter((o) => o.valueQuantity?.code === "deg");
+  const psfs = resources.filter((r) => r.resourceType === "QuestionnaireResponse");
+  target.replaceChildren(
+    el("p", `The data as it was when the link was made: ${new Date(bundle.timestamp).toLocaleString()}.`, "hint"),
+    painSection(pain), legRaiseSection(angles));
+  if (psfs.length) target.append(psfsSection(psfs));
+  target.append(flagsSection(resources, pain));
+  target.hidden = false;
+}
+
+// ---------------------------------------------------------------- the page
+
+function problem(text) {
+  const box = $("[data-shl-problem]");
+  box.textContent = text;
+  box.hidden = false;
+  $("[data-shl-form]").hidden = true;
+}
+
+async function open(link, form) {
+  const error = $("[data-shl-error]");
+  error.hidden = true;
+  const body = { recipient: form.recipient.value.trim() };
+  if (link.flag?.includes("P")) body.passcode = form.passcode.value;
+  let response;
+  try {
+    response = await fetch(link.url, {
+      method: "POST", credentials: "omit", cache: "no-store",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    error.textContent = "The diary could not be fetched: check the connection and try again.";
+    error.hidden = false;
+    return;
+  }
+  if (response.status === 401) {
+    const { remainingAttempts } = await response.json();
+    if (remainingAttempts > 0) {
+      error.textContent = `That passcode is not right. ${remainingAttempts} ${remainingAttempts === 1 ? "try" : "tries"} left.`;
+      error.hidden = false;
+      form.passcode.select();
+    } else {
+      problem("Too many wrong passcodes: this link is now locked. Ask the person who shared it for a new one.");
+    }
+    return;
+  }
+  if (!response.ok) {
+    problem(response.status === 429 ? "Too many attempts. Wait a little and try again."
+      : "This link no longer works: it has expired, was withdrawn, or never existed. Ask the person who shared it for a new one.");
+    return;
+  }
+  const manifest = await response.json();
+  const file = (manifest.files || []).find((f) => f.contentType === "application/fhir+json" && f.embedded);
+  try {
+    if (!file) throw new Error("no file");
+    const bundle = await decrypt(file.embedded, link.key);
+    form.hidden = true;
+    renderBundle(bundle, $("[data-shl-report]"));
+  } catch {
+    problem("The shared diary could not be decrypted: the link may be incomplete. Ask for it again.");
+  }
+}
+
+function start() {
+  const link = readLink(decodeURIComponent(location.hash));
+  if (!link) {
+    problem("This page opens a SMART Health Link: scan the QR code or open the whole link you were sent.");
+    return;
+  }
+  if (new URL(link.url, location.href).origin !== location.origin) {
+    problem("This viewer opens only links made by this site.");
+    return;
+  }
+  if (link.label) {
+    const label = $("[data-shl-label]");
+    label.textContent = link.label;
+    label.hidden = false;
+  }
+  if (link.exp && link.exp * 1000 <= Date.now()) {
+    problem("This link has expired. Ask the person who shared it for a new one.");
+    return;
+  }
+  const form = $("[data-shl-form]");
+  if (link.exp) $("[data-shl-expiry]").textContent = `The link works until ${new Date(link.exp * 1000).toLocaleString()}.`;
+  const needsPasscode = Boolean(link.flag?.includes("P"));
+  $("[data-shl-passcode]").hidden = !needsPasscode;
+  form.passcode.required = needsPasscode;
+  form.hidden = false;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button");
+    button.disabled = true;
+    open(link, form).finally(() => { button.disabled = false; });
+  });
+}
+
+start();

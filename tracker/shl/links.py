@@ -1,0 +1,29 @@
+"""What the API and the Settings page show of a link, and this app's public address."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, request
+
+from tracker.shl.models import ShlLink
+from tracker.shl.service import NewLink
+
+
+def base_url() -> str:
+    """TRACKER_PUBLIC_URL when set (the address a recipient's phone can reach), else the
+    address this request came to (as share links are built)."""
+    configured = current_app.config.get("PUBLIC_URL")
+    return str(configured).rstrip("/") if configured else request.host_url.rstrip("/")
+
+
+def link_out(link: ShlLink, now: dt.datetime, counts: dict[int, int],
+             made: NewLink | None = None) -> dict:
+    out = {"id": link.id, "label": link.label, "days": link.days,
+           "created_at": link.created_at, "expires_at": link.expires_at,
+           "revoked_at": link.revoked_at, "disabled_at": link.disabled_at,
+           "status": link.status(now), "passcode": link.passcode_hash is not None,
+           "accesses": counts.get(link.id, 0)}
+    if made is not None:
+        out |= {"shlink": made.shlink, "viewer_url": made.viewer_url,
+                "qr_svg_url": made.qr_svg_url}
+    return out
