@@ -69,6 +69,18 @@ function table(caption, head, rows) {
 }
 
 const day = (iso) => (iso || "").slice(0, 10);
+// "6 Dec 2026, 14:50", as the app's own pages write dates (its English is British);
+// another page language formats in its own way.
+const LANG = document.documentElement.lang || "en";
+const WHEN = new Intl.DateTimeFormat(LANG === "en" ? "en-GB" : LANG, {
+  day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+const when = (date) => WHEN.format(date);
+// A day ("2026-11-16") as the app writes one: "Mon 16 Nov" (noon UTC: no zone moves it).
+const DAY = new Intl.DateTimeFormat(LANG === "en" ? "en-GB" : LANG, {
+  weekday: "short", day: "numeric", month: "short", timeZone: "UTC",
+});
+const dayLabel = (iso) => (iso ? DAY.format(new Date(`${iso}T12:00:00Z`)) : "–");
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const fmt = (x) => (x === null || x === undefined ? "–" : Number.isInteger(x) ? String(x) : x.toFixed(1));
 const codes = (resource) => (resource.code?.coding || []).map((c) => c.code);
@@ -97,7 +109,7 @@ function painSection(observations) {
     (change <= -2 || (baseline > 0 && -change / baseline >= 0.3) ? " A meaningful improvement (2 points or 30%)." : "");
   section.append(summary);
   section.append(table("Pain by day", ["Date", "Mean", "Lowest", "Highest", "Scores"],
-    days.map((d) => { const s = byDay.get(d); return [d, fmt(mean(s)), Math.min(...s), Math.max(...s), s.length]; })));
+    days.map((d) => { const s = byDay.get(d); return [dayLabel(d), fmt(mean(s)), Math.min(...s), Math.max(...s), s.length]; })));
   return section;
 }
 
@@ -119,7 +131,7 @@ function legRaiseSection(observations) {
     return section;
   }
   section.append(table("Best angle in degrees", ["Date", "Left leg", "Right leg"],
-    days.map((d) => [d, fmt(best.get(d).left), fmt(best.get(d).right ?? best.get(d).other)])));
+    days.map((d) => [dayLabel(d), fmt(best.get(d).left), fmt(best.get(d).right ?? best.get(d).other)])));
   return section;
 }
 
@@ -135,7 +147,7 @@ function psfsSection(responses) {
   for (const r of responses.sort((a, b) => (a.authored || "").localeCompare(b.authored || ""))) {
     const items = (r.item || []).flatMap((i) => (i.item ? i.item : [i]));
     const scores = items.map(answerValue).filter((v) => typeof v === "number");
-    rows.push([day(r.authored), items.map((i) => `${i.text || i.linkId}: ${fmt(answerValue(i))}`).join("; "),
+    rows.push([dayLabel(day(r.authored)), items.map((i) => `${i.text || i.linkId}: ${fmt(answerValue(i))}`).join("; "),
       scores.length ? fmt(mean(scores)) : "–"]);
   }
   section.append(table("Ratings", ["Date", "Activities", "Mean"], rows));
@@ -145,7 +157,7 @@ function psfsSection(responses) {
 function flagsSection(resources, painObservations) {
   const flags = [];
   for (const f of resources.filter((r) => r.resourceType === "Flag")) {
-    flags.push(`${day(f.period?.start)} ${f.code?.text || "Flag"}`.trim());
+    flags.push([day(f.period?.start), f.code?.text || "Flag"]);
   }
   // A session whose pain rose by 2 points or more (scores before and after stretching).
   const bySession = new Map();
@@ -160,18 +172,20 @@ function flagsSection(resources, painObservations) {
   }
   for (const s of bySession.values()) {
     if (s.pain_after - s.pain_before >= 2) {
-      flags.push(`${s.date}: pain rose from ${s.pain_before} to ${s.pain_after} during a session`);
+      flags.push([s.date, `pain rose from ${s.pain_before} to ${s.pain_after} during a session`]);
     }
   }
-  const notes = painObservations.flatMap((o) => (o.note || []).map((n) => `${day(o.effectiveDateTime)}: ${n.text}`));
+  const notes = painObservations.flatMap((o) => (o.note || []).map((n) => [day(o.effectiveDateTime), n.text]));
   const section = el("section", null, "card");
   section.append(el("h2", "Flags and notes"));
   if (!flags.length && !notes.length) section.append(el("p", "No flags or notes in this period."));
-  for (const [title, list] of [["Flags", flags.sort()], ["Notes", notes.sort()]]) {
+  // [ISO day, text] pairs: in date order, each shown as the app writes a day.
+  const byDate = (a, b) => a[0].localeCompare(b[0]);
+  for (const [title, list] of [["Flags", flags.sort(byDate)], ["Notes", notes.sort(byDate)]]) {
     if (!list.length) continue;
     section.append(el("h3", title));
     const ul = el("ul");
-    for (const line of list) ul.append(el("li", line));
+    for (const [iso, text] of list) ul.append(el("li", iso ? `${dayLabel(iso)}: ${text}` : text));
     section.append(ul);
   }
   return section;
@@ -184,7 +198,7 @@ export function renderBundle(bundle, target) {
   const angles = observations.filter((o) => o.valueQuantity?.code === "deg");
   const psfs = resources.filter((r) => r.resourceType === "QuestionnaireResponse");
   target.replaceChildren(
-    el("p", `The data as it was when the link was made: ${new Date(bundle.timestamp).toLocaleString()}.`, "hint"),
+    el("p", `The data as it was when the link was made: ${when(new Date(bundle.timestamp))}.`, "hint"),
     painSection(pain), legRaiseSection(angles));
   if (psfs.length) target.append(psfsSection(psfs));
   target.append(flagsSection(resources, pain));
@@ -265,7 +279,7 @@ function start() {
     return;
   }
   const form = $("[data-shl-form]");
-  if (link.exp) $("[data-shl-expiry]").textContent = `The link works until ${new Date(link.exp * 1000).toLocaleString()}.`;
+  if (link.exp) $("[data-shl-expiry]").textContent = `The link works until ${when(new Date(link.exp * 1000))}.`;
   const needsPasscode = Boolean(link.flag?.includes("P"));
   $("[data-shl-passcode]").hidden = !needsPasscode;
   form.passcode.required = needsPasscode;
