@@ -1,5 +1,4 @@
-"""user: quiet hours (local start and end), inside which reminders wait; reminder:
-channels (push, email)
+"""user: quiet hours, inside which reminders wait; reminder: channels (push, email)
 
 Revision ID: 0016
 Revises: 0015
