@@ -131,8 +131,13 @@ http {
             proxy_pass http://backstretch;
         }
 %(imports)s
-        # Share links carry their token in the path: not in the access log.
+        # Share links and SMART Health Link manifests carry their secret in the path:
+        # not in the access log.
         location /s/ {
+            access_log off;
+            proxy_pass http://backstretch;
+        }
+        location /api/shl/manifest/ {
             access_log off;
             proxy_pass http://backstretch;
         }
