@@ -140,12 +140,12 @@ def users_reset_password(email: str) -> None:
     from flask import current_app
 
     from tracker.auth.mail import reset_link
+    from tracker.public_url import public_url
 
     user = auth_service.find_user(email)
     if user is None:
         raise click.ClickException(f"No account with the address {email!r}.")
-    base = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):
+    with current_app.test_request_context(base_url=public_url()):
         click.echo(reset_link(user))
 
 

@@ -503,7 +503,14 @@ def kill_mid_batch(cluster: Cluster, receiver: PushReceiver, senders: Senders, c
         both = wait_until(lambda: {victim, survivor} <= set(held_by()),
                           (tick - dt.datetime.now(UTC)).total_seconds() + 30)
         assert both, f"both schedulers should be sending: {held_by()}"
-        time.sleep(1.0)  # the rest of each batch arrives
+        # The victim's whole batch is in flight: its count of held pushes stops growing.
+        held: list[int] = []
+
+        def batch_in_flight() -> bool:
+            held.append(held_by()[victim])
+            return len(held) > 2 and held[-1] == held[-2] == held[-3] > 0
+
+        assert wait_until(batch_in_flight, 30), f"the batch kept arriving: {held[-3:]}"
         run.in_flight = held_by()[victim]
         cluster.kill(victim, signal.SIGKILL)
     finally:

@@ -23,7 +23,8 @@ from aiosmtpd.controller import Controller
 
 from tests.support import PASSWORD, Accounts
 from tracker.auth import service
-from tracker.auth.mail import outbox_drained, public_url
+from tracker.auth.mail import outbox_drained
+from tracker.public_url import public_url
 from tracker.auth.models import User
 from tracker.extensions import db
 

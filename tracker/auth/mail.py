@@ -26,28 +26,14 @@ from flask_mailman import EmailMessage
 
 from tracker.auth import service
 from tracker.auth.models import User
+from tracker.public_url import public_url
 
-# Where mailed links point when TRACKER_PUBLIC_URL is unset (development and testing
-# only: production refuses to start with a mail server and no public URL), unless
-# SERVER_NAME names the host: the address ``make run`` serves on.
-LOCAL_URL = "http://127.0.0.1:5000"
 EXTENSION = "tracker_mail_sender"
 _start_lock = threading.Lock()
 
 
 def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
-
-
-def public_url(app: Flask | None = None) -> str:
-    """The base of links in mail: TRACKER_PUBLIC_URL, else SERVER_NAME, else the local
-    development address; never anything from the request."""
-    config = (app or current_app).config
-    if config.get("PUBLIC_URL"):
-        return str(config["PUBLIC_URL"]).rstrip("/")
-    if config.get("SERVER_NAME"):
-        return f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config['SERVER_NAME']}"
-    return LOCAL_URL
 
 
 def reset_link(user: User) -> str:

@@ -33,14 +33,14 @@ from sqlalchemy.orm import selectinload
 from tracker.domain import schedule
 from tracker.domain.clock import local_date
 from tracker.database import in_batches
-from tracker.auth.mail import public_url
 from tracker.extensions import db
 from tracker.flareups.service import paused_dates
 from tracker.logbook.models import StretchSession
+from tracker.public_url import public_url
 from tracker.reminders import email, payload, service
 from tracker.reminders.models import PushSubscription, Reminder, ReminderDelivery
-from tracker.reminders.reach import reach_changed
 from tracker.reminders.push import Message, Sender
+from tracker.reminders.reach import reach_changed
 
 MAX_BATCHES = 100
 

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import undefer
 from sqlalchemy.exc import IntegrityError
 
-from tracker.auth.mail import public_url
+from tracker.public_url import public_url
 from tracker.auth.models import User
 from tracker.domain import push_endpoints, schedule
 from tracker.domain.wording import plural

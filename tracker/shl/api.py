@@ -12,7 +12,8 @@ from tracker.extensions import db
 from tracker.listing import envelope, listed
 from tracker.openapi import Blueprint
 from tracker.shl import schemas, service
-from tracker.shl.links import base_url, link_out
+from tracker.public_url import shown_url
+from tracker.shl.links import link_out
 
 blp = Blueprint("shl_api", __name__, url_prefix="/api/v1", description="SMART Health Links")
 
@@ -36,7 +37,7 @@ class ShlLinks(MethodView):
             raise Invalid("Send the link's settings as a JSON object ({} for the defaults).",
                           {"json": ["A JSON body is required."]})
         now = utcnow()
-        made = service.create_link(current_user, data, now, base_url())
+        made = service.create_link(current_user, data, now, shown_url())
         db.session.commit()
         return link_out(made.link, now, {}, made)
 

@@ -1,19 +1,10 @@
-"""What the API and the Settings page show of a link, and this app's public address."""
+"""What the API and the Settings page show of a link."""
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, request
-
 from tracker.shl.models import ShlLink
 from tracker.shl.service import NewLink
-
-
-def base_url() -> str:
-    """TRACKER_PUBLIC_URL when set (the address a recipient's phone can reach), else the
-    address this request came to (as share links are built)."""
-    configured = current_app.config.get("PUBLIC_URL")
-    return str(configured).rstrip("/") if configured else request.host_url.rstrip("/")
 
 
 def link_out(link: ShlLink, now: dt.datetime, counts: dict[int, int],

@@ -16,9 +16,10 @@ from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.forms import blank_to_none, load_form
 from tracker.logbook.forms import number
+from tracker.public_url import shown_url
 from tracker.shl import schemas, service
 from tracker.shl.limits import manifest_limit
-from tracker.shl.links import base_url, link_out
+from tracker.shl.links import link_out
 
 public = Blueprint("shl_public", __name__)
 bp = Blueprint("shl_pages", __name__)
@@ -122,7 +123,7 @@ def create():
     if errors:
         return _settings(422, shl_errors=errors)
     now = utcnow()
-    made = service.create_link(current_user, data, now, base_url())
+    made = service.create_link(current_user, data, now, shown_url())
     db.session.commit()
     # The link holds the key, which is never stored: shown on this response only.
     response = make_response(*_settings(201, new_shl=link_out(made.link, now, {}, made)))
