@@ -43,7 +43,7 @@ mail = Mail()
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker import data_version, database, rate_limit_storage
+    from tracker import data_version, database, i18n, rate_limit_storage
 
     db.init_app(app)
     database.init_app(app)
@@ -59,3 +59,4 @@ def register_extensions(app: Flask) -> None:
     api.init_app(app)
     compress.init_app(app)
     mail.init_app(app)
+    i18n.init_app(app)  # Flask-Babel: the person's language

@@ -15,6 +15,7 @@ from flask import current_app
 
 from tracker.data_version import changed_in_this_transaction
 from tracker.extensions import db
+from tracker.i18n import current
 
 if TYPE_CHECKING:
     from tracker.auth.models import User
@@ -60,9 +61,10 @@ def cache_of(name: str) -> VersionedCache:
 
 def cached_for(user: User, name: str, key: tuple, size_setting: str, make: Callable[[], T]) -> T:
     """``make()``'s value for ``user`` and ``key`` (the rest of what it depends on: the
-    local day, the time zone...), from the app's cache ``name``, whose size is the
-    config value ``size_setting``, while the person's data version is unchanged."""
+    local day, the time zone...) and the language it is said in, from the app's cache
+    ``name``, whose size is the config value ``size_setting``, while the person's data
+    version is unchanged."""
     if changed_in_this_transaction(db.session(), user.id):
         return make()  # not yet committed: no number to keep it under
-    return cache_of(name).get_or_make((user.id, *key), user.data_version,
+    return cache_of(name).get_or_make((user.id, current(), *key), user.data_version,
                                       current_app.config[size_setting], make)

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from tracker import catalog, scheduler
 from tracker.domain import wording
+from tracker.i18n import number
 from tracker.extensions import api, db
 from tracker.input_guard import init_input_guard
 from tracker.reminders.jobs import last_tick
@@ -94,13 +95,15 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_global(offered_timezones, "timezone_groups")  # the time-zone select
     app.jinja_env.globals.update(stretch_illustration=catalog.illustration, spine_words=catalog.SPINE_WORDS)
     app.add_template_filter(_number, "number")
+    app.add_template_filter(number, "decimal")  # 42.5 -> "42.5" / "42,5" (German)
     app.add_template_filter(short_date, "short_date")  # "7 Nov", see tracker/dates.py
     app.add_template_filter(wording.plural, "plural")  # {{ n|plural("day") }}: "1 day", "2 days"
     app.add_template_filter(wording.noun, "noun")      # {{ n|noun("day") }}: "day", "days"
 
 
 def _number(value) -> str:  # noqa: ANN001
-    """40.0 -> "40", 42.5 -> "42.5", None -> "" (for form values and labels)."""
+    """40.0 -> "40", 42.5 -> "42.5", None -> "": a form field's value, which a browser
+    reads in this notation whatever the language (``decimal`` is for reading)."""
     if value is None:
         return ""
     return f"{value:g}" if isinstance(value, float) else str(value)

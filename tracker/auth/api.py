@@ -76,7 +76,8 @@ def csrf_token():
 @blp.arguments(schemas.RegisterSchema)
 @blp.response(201, schemas.UserSchema)
 def register(data):
-    user = service.register(data["email"], data["password"], data["timezone"])
+    user = service.register(data["email"], data["password"], data["timezone"],
+                            data.get("locale"))
     db.session.commit()
     start_session(user)
     return user

@@ -42,6 +42,9 @@ class User(UserMixin, db.Model):
     # held to their end (tracker/domain/schedule.py, ``Quiet``).
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
+    # The language pages, mails and pushes speak ("de"); None: the browser's
+    # Accept-Language on pages, English in mail (tracker/i18n.py).
+    locale: Mapped[str | None] = mapped_column(String(16))
 
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

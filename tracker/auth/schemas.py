@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from tracker.domain import emails, schedule
 from tracker.domain.clock import known_timezones
+from tracker.i18n import shipped
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 256
@@ -51,10 +52,27 @@ Timezone = lambda **kw: fields.String(  # noqa: E731
     validate=[validate.Length(max=64), _TimezoneNames()], **kw)
 
 
+class Language(fields.String):
+    """A language the app speaks ("en", "de"); ``choices`` publishes them."""
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(allow_none=True, metadata={
+            "description": "the language of pages, mails and pushes; null: the "
+                           "browser's (Accept-Language), else English",
+            "enum": [*shipped(), None]}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001, ANN003
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if value not in shipped():
+            raise ValidationError(f"Not a language this app speaks: one of {', '.join(shipped())}.")
+        return value
+
+
 class RegisterSchema(Schema):
     email = Email()
     password = Password()
     timezone = Timezone(load_default="UTC")
+    locale = Language()
 
 
 class LoginSchema(Schema):
@@ -88,6 +106,7 @@ class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
     email = fields.String(dump_only=True)
     timezone = fields.String(dump_only=True)
+    locale = fields.String(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
     red_flags = fields.List(fields.String(), dump_only=True)
     quiet_hours = fields.Function(_quiet_hours, dump_only=True, allow_none=True, metadata={
@@ -96,6 +115,7 @@ class UserSchema(Schema):
 
 class MePatchSchema(Schema):
     timezone = Timezone()
+    locale = Language()
     quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True, metadata={
         "description": "null turns quiet hours off; a reminder inside them is held to "
                        "their end that day, once"})

@@ -54,12 +54,13 @@ def _email_taken() -> Conflict:
     return Conflict("That email is already registered.", {"email": ["Already registered."]})
 
 
-def register(email: str, password: str, timezone: str) -> User:
+def register(email: str, password: str, timezone: str, locale: str | None = None) -> User:
+    """``locale``: the language the person signed up in (their mails speak it)."""
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise _email_taken()
     user = User(email=email, password_hash=hash_password(password), timezone=timezone,
-                red_flags=[])
+                red_flags=[], locale=locale)
     db.session.add(user)
     try:
         db.session.flush()
@@ -118,6 +119,8 @@ def request_email_change(user: User, password: str, email: str) -> tuple[str, bo
 def update_profile(user: User, changes: dict) -> User:
     if "timezone" in changes:
         user.timezone = changes["timezone"]
+    if "locale" in changes:
+        user.locale = changes["locale"]
     return user
 
 

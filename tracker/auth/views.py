@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
+from tracker import i18n
 from tracker.auth import schemas, service
 from tracker.auth.api import end_session, keep_this_session, start_session
 from tracker.auth.limits import (auth_limit, confirmed_limit, email_change_limit,
@@ -58,7 +59,9 @@ def register():
         data, errors = load_form(schemas.RegisterSchema(), blank_to_none(request.form.to_dict()))
         if not errors:
             try:
-                user = service.register(data["email"], data["password"], data["timezone"])
+                # the language the page spoke is the one their mail will speak
+                user = service.register(data["email"], data["password"], data["timezone"],
+                                        i18n.current())
             except DomainError as err:
                 errors = err.fields or {"_schema": [err.message]}
             else:

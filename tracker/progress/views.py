@@ -39,7 +39,7 @@ def progress():
                            relief_spread=pain.RELIEF_MIN_SPREAD,
                            relief_differs=pain.relief_differs(figures.relief),
                            months=dates.calendar_months(figures.adherence.calendar),
-                           weekdays=dates.WEEKDAYS,
+                           weekdays=dates.weekday_names(),
                            meaningful_points=pain.MEANINGFUL_POINTS,
                            psfs_active_max=psfs.ACTIVE_MAX)
 
