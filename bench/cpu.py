@@ -37,9 +37,9 @@ def main(folder: str | None) -> None:
     def bearer(days: int) -> dict:
         return people[days]["bearer"]
 
-    def page(path: str, days: int):  # noqa: ANN202
-        return lambda: client.get(path, headers={**people[days]["cookie"], "User-Agent": UA},
-                                  environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    def page(path: str, days: int, language: str = "en-GB,en;q=0.9"):  # noqa: ANN202
+        headers = {**people[days]["cookie"], "User-Agent": UA, "Accept-Language": language}
+        return lambda: client.get(path, headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
 
     cases = {
         "GET /healthz": lambda: client.get("/healthz"),
@@ -51,7 +51,9 @@ def main(folder: str | None) -> None:
         "GET / (Today), 30 days": page("/", 30),
         "GET / (Today), 365 days": page("/", 365),
         "GET / (Today), 1825 days": page("/", 1825),
+        "GET / (Today), 365 days, German browser": page("/", 365, "de-DE,de;q=0.9"),
         "GET /log (a year)": page("/log", 365),
+        "GET /log (a year), German browser": page("/log", 365, "de-DE,de;q=0.9"),
     }
     for name, call in cases.items():
         response = call()

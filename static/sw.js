@@ -7,7 +7,10 @@
 // (other hashed static files, cache-first), "pages-<user>" (pages, network-first)
 // and "api-<user>" (the JSON pages read, stale-while-revalidate). <user> is the
 // opaque key the server sends as X-Tracker-User; another person's key, a signed-out
-// page or the sign-out message empties the per-person caches.
+// page or the sign-out message empties the per-person caches. The offline page in
+// the shell cache speaks the language it was fetched in; a "warm" message with
+// fresh: true (pwa.js sends it when the page's tracker-state, which names the
+// language, changed) fetches it again.
 /* global BackstretchOutbox, idb */
 const CONFIG = self.BACKSTRETCH;
 importScripts(CONFIG.idb, CONFIG.replay);
@@ -82,6 +85,17 @@ async function page(request) {
   }
 }
 
+/** The offline page again, in the language the person now reads (it is precached
+ * once at install; pwa.js asks for ``fresh`` pages when the language changes). */
+async function refreshOffline() {
+  try {
+    const response = await fetch(CONFIG.offline, { credentials: "same-origin", redirect: "manual" });
+    if (response.ok) await (await caches.open(SHELL)).put(CONFIG.offline, response);
+  } catch {
+    // offline now: keep the copy there is
+  }
+}
+
 /** Keep the main pages of the signed-in person ready for offline use, even those
  * not visited since this worker took over; ``fresh`` fetches cached ones again.
  * Redirects are not followed: once the person has signed out, following one to the
@@ -140,7 +154,9 @@ self.addEventListener("message", (event) => {
     self.skipWaiting();
   } else if (type === "warm" && Array.isArray(event.data.urls)) {
     const urls = event.data.urls.filter((u) => typeof u === "string" && u.startsWith("/") && !u.startsWith("//"));
-    event.waitUntil(warm(urls.slice(0, 5), event.data.fresh === true)
+    const fresh = event.data.fresh === true;
+    event.waitUntil(warm(urls.slice(0, 5), fresh)
+      .then(() => (fresh ? refreshOffline() : undefined))
       .then(() => event.ports[0]?.postMessage({ done: true })));
   } else if (type === "sign-out") {
     event.waitUntil(forgetPeopleExcept("").then(() => event.ports[0]?.postMessage({ done: true })));

@@ -100,17 +100,19 @@ class Accounts:
         self.app = app
 
     def create(self, email: str | None = None, password: str = PASSWORD,
-               timezone: str = "Europe/Berlin", answered: bool = True) -> dict:
+               timezone: str = "Europe/Berlin", answered: bool = True,
+               locale: str | None = None) -> dict:
         """``answered``: the warning-signs check answered "none of these" (the pages
-        lead a new account to it first)."""
+        lead a new account to it first); ``locale``: the language chosen ("de"), or
+        None for the browser's."""
         email = email or f"user-{uuid.uuid4().hex}@example.com"
         with self.app.app_context():
-            user = auth_service.register(email, password, timezone)
+            user = auth_service.register(email, password, timezone, locale)
             if answered:
                 user.red_flags_answered_at = utcnow()
             db.session.commit()
             return {"id": user.id, "email": user.email, "password": password,
-                    "timezone": timezone, "login_id": user.get_id()}
+                    "timezone": timezone, "login_id": user.get_id(), "locale": locale}
 
     def login(self, client: CsrfClient, user: dict) -> CsrfClient:
         """Sign ``client`` in as ``user`` (a fresh cookie session) and fetch its CSRF
@@ -122,10 +124,11 @@ class Accounts:
         client.user = user
         return client
 
-    def signed_in(self, timezone: str = "Europe/Berlin", answered: bool = True) -> CsrfClient:
+    def signed_in(self, timezone: str = "Europe/Berlin", answered: bool = True,
+                  locale: str | None = None) -> CsrfClient:
         """A new client, signed in as a new user living in ``timezone``."""
         return self.login(self.app.test_client(),
-                          self.create(timezone=timezone, answered=answered))
+                          self.create(timezone=timezone, answered=answered, locale=locale))
 
     def token(self, user: dict, name: str = "test") -> str:
         """A new bearer token of ``user``'s (the raw value)."""

@@ -15,13 +15,15 @@ from flask import Flask, current_app, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from tracker.domain.wording import N_, Text
+
 FieldErrors = dict[str, Any]
 
 
 class DomainError(Exception):
     status = 400
     code = "bad_request"
-    message = "The request could not be processed."
+    message = N_("The request could not be processed.")
 
     def __init__(self, message: str | None = None, fields: FieldErrors | None = None):
         super().__init__(message or self.message)
@@ -32,7 +34,7 @@ class DomainError(Exception):
 class Invalid(DomainError):
     status = 422
     code = "invalid"
-    message = "Some fields are not valid."
+    message = N_("Some fields are not valid.")
 
     @classmethod
     def field(cls, name: str, message: str) -> "Invalid":
@@ -42,31 +44,31 @@ class Invalid(DomainError):
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"
-    message = "Sign in to continue."
+    message = N_("Sign in to continue.")
 
 
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
-    message = "You are not allowed to do that."
+    message = N_("You are not allowed to do that.")
 
 
 class NotFound(DomainError):
     status = 404
     code = "not_found"
-    message = "Not found."
+    message = N_("Not found.")
 
 
 class Gone(DomainError):
     status = 410
     code = "gone"
-    message = "That was deleted."
+    message = N_("That was deleted.")
 
 
 class Conflict(DomainError):
     status = 409
     code = "conflict"
-    message = "That conflicts with existing data."
+    message = N_("That conflicts with existing data.")
 
 
 def wants_json() -> bool:
@@ -83,9 +85,31 @@ def _respond(status: int, code: str, message: str, fields: FieldErrors | None = 
     server's errors themselves."""
     if wants_json():
         return error_body(status, code, message, fields), status, headers or {}
-    html = render_template("error.html", status=status, message=message, fields=fields or {},
-                           ours=ours)
+    html = render_template("error.html", status=status, message=page_text(message),
+                           fields=page_fields(fields or {}), ours=ours)
     return html, status, headers or {}
+
+
+def page_text(message: Any) -> Any:
+    """A message as a page says it: a ``Text`` in the page's language, an English
+    constant (marked ``N_``) by its catalog entry, anything else as it is. The JSON
+    API keeps the English."""
+    from flask_babel import gettext
+
+    from tracker.i18n import translate
+
+    if isinstance(message, Text):
+        return translate(message)
+    if isinstance(message, str) and message:
+        return gettext(message)
+    return message
+
+
+def page_fields(fields: FieldErrors) -> FieldErrors:
+    """Field errors for a page: each message said by ``page_text``."""
+    return {name: page_text(said) if isinstance(said, str)
+            else [page_text(m) for m in said] if isinstance(said, list) else said
+            for name, said in fields.items()}
 
 
 def _webargs_fields(exc: HTTPException) -> FieldErrors:
@@ -103,7 +127,8 @@ def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     """marshmallow's nested messages as dotted names:
     {"entries": {0: {"reps": [..]}}} -> {"entries.0.reps": [..]}."""
     if isinstance(messages, list):
-        return {prefix or "_schema": [str(m) for m in messages]}
+        # a Text stays one (it is its English string): pages can still translate it
+        return {prefix or "_schema": [m if isinstance(m, str) else str(m) for m in messages]}
     flat: dict[str, list[str]] = {}
     for key, value in messages.items():
         name = f"{prefix}.{key}" if prefix else str(key)
@@ -130,9 +155,9 @@ def handle_http_exception(exc: HTTPException):
         message = "Some fields are not valid: " + ", ".join(sorted(fields)) if fields else exc.description
     elif status == 413:
         limit = request.max_content_length  # the route's own limit (imports take more)
-        message = f"The request body is larger than the {limit} byte limit."
+        message = Text("The request body is larger than the %(limit)s byte limit.", limit=limit)
     elif status == 429:
-        message = "Too many attempts. Wait a little and try again."
+        message = TOO_MANY
     else:
         message = exc.description or exc.name
     headers = exc.get_response().headers if status in (405, 429) else None
@@ -140,6 +165,17 @@ def handle_http_exception(exc: HTTPException):
             if k in ("Allow", "Retry-After") or k.startswith("X-RateLimit")}
     return _respond(status, code, message, fields, keep, ours=False)
 
+
+TOO_MANY = N_("Too many attempts. Wait a little and try again.")
+# Flask-WTF's refusals of a form post (a 400 whose description the error page shows):
+# marked here so the page says them in its language.
+CSRF_REFUSALS = (
+    N_("The CSRF token is missing."), N_("The CSRF session token is missing."),
+    N_("The CSRF token has expired."), N_("The CSRF token is invalid."),
+    N_("The CSRF tokens do not match."), N_("The referrer header is missing."),
+    N_("The referrer does not match the host."),
+)
+BUSY = N_("The service is busy. Nothing was saved; try again in a few seconds.")
 
 # How long a client is asked to wait when the database stayed locked (seconds).
 BUSY_RETRY_AFTER = 5
@@ -159,15 +195,14 @@ def handle_operational_error(exc: OperationalError):
         return handle_unexpected(exc)
     current_app.logger.warning("Database busy on %s %s: %s", request.method, request.path,
                                exc.orig)
-    return _respond(503, "busy", "The service is busy. Nothing was saved; try again in a "
-                    "few seconds.", headers={"Retry-After": str(BUSY_RETRY_AFTER)})
+    return _respond(503, "busy", BUSY, headers={"Retry-After": str(BUSY_RETRY_AFTER)})
 
 
 def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-    return _respond(500, "server_error", "Something went wrong on our side.", ours=False)
+    return _respond(500, "server_error", N_("Something went wrong on our side."), ours=False)
 
 
 def routing_error_first(_endpoint: str | None, _values: dict | None) -> None:

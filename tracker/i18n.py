@@ -29,10 +29,10 @@ from babel import Locale
 from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale, gettext, ngettext
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext
 from markupsafe import Markup
 
-from tracker.domain.wording import Text
+from tracker.domain.wording import Text, whole
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 SOURCE = "en"
@@ -100,14 +100,19 @@ def speaking(code: str | None) -> Iterator[None]:
         yield
 
 
-def person_locale(user: Any) -> str:
-    """The language to write to ``user`` in when they are not the one asking (mails,
-    pushes): their choice, else this request's language if they are asking, else
-    English."""
+def person_locale(user: Any, asking: bool | None = None) -> str:
+    """The language to write to ``user`` in (mail, push): their choice, else, when
+    they are the one asking (by default: when they are the signed-in person; a reset
+    request says so itself), this request's language, else English."""
     chosen = getattr(user, "locale", None)
     if chosen in shipped():
         return chosen
-    return browser_locale()
+    if asking is None:
+        from flask_login import current_user
+
+        asking = has_request_context() and getattr(current_user, "id", None) is not None \
+            and current_user.id == getattr(user, "id", None)
+    return browser_locale() if asking else SOURCE
 
 
 def translate(value: Any) -> Any:
@@ -115,8 +120,13 @@ def translate(value: Any) -> Any:
     as the language writes it; anything else as it is."""
     if isinstance(value, Text):
         params = {name: translate(param) for name, param in value.params.items()}
-        if value.plural is not None:
-            return ngettext(value.msgid, value.plural, value.count, **params)
+        if value.plural is not None:  # params hold "num", the count as the language writes it
+            # gettext's plural rules take integers: 1.0 is written "1" (wording.whole);
+            # a decimal such as 1.5 takes CLDR's "other" form, which 2 stands for in
+            # the languages shipped.
+            count = whole(value.count)
+            count = count if isinstance(count, int) else 2
+            return get_translations().ungettext(value.msgid, value.plural, count) % params
         return gettext(value.msgid, **params)
     if isinstance(value, dt.date):
         from tracker.dates import short_date, short_datetime

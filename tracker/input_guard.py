@@ -15,6 +15,7 @@ from werkzeug.wsgi import get_input_stream
 from werkzeug.routing import IntegerConverter
 
 from tracker.auth.security import UNSAFE_METHODS
+from tracker.domain.wording import N_
 from tracker.errors import DomainError, Invalid
 
 
@@ -73,7 +74,7 @@ def refuse_unstorable_input() -> None:
     for source in (request.args, request.form):
         for key, values in source.lists():
             if "\x00" in key or any("\x00" in v for v in values):
-                raise DomainError(fields={key.replace("\x00", ""): ["Contains a NUL character."]})
+                raise DomainError(fields={key.replace("\x00", ""): [N_("Contains a NUL character.")]})
     if not request.path.startswith("/api/") or request.method not in UNSAFE_METHODS:
         return
     if not request.is_json:
@@ -97,7 +98,7 @@ def refuse_unstorable_input() -> None:
                           {"json": ["Nested too deeply."]}) from None
     if bad:
         raise DomainError(f"{bad}: contains a NUL character or an unpaired surrogate.",
-                          {bad: ["Contains a NUL character or an unpaired surrogate."]})
+                          {bad: [N_("Contains a NUL character or an unpaired surrogate.")]})
 
 
 class GuardedRequest(Request):

@@ -5,6 +5,8 @@ import uuid
 
 from marshmallow import ValidationError, fields
 
+from tracker.domain.wording import N_
+
 
 class StrictInteger(fields.Integer):
     """An integer that refuses floats, numeric strings and booleans (JSON true is not 1)."""
@@ -44,7 +46,7 @@ class ClientId(fields.String):
         try:
             parsed = uuid.UUID(text)
         except (ValueError, AttributeError, TypeError):
-            raise ValidationError("Must be a UUID made on the device.") from None
+            raise ValidationError(N_("Must be a UUID made on the device.")) from None
         if len(text) not in (32, 36):
-            raise ValidationError("Must be a UUID made on the device.")
+            raise ValidationError(N_("Must be a UUID made on the device."))
         return str(parsed)

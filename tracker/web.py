@@ -8,7 +8,6 @@ from flask import Blueprint, Flask, current_app
 from sqlalchemy import text
 
 from tracker import catalog, scheduler
-from tracker.domain import wording
 from tracker.i18n import number
 from tracker.extensions import api, db
 from tracker.input_guard import init_input_guard
@@ -97,8 +96,6 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_filter(_number, "number")
     app.add_template_filter(number, "decimal")  # 42.5 -> "42.5" / "42,5" (German)
     app.add_template_filter(short_date, "short_date")  # "7 Nov", see tracker/dates.py
-    app.add_template_filter(wording.plural, "plural")  # {{ n|plural("day") }}: "1 day", "2 days"
-    app.add_template_filter(wording.noun, "noun")      # {{ n|noun("day") }}: "day", "days"
 
 
 def _number(value) -> str:  # noqa: ANN001

@@ -1,6 +1,7 @@
 // Page glue loaded on every page: time-zone preselect, confirm-before-submit, focus on a
 // form's result, the error summary, the log form's cards, notes counter and draft,
 // "Guide me" hold timers, and the phone's angle measuring where a form has angle fields.
+import { t } from "./i18n.js";
 
 function deviceTimeZone() {
   try {
@@ -100,7 +101,7 @@ document.addEventListener("input", (event) => {
 for (const area of document.querySelectorAll("textarea[data-counter]")) {
   const out = document.getElementById(area.dataset.counter);
   if (!out) continue;
-  const update = () => { out.textContent = `${area.value.length} / ${area.maxLength} characters`; };
+  const update = () => { out.textContent = t("{count} / {max} characters", { count: area.value.length, max: area.maxLength }); };
   area.addEventListener("input", update);
   area.form?.addEventListener("tracker:form-filled", update); // emptied or refilled by code
   update();

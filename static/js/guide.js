@@ -6,6 +6,8 @@
 // phone when offline). The place and the answers are kept on the phone at every change
 // (drafts.js, per person), so a reload, a closed app or a locked phone resumes here.
 
+import { dateText, number, t, timeText } from "./i18n.js";
+
 const form = document.querySelector("form[data-guided-session]");
 
 /** The form's fields as [name, value] pairs, as a draft keeps them. */
@@ -26,13 +28,39 @@ function restoreFields(target, entries) {
   }
 }
 
-/** "today at 09:24", or "on Friday 4 December at 09:24". */
-function when(ms) {
+/** "You started a session today at 09:24.", or "… on Friday 4 December at 09:24." */
+function startedWhen(ms) {
   const day = new Date(ms);
-  const lang = document.documentElement.lang || undefined;
-  const time = day.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  if (day.toDateString() === new Date().toDateString()) return `today at ${time}`;
-  return `on ${day.toLocaleDateString(lang, { weekday: "long", day: "numeric", month: "long" })} at ${time}`;
+  const time = timeText(day);
+  if (day.toDateString() === new Date().toDateString()) return t("You started a session today at {time}.", { time });
+  return t("You started a session on {day} at {time}.",
+    { day: dateText(day, { weekday: "long", day: "numeric", month: "long" }), time });
+}
+
+/** "Your left leg reached 45°: within today's target of 40–50°." */
+function targetSentence({ leg, angle, low, high }) {
+  const params = { angle: number(angle), low: number(low), high: number(high) };
+  const left = leg === "left";
+  if (angle < low) {
+    return left ? t("Your left leg reached {angle}°: under today's target of {low}–{high}°.", params)
+      : t("Your right leg reached {angle}°: under today's target of {low}–{high}°.", params);
+  }
+  if (angle > high) {
+    return left ? t("Your left leg reached {angle}°: over today's target of {low}–{high}°.", params)
+      : t("Your right leg reached {angle}°: over today's target of {low}–{high}°.", params);
+  }
+  return left ? t("Your left leg reached {angle}°: within today's target of {low}–{high}°.", params)
+    : t("Your right leg reached {angle}°: within today's target of {low}–{high}°.", params);
+}
+
+/** A measured angle in the summary: "L 45°" for a leg, "45°" for both. */
+function angleNote(side, value) {
+  const angle = number(Number(value));
+  // TRANSLATORS: the left leg's angle in the guided session's summary, short ("L 45°").
+  if (side === "left") return t("L {angle}°", { angle });
+  // TRANSLATORS: the right leg's angle in the guided session's summary, short ("R 45°").
+  if (side === "right") return t("R {angle}°", { angle });
+  return `${angle}°`;
 }
 
 function setup(drafts) {
@@ -121,14 +149,14 @@ function setup(drafts) {
       const worse = !step.querySelector("[name$='[worse]']").disabled;
       const angles = [...step.querySelectorAll("input[data-measure]")]
         .filter((input) => input.value.trim())
-        .map((input) => `${input.dataset.measure === "both" ? "" : `${input.dataset.measure[0].toUpperCase()} `}${input.value}°`);
+        .map((input) => angleNote(input.dataset.measure, input.value.trim()));
       const item = document.createElement("li");
       item.className = "row";
       const name = document.createElement("span");
       name.textContent = step.dataset.name;
       const what = document.createElement("span");
       what.className = worse ? "badge warn" : "muted";
-      what.textContent = worse ? "made it worse" : done ? ["done", ...angles].join(" · ") : "skipped";
+      what.textContent = worse ? t("made it worse") : done ? [t("done"), ...angles].join(" · ") : t("skipped");
       item.append(name, what);
       list.append(item);
       const leg = step.dataset.targetLeg;
@@ -138,11 +166,9 @@ function setup(drafts) {
     const before = pick("pain_before");
     const after = pick("pain_after");
     form.querySelector("[data-summary-pain]").textContent =
-      before !== undefined && after !== undefined ? `Pain ${before} → ${after}` : "";
+      before !== undefined && after !== undefined ? t("Pain {before} → {after}", { before, after }) : "";
     const target = form.querySelector("[data-summary-target]");
-    target.textContent = best
-      ? `Your ${best.leg} leg reached ${best.angle}°: ${best.angle < best.low ? "under" : best.angle > best.high ? "over" : "within"} today's target of ${best.low}–${best.high}°.`
-      : "";
+    target.textContent = best ? targetSentence(best) : "";
   }
 
   form.addEventListener("click", (event) => {
@@ -184,7 +210,7 @@ async function start() {
     return;
   }
   const resume = form.querySelector("[data-resume]");
-  form.querySelector("[data-resume-when]").textContent = `You started a session ${when(draft.saved)}.`;
+  form.querySelector("[data-resume-when]").textContent = startedWhen(draft.saved);
   for (const step of form.querySelectorAll("[data-step]")) step.hidden = true;
   resume.hidden = false;
   form.querySelector("[data-resume-continue]").addEventListener("click", () => guide.restore(draft.value));

@@ -1,6 +1,7 @@
 // The scripts' words in the page's language. The page carries this language's "js"
 // catalog as JSON (<script type="application/json" id="i18n-catalog">, tracker/i18n.py);
-// English pages carry none and the message ids are the English text.
+// English pages carry none and the message ids are the English text. Without a page
+// (node --test) the scripts speak English; useCatalog sets a language and catalog.
 //
 //   t("Pain {before} → {after}", { before: 3, after: 2 })
 //   tn("{n} stretch", "{n} stretches", count)             // n is the count unless given
@@ -8,12 +9,34 @@
 // Mark strings only with these two names and a literal first argument: `make
 // translations` extracts them (babel-js.cfg). Dates and numbers: dateText, number.
 
-const element = typeof document === "undefined" ? null : document.getElementById("i18n-catalog");
-const catalog = element ? JSON.parse(element.textContent || "{}") : {};
+const hasPage = typeof document !== "undefined";
 
-/** The page's language ("de"); Intl writes English the British way, as the server does. */
-export const lang = (typeof document !== "undefined" && document.documentElement.lang) || "en";
-export const intlLocale = lang === "en" ? "en-GB" : lang;
+function pageCatalog() {
+  const element = hasPage ? document.getElementById("i18n-catalog") : null;
+  try {
+    return element ? JSON.parse(element.textContent || "{}") : {};
+  } catch {
+    return {}; // a damaged catalog: English rather than no words at all
+  }
+}
+
+let catalog = {};
+/** The page's language ("de"). */
+export let lang = "en";
+/** The locale Intl writes in: English the British way ("7 Nov"), as the server does. */
+export let intlLocale = "en-GB";
+let plurals = null;
+
+/** Speak `code` with `messages` (msgid -> text, or a plural's [one, other]); the
+ * page's own catalog at load. For tests and pages that change language. */
+export function useCatalog(code, messages = {}) {
+  lang = code || "en";
+  intlLocale = lang === "en" ? "en-GB" : lang;
+  catalog = messages || {};
+  plurals = new Intl.PluralRules(intlLocale);
+}
+
+useCatalog((hasPage && document.documentElement.lang) || "en", pageCatalog());
 
 function fill(text, params) {
   if (!params) return text;
@@ -26,9 +49,8 @@ export function t(msgid, params) {
   return fill(typeof found === "string" && found ? found : msgid, params);
 }
 
-const plurals = new Intl.PluralRules(intlLocale);
-
-/** The singular or plural by the language's rule (CLDR "one" is the first form). */
+/** The singular or plural by the language's rule (CLDR "one" is the first form);
+ * {n} is the count written the language's way unless params give it. */
 export function tn(singular, plural, n, params) {
   const forms = catalog[singular];
   const index = plurals.select(n) === "one" ? 0 : 1;
@@ -44,4 +66,10 @@ export function number(value, digits = 1) {
 /** A date as the pages write it: "7 Nov" / "7. Nov." (options add the weekday, year...). */
 export function dateText(date, options = { day: "numeric", month: "short" }) {
   return new Intl.DateTimeFormat(intlLocale, options).format(date);
+}
+
+/** A time of day, 24-hour: "09:24" (options: a timeZone). */
+export function timeText(date, options = {}) {
+  return new Intl.DateTimeFormat(intlLocale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...options })
+    .format(date);
 }

@@ -10,6 +10,7 @@
 // nor on /log?draft=<id> (outbox.js refills a refused session there; this page's
 // typing would replace the person's own draft).
 import { clearDraft, forgetSession, loadDraft, saveDraft } from "./drafts.js";
+import { intlLocale, t } from "./i18n.js";
 
 const KIND = "log";
 const NOT_FIELDS = new Set(["submit", "button", "reset", "image", "file", "fieldset", "output"]);
@@ -42,19 +43,19 @@ export function sameFields(a, b) {
   return plain(a) === plain(b);
 }
 
-/** "Friday 4 December" (with the year when not this one), in the person's zone. */
+/** "Friday 4 December" (with the year when not this one: "Tuesday, 30 December
+ * 2025"), in the person's zone and the page's language ("Freitag, 4. Dezember"). */
 export function dayOf(ms, timeZone, now = Date.now()) {
   let zone = timeZone || undefined;
   try {
-    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    new Intl.DateTimeFormat(intlLocale, { timeZone: zone });
   } catch {
     zone = undefined; // an unknown zone: the phone's
   }
-  const parts = (t) => Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
-    weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: zone,
-  }).formatToParts(t).map((p) => [p.type, p.value]));
-  const { weekday, day, month, year } = parts(ms);
-  return `${weekday} ${day} ${month}${year === parts(now).year ? "" : ` ${year}`}`;
+  const yearOf = (when) => new Intl.DateTimeFormat("en", { year: "numeric", timeZone: zone }).format(when);
+  const options = { weekday: "long", day: "numeric", month: "long", timeZone: zone };
+  if (yearOf(ms) !== yearOf(now)) options.year = "numeric";
+  return new Intl.DateTimeFormat(intlLocale, options).format(ms);
 }
 
 function el(tag, attrs, ...children) {
@@ -179,7 +180,7 @@ export async function initLogForm(form, { typed = false } = {}) {
   };
   const kept = () => {
     state("kept");
-    return notice("We kept what you typed.", button("Start over", "secondary", startOver));
+    return notice(t("We kept what you typed."), button(t("Start over"), "secondary", startOver));
   };
 
   let draft = null;
@@ -195,15 +196,15 @@ export async function initLogForm(form, { typed = false } = {}) {
   }
   offered = draft;
   state("offered");
-  notice(`You have an unsaved session from ${dayOf(draft.saved, form.dataset.timezone)}.`,
-    button("Continue where you left off", "primary", () => {
+  notice(t("You have an unsaved session from {day}.", { day: dayOf(draft.saved, form.dataset.timezone) }),
+    button(t("Continue where you left off"), "primary", () => {
       if (offered !== draft) return;
       offered = null;
       fill(form, draft.value);
       saveDraft(KIND, capture(form)).catch(warn);
       kept().focus();
     }),
-    button("Start over", "secondary", startOver));
+    button(t("Start over"), "secondary", startOver));
 }
 
 /** The session page after a save (?saved=1): forget the draft it was typed in. */

@@ -3,6 +3,7 @@
 // through inclinometer.js, runs the 10 s hold with the guided timer, and fills the
 // field with the highest angle held steady, marking that leg's method as "phone".
 
+import { intlLocale, number, t } from "./i18n.js";
 import { Inclinometer } from "./inclinometer.js";
 import { initTimers } from "./timer.js";
 
@@ -12,10 +13,8 @@ const NO_SENSOR_MS = 2500; // no usable reading by then: no sensors here
 const HOLD_SECONDS = 10;
 
 const MESSAGES = {
-  missing: "This device gives no motion readings (a computer, or motion sensors switched off). "
-    + "Close this and type the angle in the field instead.",
-  refused: "Motion sensors were not allowed, so the phone cannot measure. Allow motion access "
-    + "for this site in the browser settings, or close this and type the angle instead.",
+  missing: () => t("This device gives no motion readings (a computer, or motion sensors switched off). Close this and type the angle in the field instead."),
+  refused: () => t("Motion sensors were not allowed, so the phone cannot measure. Allow motion access for this site in the browser settings, or close this and type the angle instead."),
 };
 
 function make(tag, className, text) {
@@ -32,7 +31,7 @@ function button(text, className) {
 }
 
 function degrees(value) {
-  return value === null ? "–" : String(value).replace("-", "−");
+  return value === null ? "–" : number(value).replace("-", "−");
 }
 
 /** The hidden field that says how this angle was measured (same card, same side):
@@ -82,7 +81,9 @@ function speak(text, enabled) {
   if (!enabled || !("speechSynthesis" in window)) return;
   try {
     window.speechSynthesis.cancel();
-    window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+    const utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = intlLocale; // the page's language, not the phone's
+    window.speechSynthesis.speak(utterance);
   } catch {
     /* a spoken cue is a nicety */
   }
@@ -96,9 +97,10 @@ function buildView() {
   title.id = "measure-title";
   const steps = make("ol", "measure-steps");
   steps.append(
-    make("li", "", "Lay the phone flat on the shin of the leg you raise: screen up, top of the phone toward the foot."),
-    make("li", "", "With the leg resting on the floor or bed, tap Set zero."),
-    make("li", "", "Raise the straight leg slowly and hold it. For the assisted raise the helper keeps the phone in place."),
+    make("li", "", t("Lay the phone flat on the shin of the leg you raise: screen up, top of the phone toward the foot.")),
+    // TRANSLATORS: "Set zero" is the button's label ("Set zero" below): say it alike.
+    make("li", "", t("With the leg resting on the floor or bed, tap Set zero.")),
+    make("li", "", t("Raise the straight leg slowly and hold it. For the assisted raise the helper keeps the phone in place.")),
   );
   const message = make("p", "alert warn measure-message");
   message.setAttribute("role", "alert");
@@ -109,22 +111,22 @@ function buildView() {
   readout.setAttribute("aria-hidden", "true");
   const digits = make("span", "measure-digits", "–");
   readout.append(digits, make("span", "measure-unit", "°"));
-  const state = make("p", "measure-state", "Waiting for the sensors…");
+  const state = make("p", "measure-state", t("Waiting for the sensors…"));
   const best = make("p", "measure-best");
   const status = make("p", "sr-only");
   status.setAttribute("role", "status");
   status.setAttribute("aria-live", "polite");
-  const zero = button("Set zero", "secondary measure-zero");
+  const zero = button(t("Set zero"), "secondary measure-zero");
   const timerSlot = make("div", "measure-timer");
   const speech = make("label", "measure-speech");
   const speechBox = make("input");
   speechBox.type = "checkbox";
-  speech.append(speechBox, " Spoken cues");
+  speech.append(speechBox, " ", t("Spoken cues"));
   speech.hidden = !("speechSynthesis" in window);
   live.append(readout, state, best, status, zero, timerSlot, speech);
 
-  const use = button("Use this angle", "primary");
-  const cancel = button("Cancel", "secondary");
+  const use = button(t("Use this angle"), "primary");
+  const cancel = button(t("Cancel"), "secondary");
   const actions = make("div", "measure-actions");
   actions.append(cancel, use);
   dialog.append(title, steps, message, live, actions);
@@ -135,7 +137,7 @@ function buildView() {
 function newTimer(slot) {
   const section = make("section", "timer");
   section.dataset.timer = "";
-  section.dataset.name = "Hold the raise";
+  section.dataset.name = t("Hold the raise");
   section.dataset.hold = String(HOLD_SECONDS);
   section.dataset.reps = "1";
   section.dataset.sides = "both";
@@ -175,11 +177,11 @@ export function initMeasure(root = document) {
   function unavailable(kind) {
     if (!current) return;
     current.unavailable = kind;
-    view.message.textContent = MESSAGES[kind];
+    view.message.textContent = MESSAGES[kind]();
     view.message.hidden = false;
     view.live.hidden = true;
     view.use.hidden = true;
-    view.cancel.textContent = "Close";
+    view.cancel.textContent = t("Close");
   }
 
   function available() {
@@ -187,7 +189,7 @@ export function initMeasure(root = document) {
     view.message.hidden = true;
     view.live.hidden = false;
     view.use.hidden = false;
-    view.cancel.textContent = "Cancel";
+    view.cancel.textContent = t("Cancel");
   }
 
   /** A first usable reading: sensors exist after all (a slow start is no "missing"). */
@@ -216,18 +218,19 @@ export function initMeasure(root = document) {
     if (current.lastBeta !== null) meter.orientation(current.lastBeta, performance.now());
     const r = meter.reading();
     view.digits.textContent = degrees(r.display);
-    if (r.display === null) view.state.textContent = "Waiting for the sensors…";
-    else if (r.moving) view.state.textContent = "Moving — keep the phone still on the shin";
-    else view.state.textContent = r.steady ? "Steady" : "Settling…";
+    if (r.display === null) view.state.textContent = t("Waiting for the sensors…");
+    else if (r.moving) view.state.textContent = t("Moving — keep the phone still on the shin");
+    else view.state.textContent = r.steady ? t("Steady") : t("Settling…");
     view.state.dataset.steady = r.steady ? "yes" : "no";
     view.best.textContent = r.best === null
-      ? "Hold the leg still for 2 s to keep an angle."
-      : `Highest angle held 2 s: ${degrees(r.best)}°`;
+      ? t("Hold the leg still for 2 s to keep an angle.")
+      : t("Highest angle held 2 s: {angle}°", { angle: degrees(r.best) });
     view.use.disabled = meter.result() === null;
     view.zero.disabled = r.display === null;
     const now = performance.now();
     if (r.display !== null && now - current.announcedAt >= ANNOUNCE_MS) {
-      const text = `${degrees(r.display)} degrees${r.steady ? ", steady" : ""}`;
+      const angle = degrees(r.display);
+      const text = r.steady ? t("{angle} degrees, steady", { angle }) : t("{angle} degrees", { angle });
       if (text !== view.status.textContent) {
         view.status.textContent = text;
         current.announcedAt = now;
@@ -242,7 +245,7 @@ export function initMeasure(root = document) {
       view.dialog.addEventListener("close", close);
       view.zero.addEventListener("click", () => {
         if (current?.meter.setZero()) {
-          view.status.textContent = "Zero set";
+          view.status.textContent = t("Zero set");
           current.announcedAt = performance.now();
           render();
         }
@@ -271,7 +274,8 @@ export function initMeasure(root = document) {
     const permission = askPermission();
 
     const side = input.dataset.measure;
-    view.title.textContent = side === "both" ? "Measure the angle" : `Measure the ${side} leg`;
+    view.title.textContent = side === "left" ? t("Measure the left leg")
+      : side === "right" ? t("Measure the right leg") : t("Measure the angle");
     view.status.textContent = "";
     const meter = new Inclinometer();
     const timer = newTimer(view.timerSlot);
@@ -279,11 +283,11 @@ export function initMeasure(root = document) {
       const spoken = view.speechBox.checked;
       if (timer.dataset.state === "running" && timer.dataset.phase === "hold" && current?.lastCue !== "hold") {
         current.lastCue = "hold";
-        speak("Hold", spoken);
+        speak(t("Hold"), spoken);
       } else if (timer.dataset.state === "done" && current?.lastCue !== "done") {
         current.lastCue = "done";
         const result = meter.result();
-        speak(result === null ? "Done" : `Done. ${result} degrees`, spoken);
+        speak(result === null ? t("Done") : t("Done. {angle} degrees", { angle: degrees(result) }), spoken);
       } else if (timer.dataset.state === "idle" && current) {
         current.lastCue = null;
       }
@@ -332,8 +336,8 @@ export function initMeasure(root = document) {
   for (const input of fields) {
     input.dataset.measureReady = "1";
     const side = input.dataset.measure;
-    const open = button(side === "both" ? "Measure angle with phone" : `Measure ${side} leg with phone`,
-      "secondary measure-button");
+    const open = button(side === "left" ? t("Measure left leg with phone")
+      : side === "right" ? t("Measure right leg with phone") : t("Measure angle with phone"), "secondary measure-button");
     open.setAttribute("aria-controls", input.id);
     open.setAttribute("aria-haspopup", "dialog");
     open.addEventListener("click", () => start(input));

@@ -5,6 +5,7 @@
 // Today and History; refused ones are shown with the reason, to fix or discard.
 import { openDB } from "../vendor/idb/index.js";
 import "./replay.js";
+import { t, tn } from "./i18n.js";
 import { checkinErrors, checkinPayload, formName, sessionErrors, sessionPayload } from "./serialize.js";
 
 const outbox = self.BackstretchOutbox;
@@ -12,14 +13,22 @@ const user = document.querySelector("meta[name='tracker-user']")?.content || "";
 const dbReady = outbox.open({ openDB });
 
 const FORMS = {
-  session: { payload: sessionPayload, errors: sessionErrors, noun: "session" },
-  checkin: { payload: checkinPayload, errors: checkinErrors, noun: "check-in" },
+  session: { payload: sessionPayload, errors: sessionErrors },
+  checkin: { payload: checkinPayload, errors: checkinErrors },
 };
+// The fields' names in error messages, in the page's language.
 const LABELS = {
-  entries: "Stretches", pain_before: "Pain before", pain_after: "Pain after",
-  performed_at: "When", notes: "Notes", score: "Pain score", context: "When", note: "Note",
-  reps: "reps", hold_seconds: "hold", angle_deg: "angle", angle_method: "angle",
-  stretch: "stretch", side: "sides",
+  entries: t("Stretches"), pain_before: t("Pain before"), pain_after: t("Pain after"),
+  performed_at: t("When"), notes: t("Notes"), score: t("Pain score"), context: t("When"), note: t("Note"),
+};
+// A stretch's field: "Straight-leg raise reps".
+const ENTRY_LABELS = {
+  reps: (stretch) => t("{stretch} reps", { stretch }),
+  hold_seconds: (stretch) => t("{stretch} hold", { stretch }),
+  angle_deg: (stretch) => t("{stretch} angle", { stretch }),
+  angle_method: (stretch) => t("{stretch} angle", { stretch }),
+  stretch: (stretch) => t("{stretch} stretch", { stretch }),
+  side: (stretch) => t("{stretch} sides", { stretch }),
 };
 
 function el(tag, attrs = {}, ...children) {
@@ -34,10 +43,20 @@ function timeOf(iso) {
   return m ? m[1] : "";
 }
 
+/** How an item is listed ("Session at 09:24 · 2 stretches"), in the language of
+ * the page it was saved on. */
 function summary(kind, body) {
-  if (kind === "checkin") return `Pain check-in ${timeOf(body.recorded_at)} · ${body.score}/10`;
+  if (kind === "checkin") return t("Pain check-in {time} · {score}/10", { time: timeOf(body.recorded_at), score: body.score });
   const names = new Set(body.entries.map((e) => e.stretch));
-  return `Session at ${timeOf(body.performed_at)} · ${names.size} stretch${names.size === 1 ? "" : "es"}`;
+  return tn("Session at {time} · {n} stretch", "Session at {time} · {n} stretches", names.size,
+    { time: timeOf(body.performed_at) });
+}
+
+/** `text` with its [bracketed part] as a link to `href` (a sentence with a link in
+ * it stays one message). */
+function linked(text, href) {
+  const m = /^(.*?)\[(.+?)\](.*)$/s.exec(text);
+  return m ? [m[1], el("a", { href }, m[2]), m[3]] : [text];
 }
 
 const ENTRY_KEY = /^entries\.(\d+)\.(\w+)$/;
@@ -49,7 +68,7 @@ function label(key, body) {
     const slug = body?.entries?.[+m[1]]?.stretch || "";
     const card = slug && document.getElementById(`card-${slug}`);
     const name = card?.querySelector(".card-name, legend")?.textContent.trim() || slug;
-    return `${name} ${LABELS[m[2]] || m[2]}`;
+    return ENTRY_LABELS[m[2]] ? ENTRY_LABELS[m[2]](name) : `${name} ${m[2]}`;
   }
   return LABELS[key] || key;
 }
@@ -112,22 +131,24 @@ function errorSummary(fields, body, kind, form) {
   const title = `offline-error-title-${kind}`;
   return el("div", { class: "error-summary offline-notice", role: "alert", tabindex: "-1",
     "aria-labelledby": title, "data-error-summary": "" },
-  el("h2", { id: title }, "There is a problem"),
+  el("h2", { id: title }, t("There is a problem")),
   el("ul", {}, ...lines(fields, body).map(({ key, name, text }) => {
-    const said = name ? `${name}: ${text}` : text;
+    // TRANSLATORS: an error about a field of a form: "Pain before: Enter a number."
+    const said = name ? t("{field}: {message}", { field: name, message: text }) : text;
     const id = key === "_schema" ? "" : target(key, body, form);
     return el("li", {}, id ? el("a", { href: `#${id}` }, said) : said);
   })));
 }
 
 function errorList(fields, body) {
-  return el("ul", {}, ...lines(fields, body).map(({ name, text }) => el("li", {}, name ? el("b", {}, `${name}: `) : "", text)));
+  return el("ul", {}, ...lines(fields, body).map(({ name, text }) => el("li", {},
+    name ? el("b", {}, t("{field}:", { field: name })) : "", name ? " " : "", text)));
 }
 
 /** A refused item's field errors, or its message when the server named no field. */
 function fixable(item) {
   const fields = item.error?.fields || {};
-  return Object.keys(fields).length ? fields : { _schema: [item.error?.message || "It was not accepted."] };
+  return Object.keys(fields).length ? fields : { _schema: [item.error?.message || t("It was not accepted.")] };
 }
 
 /** Show `box` above the form in place of what was said before (an earlier notice,
@@ -171,7 +192,7 @@ async function queue(form, kind) {
   refilled(form);
   form.querySelector("input[name='client_id']").value = crypto.randomUUID();
   notice(form, el("div", { class: "alert ok offline-notice", role: "status", tabindex: "-1" },
-    "Saved on this phone; it will sync when you are back online."));
+    t("Saved on this phone; it will sync when you are back online.")));
   requestSync();
   render();
   form.dispatchEvent(new CustomEvent("queued", { bubbles: true }));
@@ -230,20 +251,24 @@ async function discard(clientId) {
 }
 
 function refusal(item) {
-  const what = item.kind === "checkin" ? "check-in" : "session";
   if (item.status === "gone") {
+    const said = item.kind === "checkin"
+      ? t("{summary}: this check-in was deleted on another device while it waited on this phone, so it was not saved again.", { summary: item.summary })
+      : t("{summary}: this session was deleted on another device while it waited on this phone, so it was not saved again.", { summary: item.summary });
     return el("div", { class: "alert warn", role: "alert" },
-      el("p", {}, `${item.summary}: this ${what} was deleted on another device while it waited on this phone, so it was not saved again.`),
-      el("button", { type: "button", class: "secondary", "data-discard": item.client_id }, "Dismiss"));
+      el("p", {}, said),
+      el("button", { type: "button", class: "secondary", "data-discard": item.client_id }, t("Dismiss")));
   }
   const fix = item.kind === "session"
-    ? el("a", { class: "button secondary", href: `/log?draft=${encodeURIComponent(item.client_id)}` }, "Fix it")
+    ? el("a", { class: "button secondary", href: `/log?draft=${encodeURIComponent(item.client_id)}` }, t("Fix it"))
     : "";
+  // The server's reason stays as the API says it (English).
   return el("div", { class: "alert error", role: "alert" },
-    el("p", {}, `${item.summary}, saved on this phone, was not accepted: ${item.error?.message || "refused"}`),
+    el("p", {}, t("{summary}, saved on this phone, was not accepted: {reason}",
+      { summary: item.summary, reason: item.error?.message || t("refused") })),
     errorList(item.error?.fields || {}, item.body),
     el("div", { class: "row" }, fix,
-      el("button", { type: "button", class: "danger", "data-discard": item.client_id }, "Discard")));
+      el("button", { type: "button", class: "danger", "data-discard": item.client_id }, t("Discard"))));
 }
 
 async function render(done) {
@@ -255,19 +280,23 @@ async function render(done) {
   }
   if (alerts) {
     alerts.replaceChildren(...mine.filter((i) => i.status !== "pending").map(refusal));
-    if (done?.sent) alerts.prepend(el("p", { class: "alert ok", role: "status" }, `Synced ${done.sent} item${done.sent === 1 ? "" : "s"} saved on this phone.`));
+    if (done?.sent) {
+      alerts.prepend(el("p", { class: "alert ok", role: "status" },
+        tn("Synced {n} item saved on this phone.", "Synced {n} items saved on this phone.", done.sent)));
+    }
     const waiting = mine.filter((i) => i.status === "pending").length;
     if (done?.signedOut && waiting) {
-      alerts.prepend(el("p", { class: "alert warn", role: "status" },
-        `You were signed out. ${waiting} item${waiting === 1 ? "" : "s"} saved on this phone will be sent once you `,
-        el("a", { href: "/login" }, "sign in again"), "."));
+      // TRANSLATORS: the [bracketed words] become a link to the sign-in page.
+      alerts.prepend(el("p", { class: "alert warn", role: "status" }, ...linked(tn(
+        "You were signed out. {n} item saved on this phone will be sent once you [sign in again].",
+        "You were signed out. {n} items saved on this phone will be sent once you [sign in again].", waiting), "/login")));
     }
   }
   for (const list of document.querySelectorAll("[data-outbox-list]")) {
     const pending = mine.filter((i) => i.status === "pending");
     list.hidden = !pending.length;
     list.querySelector("ul").replaceChildren(...pending.map((i) =>
-      el("li", { class: "row unsynced" }, el("span", {}, i.summary), el("span", { class: "badge warn" }, "not synced yet"))));
+      el("li", { class: "row unsynced" }, el("span", {}, i.summary), el("span", { class: "badge warn" }, t("not synced yet")))));
   }
 }
 

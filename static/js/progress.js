@@ -12,11 +12,14 @@
 // click picks a day and keeps it; a mouse hovering shows others and leaves it there
 // again. Each chart is a slider for the keyboard: arrow keys, Home/End and Page
 // Up/Down move the day, and its aria-valuetext says what the legend shows.
+//
+// Words through t() and dates and numbers through Intl in the page's language
+// (./i18n.js): "7 Nov" and "4.5" on English pages, "7. Nov." and "4,5" on German ones.
+import { dateText, number, t } from "./i18n.js";
+
 let uPlot;
 
 const DAY = 86400;
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const THIS_YEAR = new Date().getFullYear();
 const root = document.getElementById("progress");
 
@@ -28,13 +31,14 @@ function css(name, el = document.documentElement) {
 const toTs = (iso) => Date.parse(`${iso}T00:00:00Z`) / 1000;
 const utc = (ts) => new Date(ts * 1000);
 
-// The app's date style (tracker/dates.py short_date): "7 Nov", "Sat 7 Nov", and the
-// year only when it is not this one.
+// The app's date style (tracker/dates.py short_date) in the page's language: "7 Nov" /
+// "7. Nov.", "Sat 7 Nov" / "Sa., 7. Nov.", and the year only when it is not this one.
 function shortDate(ts, { weekday = false, year = null } = {}) {
   const d = utc(ts);
-  let text = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
-  if (weekday) text = `${WEEKDAYS[d.getUTCDay()]} ${text}`;
-  return (year ?? d.getUTCFullYear() !== THIS_YEAR) ? `${text} ${d.getUTCFullYear()}` : text;
+  const options = { day: "numeric", month: "short", timeZone: "UTC" };
+  if (weekday) options.weekday = "short";
+  if (year ?? d.getUTCFullYear() !== THIS_YEAR) options.year = "numeric";
+  return dateText(d, options);
 }
 
 // Ticks on whole days only, as many as fit: every day, 2, 3, 7 or 14 days counted back
@@ -152,15 +156,18 @@ function axes(yLabel, yValues) {
   ];
 }
 
-const number = (u, v) => (v == null ? "–" : v.toFixed(1));
+// A legend figure: "4.5" / "4,5" (at most one decimal), "–" for none.
+const figure = (u, v) => (v == null ? "–" : number(v));
+const degrees = (v) => `${number(v)}°`;
 
 function dateSeries(ranges) {
   const paused = (ts) => ranges.some(([x0, x1]) => ts > x0 && ts < x1);
   const value = (u, v) => {
     if (v == null) return "–";
-    return `${shortDate(v, { weekday: true })}${paused(v) ? " · flare-up pause" : ""}`;
+    const date = shortDate(v, { weekday: true });
+    return paused(v) ? t("{date} · flare-up pause", { date }) : date;
   };
-  return { label: "Date", value };
+  return { label: t("Date"), value };
 }
 
 // The day the legend reads, moved by tap, click and keys; see the header.
@@ -191,7 +198,7 @@ function readingPlugin(el) {
         u.root.setAttribute("aria-hidden", "true");  // the slider speaks for it
         el.tabIndex = 0;
         el.setAttribute("role", "slider");
-        el.setAttribute("aria-label", `${el.dataset.label}: arrow keys move between days`);
+        el.setAttribute("aria-label", t("{chart}: arrow keys move between days", { chart: el.dataset.label }));
         el.setAttribute("aria-valuemin", "0");
         el.setAttribute("aria-valuemax", String(count(u) - 1));
         const pick = (event) => {
@@ -245,19 +252,19 @@ function painChart(el, pain, flareUps) {
   const line = (color, width) => ({ stroke: color, width });
   return chart(el, {
     scales: { x: { time: false, ...dayRange }, y: { range: [0, 10] } },
-    axes: axes("Pain 0–10"),
+    axes: axes(t("Pain 0–10")),
     series: [
       dateSeries(flares),
       {
-        label: "Pain",
+        label: t("Pain"),
         stroke: css("--muted"),
         paths: () => null,
         points: { show: true, size: x.length > 90 ? 4 : 6, fill: css("--muted") },
-        value: number,
+        value: figure,
       },
-      { label: "7-day", ...line(css("--brand"), 3), value: number },
-      ...(base == null ? [] : [{ label: "Start", ...line(css("--warn"), 1.5), dash: [6, 4],
-        value: () => base.toFixed(1) }]),
+      { label: t("7-day"), ...line(css("--brand"), 3), value: figure },
+      ...(base == null ? [] : [{ label: t("Start"), ...line(css("--warn"), 1.5), dash: [6, 4],
+        value: () => number(base) }]),
     ],
     hooks: {
       drawAxes: [(u) => {
@@ -277,17 +284,21 @@ function slrChart(el, slr, flareUps) {
   const dates = [...byDate.keys()].sort();
   if (!el || !dates.length) return null;
   const flares = flareRanges(flareUps);
+  const affected = (name) => program && program.affected_leg === name;
+  const labels = {
+    left: () => (affected("left") ? t("Left (affected)") : t("Left")),
+    right: () => (affected("right") ? t("Right (affected)") : t("Right")),
+  };
   const leg = (name, color) => ({
-    label: program && program.affected_leg === name ? `${name[0].toUpperCase()}${name.slice(1)} (affected)`
-      : `${name[0].toUpperCase()}${name.slice(1)}`,
+    label: labels[name](),
     stroke: color,
     width: 2.5,
     spanGaps: true,
     points: { size: 6 },  // uPlot shows them while they are sparse enough to see
-    value: (u, v) => (v == null ? "–" : `${v}°`),
+    value: (u, v) => (v == null ? "–" : degrees(v)),
   });
   const target = {
-    label: "Target",
+    label: t("Target"),
     stroke: css("--band-edge"),
     fill: css("--band"),
     width: 1,
@@ -295,7 +306,7 @@ function slrChart(el, slr, flareUps) {
     points: { show: false },
     value: (u, v, s, i) => {
       const day = i == null ? null : bands.get(dates[i]);
-      return day ? `${day.target_low}–${day.target_high}°` : "–";
+      return day ? `${number(day.target_low)}–${number(day.target_high)}°` : "–";
     },
   };
   const data = [dates.map(toTs), dates.map((d) => byDate.get(d).best_left ?? null),
@@ -303,7 +314,7 @@ function slrChart(el, slr, flareUps) {
   if (program) data.push(dates.map(() => null));
   return chart(el, {
     scales: { x: { time: false, ...dayRange }, y: { range: [0, 100] } },
-    axes: axes("Degrees", (u, ticks) => ticks.map((t) => `${t}°`)),
+    axes: axes(t("Degrees"), (u, ticks) => ticks.map((tick) => degrees(tick))),
     series: [dateSeries(flares), leg("left", css("--brand")), leg("right", css("--focus")),
       ...(program ? [target] : [])],
     hooks: {
@@ -325,11 +336,11 @@ function psfsChart(el, psfs) {
   const first = psfs.mean.first;
   return chart(el, {
     scales: { x: { time: false, ...dayRange }, y: { range: [0, 10] } },
-    axes: axes("Mean 0–10"),
+    axes: axes(t("Mean 0–10")),
     series: [
       dateSeries([]),
-      { label: "Mean", stroke: css("--brand"), width: 3, points: { show: true, size: 7 }, value: number },
-      { label: "First", stroke: css("--warn"), width: 1.5, dash: [6, 4], value: () => first.toFixed(1) },
+      { label: t("Mean"), stroke: css("--brand"), width: 3, points: { show: true, size: 7 }, value: figure },
+      { label: t("First"), stroke: css("--warn"), width: 1.5, dash: [6, 4], value: () => number(first) },
     ],
     hooks: {
       drawAxes: [(u) => shade(u, u.scales.x.min, u.scales.x.max, Math.min(10, first + 2), 10, css("--ok-soft"))],

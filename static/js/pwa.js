@@ -21,7 +21,8 @@ if ("serviceWorker" in navigator) {
     offerUpdate(registration);
     if (document.querySelector("meta[name='tracker-user']")?.content) {
       // The pages to have offline even if not opened since the app was installed; when
-      // an answer changed what they show (the warning-signs check), fetched afresh.
+      // an answer changed what they show (the warning-signs check) or the person chose
+      // another language (tracker-state names it), fetched afresh, the offline page too.
       const state = document.querySelector("meta[name='tracker-state']")?.content || "";
       const fresh = localStorage.getItem("tracker-state") !== state;
       navigator.serviceWorker.ready.then((ready) => {

@@ -2,6 +2,8 @@
 // itself), send a test, turn it off. The page works without this: reminders are
 // plain forms; only subscribing a device needs JavaScript.
 
+import { t, tn } from "./i18n.js";
+
 const panel = document.getElementById("push-panel");
 const status = document.getElementById("push-status");
 const buttons = {
@@ -35,7 +37,7 @@ async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.message || `The server answered ${response.status}.`);
+  if (!response.ok) throw new Error(data.message || t("The server answered {status}.", { status: response.status }));
   return data;
 }
 
@@ -66,7 +68,7 @@ async function refresh() {
 
 buttons.enable.addEventListener("click", async () => {
   buttons.enable.disabled = true;
-  say("Asking for permission…");
+  say(t("Asking for permission…"));
   try {
     // Called straight from the tap: iOS and some browsers refuse the prompt otherwise.
     const permission = await Notification.requestPermission();
@@ -80,10 +82,10 @@ buttons.enable.addEventListener("click", async () => {
       applicationServerKey: applicationServerKey(panel.dataset.publicKey),
     });
     await api("POST", "/api/v1/push/subscriptions", subscription.toJSON());
-    say("This device will get your reminders.");
+    say(t("This device will get your reminders."));
     show("on");
   } catch (error) {
-    say(`Could not turn on notifications: ${error.message}`);
+    say(t("Could not turn on notifications: {error}", { error: error.message }));
   } finally {
     buttons.enable.disabled = false;
   }
@@ -91,11 +93,11 @@ buttons.enable.addEventListener("click", async () => {
 
 buttons.test.addEventListener("click", async () => {
   buttons.test.disabled = true;
-  say("Sending…");
+  say(t("Sending…"));
   try {
     const { devices } = await api("POST", "/api/v1/push/test");
     const sent = devices.filter((d) => d.outcome === "sent").length;
-    say(`Sent to ${sent} of ${devices.length} device${devices.length === 1 ? "" : "s"}.`);
+    say(tn("Sent to {sent} of {n} device.", "Sent to {sent} of {n} devices.", devices.length, { sent }));
   } catch (error) {
     say(error.message);
   } finally {
@@ -111,7 +113,7 @@ buttons.disable.addEventListener("click", async () => {
       await api("DELETE", "/api/v1/push/subscriptions", { endpoint: subscription.endpoint }).catch(() => {});
       await subscription.unsubscribe();
     }
-    say("Notifications are off on this device.");
+    say(t("Notifications are off on this device."));
     show("off");
   } catch (error) {
     say(error.message);
@@ -120,5 +122,5 @@ buttons.disable.addEventListener("click", async () => {
 
 refresh().catch((error) => {
   show("off");
-  say(`Notifications could not be checked: ${error.message}`);
+  say(t("Notifications could not be checked: {error}", { error: error.message }));
 });

@@ -7,6 +7,8 @@
 // The rules hold no limits of their own: the page renders the API schemas' limits
 // into its inputs (min, max, maxlength), and outbox.js passes them in as `rules`
 // ({name: {min, max, maxLength, whole, options}}; see formRules there).
+// The messages are in the page's language (i18n.js; English without a page).
+import { number as numberText, t, tn } from "./i18n.js";
 
 const INT = /^-?\d{1,30}$/;
 const NUM = /^-?\d{1,30}(\.\d{1,30})?$/;
@@ -153,15 +155,15 @@ function checkRange(errors, key, value, rule) {
   if (!rule || value === undefined || value === null) return;
   const { min = -Infinity, max = Infinity, whole = false } = rule;
   if (typeof value !== "number" || (whole && !Number.isInteger(value))) {
-    errors[key] = [whole ? "Enter a whole number." : "Enter a number."];
+    errors[key] = [whole ? t("Enter a whole number.") : t("Enter a number.")];
   } else if (value < min || value > max) {
-    errors[key] = [`Must be between ${min} and ${max}.`];
+    errors[key] = [t("Must be between {min} and {max}.", { min: numberText(min, 2), max: numberText(max, 2) })];
   }
 }
 
 function checkLength(errors, key, text, rule) {
   if (rule?.maxLength !== undefined && (text || "").length > rule.maxLength) {
-    errors[key] = [`At most ${rule.maxLength} characters.`];
+    errors[key] = [tn("At most {n} character.", "At most {n} characters.", rule.maxLength)];
   }
 }
 
@@ -172,15 +174,15 @@ function checkLength(errors, key, text, rule) {
 export function sessionErrors(payload, rules = {}) {
   const errors = {};
   const most = rules.entries?.max;
-  if (!payload.entries.length) errors.entries = ["Tick at least one stretch you did."];
-  else if (most !== undefined && payload.entries.length > most) errors.entries = [`At most ${most} stretches.`];
+  if (!payload.entries.length) errors.entries = [t("Tick at least one stretch you did.")];
+  else if (most !== undefined && payload.entries.length > most) errors.entries = [tn("At most {n} stretch.", "At most {n} stretches.", most)];
   for (const name of ["pain_before", "pain_after"]) checkRange(errors, name, payload[name], rules[name]);
   if (!/[+-]\d{2}:\d{2}$|Z$/.test(payload.performed_at) || Number.isNaN(Date.parse(payload.performed_at))) {
-    errors.performed_at = ["Enter a date and time."];
+    errors.performed_at = [t("Enter a date and time.")];
   }
   checkLength(errors, "notes", payload.notes, rules.notes);
   payload.entries.forEach((entry, i) => {
-    if (rules[cardField(entry.stretch, "sides")] && !entry.side) errors[`entries.${i}.side`] = ["Tick left, right or both."];
+    if (rules[cardField(entry.stretch, "sides")] && !entry.side) errors[`entries.${i}.side`] = [t("Tick left, right or both.")];
     for (const field of ["reps", "hold_seconds", "angle_deg"]) {
       checkRange(errors, `entries.${i}.${field}`, entry[field], rules[formName(entry, field)]);
     }
@@ -191,10 +193,10 @@ export function sessionErrors(payload, rules = {}) {
 /** The check-in form's rules, as sessionErrors. */
 export function checkinErrors(payload, rules = {}) {
   const errors = {};
-  if (payload.score === null) errors.score = ["Choose a pain score."];
+  if (payload.score === null) errors.score = [t("Choose a pain score.")];
   else checkRange(errors, "score", payload.score, rules.score);
   const options = rules.context?.options;
-  if (options && !options.includes(payload.context)) errors.context = ["Choose when."];
+  if (options && !options.includes(payload.context)) errors.context = [t("Choose when.")];
   checkLength(errors, "note", payload.note, rules.note);
   return errors;
 }

@@ -1,5 +1,7 @@
 // Settings, share links: copy the new link, or hand it to the phone's share sheet.
 
+import { t } from "./i18n.js";
+
 const status = document.querySelector("[data-copy-status]");
 
 function say(text) {
@@ -13,10 +15,10 @@ for (const button of document.querySelectorAll("[data-copy]")) {
   button.addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(input.value);
-      say("Copied.");
+      say(t("Copied."));
     } catch {
       input.select();
-      say("Select the link and copy it.");
+      say(t("Select the link and copy it."));
     }
   });
 }
@@ -27,9 +29,9 @@ for (const button of document.querySelectorAll("[data-share]")) {
   button.hidden = false;
   button.addEventListener("click", async () => {
     try {
-      await navigator.share({ title: "My back pain diary", url: input.value });
+      await navigator.share({ title: t("My back pain diary"), url: input.value });
     } catch (error) {
-      if (error.name !== "AbortError") say("Sharing did not work; copy the link instead.");
+      if (error.name !== "AbortError") say(t("Sharing did not work; copy the link instead."));
     }
   });
 }

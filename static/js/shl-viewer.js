@@ -2,7 +2,10 @@
 // exp, flag, label, v}) is read from the URL fragment, which never reaches a server.
 // The manifest is POSTed with the recipient's name (and the passcode for flag P); its
 // file is a compact JWE (alg dir, enc A256GCM) decrypted here with WebCrypto, and the
-// FHIR bundle inside is shown read-only. Every text goes in with textContent.
+// FHIR bundle inside is shown read-only. Every text goes in with textContent, in the
+// page's language (./i18n.js).
+
+import { t, tn, number, intlLocale } from "./i18n.js";
 
 const PAIN = "72514-3";
 const $ = (selector) => document.querySelector(selector);
@@ -53,41 +56,42 @@ function el(tag, text, className) {
 
 function table(caption, head, rows) {
   const wrap = el("div", null, "table-scroll");
-  const t = el("table", null, "data");
-  t.append(el("caption", caption));
+  const tbl = el("table", null, "data");
+  tbl.append(el("caption", caption));
   const tr = el("tr");
   for (const h of head) tr.append(Object.assign(el("th", h), { scope: "col" }));
-  t.append(el("thead"), el("tbody"));
-  t.tHead.append(tr);
+  tbl.append(el("thead"), el("tbody"));
+  tbl.tHead.append(tr);
   for (const row of rows) {
     const line = el("tr");
     row.forEach((cell, i) => line.append(i === 0 ? Object.assign(el("th", cell), { scope: "row" }) : el("td", cell)));
-    t.tBodies[0].append(line);
+    tbl.tBodies[0].append(line);
   }
-  wrap.append(t);
+  wrap.append(tbl);
   return wrap;
 }
 
 const day = (iso) => (iso || "").slice(0, 10);
 // "6 Dec 2026, 14:50", as the app's own pages write dates (its English is British);
 // another page language formats in its own way.
-const LANG = document.documentElement.lang || "en";
-const WHEN = new Intl.DateTimeFormat(LANG === "en" ? "en-GB" : LANG, {
+const WHEN = new Intl.DateTimeFormat(intlLocale, {
   day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
 });
 const when = (date) => WHEN.format(date);
 // A day ("2026-11-16") as the app writes one: "Mon 16 Nov" (noon UTC: no zone moves it).
-const DAY = new Intl.DateTimeFormat(LANG === "en" ? "en-GB" : LANG, {
+const DAY = new Intl.DateTimeFormat(intlLocale, {
   weekday: "short", day: "numeric", month: "short", timeZone: "UTC",
 });
 const dayLabel = (iso) => (iso ? DAY.format(new Date(`${iso}T12:00:00Z`)) : "–");
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const fmt = (x) => (x === null || x === undefined ? "–" : Number.isInteger(x) ? String(x) : x.toFixed(1));
+const fmt = (x) => (x === null || x === undefined ? "–"
+  : Number.isInteger(x) ? number(x, 0) : new Intl.NumberFormat(intlLocale, {
+    minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x));
 const codes = (resource) => (resource.code?.coding || []).map((c) => c.code);
 
 function painSection(observations) {
   const section = el("section", null, "card");
-  section.append(el("h2", "Pain (0–10)"));
+  section.append(el("h2", t("Pain (0–10)")));
   const byDay = new Map();
   for (const o of observations) {
     const d = day(o.effectiveDateTime);
@@ -96,7 +100,7 @@ function painSection(observations) {
   }
   const days = [...byDay.keys()].sort();
   if (!days.length) {
-    section.append(el("p", "No pain scores in this period."));
+    section.append(el("p", t("No pain scores in this period.")));
     return section;
   }
   const means = days.map((d) => mean(byDay.get(d)));
@@ -104,18 +108,20 @@ function painSection(observations) {
   const current = mean(means.slice(-7));
   const change = current - baseline;
   const summary = el("p", null, "summary");
-  summary.textContent = `Started at ${fmt(baseline)} (mean of the first 3 logged days), now ${fmt(current)} ` +
-    `(mean of the last 7 logged days): ${change <= 0 ? "down" : "up"} ${fmt(Math.abs(change))} points.` +
-    (change <= -2 || (baseline > 0 && -change / baseline >= 0.3) ? " A meaningful improvement (2 points or 30%)." : "");
+  const params = { start: fmt(baseline), now: fmt(current), points: fmt(Math.abs(change)) };
+  summary.textContent = (change <= 0
+    ? t("Started at {start} (mean of the first 3 logged days), now {now} (mean of the last 7 logged days): down {points} points.", params)
+    : t("Started at {start} (mean of the first 3 logged days), now {now} (mean of the last 7 logged days): up {points} points.", params)) +
+    (change <= -2 || (baseline > 0 && -change / baseline >= 0.3) ? " " + t("A meaningful improvement (2 points or 30%).") : "");
   section.append(summary);
-  section.append(table("Pain by day", ["Date", "Mean", "Lowest", "Highest", "Scores"],
+  section.append(table(t("Pain by day"), [t("Date"), t("Mean"), t("Lowest"), t("Highest"), t("Scores")],
     days.map((d) => { const s = byDay.get(d); return [dayLabel(d), fmt(mean(s)), Math.min(...s), Math.max(...s), s.length]; })));
   return section;
 }
 
 function legRaiseSection(observations) {
   const section = el("section", null, "card");
-  section.append(el("h2", "Straight-leg raise (best angle per day)"));
+  section.append(el("h2", t("Straight-leg raise (best angle per day)")));
   const best = new Map();
   for (const o of observations) {
     const d = day(o.effectiveDateTime);
@@ -127,10 +133,10 @@ function legRaiseSection(observations) {
   }
   const days = [...best.keys()].sort();
   if (!days.length) {
-    section.append(el("p", "No leg raises measured in this period."));
+    section.append(el("p", t("No leg raises measured in this period.")));
     return section;
   }
-  section.append(table("Best angle in degrees", ["Date", "Left leg", "Right leg"],
+  section.append(table(t("Best angle in degrees"), [t("Date"), t("Left leg"), t("Right leg")],
     days.map((d) => [dayLabel(d), fmt(best.get(d).left), fmt(best.get(d).right ?? best.get(d).other)])));
   return section;
 }
@@ -142,22 +148,22 @@ function answerValue(item) {
 
 function psfsSection(responses) {
   const section = el("section", null, "card");
-  section.append(el("h2", "Activities they find hard (PSFS, 0 = unable, 10 = as before)"));
+  section.append(el("h2", t("Activities they find hard (PSFS, 0 = unable, 10 = as before)")));
   const rows = [];
   for (const r of responses.sort((a, b) => (a.authored || "").localeCompare(b.authored || ""))) {
     const items = (r.item || []).flatMap((i) => (i.item ? i.item : [i]));
     const scores = items.map(answerValue).filter((v) => typeof v === "number");
-    rows.push([dayLabel(day(r.authored)), items.map((i) => `${i.text || i.linkId}: ${fmt(answerValue(i))}`).join("; "),
+    rows.push([dayLabel(day(r.authored)), items.map((i) => t("{activity}: {score}", { activity: i.text || i.linkId, score: fmt(answerValue(i)) })).join("; "),
       scores.length ? fmt(mean(scores)) : "–"]);
   }
-  section.append(table("Ratings", ["Date", "Activities", "Mean"], rows));
+  section.append(table(t("Ratings"), [t("Date"), t("Activities"), t("Mean")], rows));
   return section;
 }
 
 function flagsSection(resources, painObservations) {
   const flags = [];
   for (const f of resources.filter((r) => r.resourceType === "Flag")) {
-    flags.push([day(f.period?.start), f.code?.text || "Flag"]);
+    flags.push([day(f.period?.start), f.code?.text || t("Flag")]);
   }
   // A session whose pain rose by 2 points or more (scores before and after stretching).
   const bySession = new Map();
@@ -172,20 +178,20 @@ function flagsSection(resources, painObservations) {
   }
   for (const s of bySession.values()) {
     if (s.pain_after - s.pain_before >= 2) {
-      flags.push([s.date, `pain rose from ${s.pain_before} to ${s.pain_after} during a session`]);
+      flags.push([s.date, t("pain rose from {before} to {after} during a session", { before: s.pain_before, after: s.pain_after })]);
     }
   }
   const notes = painObservations.flatMap((o) => (o.note || []).map((n) => [day(o.effectiveDateTime), n.text]));
   const section = el("section", null, "card");
-  section.append(el("h2", "Flags and notes"));
-  if (!flags.length && !notes.length) section.append(el("p", "No flags or notes in this period."));
+  section.append(el("h2", t("Flags and notes")));
+  if (!flags.length && !notes.length) section.append(el("p", t("No flags or notes in this period.")));
   // [ISO day, text] pairs: in date order, each shown as the app writes a day.
   const byDate = (a, b) => a[0].localeCompare(b[0]);
-  for (const [title, list] of [["Flags", flags.sort(byDate)], ["Notes", notes.sort(byDate)]]) {
+  for (const [title, list] of [[t("Flags"), flags.sort(byDate)], [t("Notes"), notes.sort(byDate)]]) {
     if (!list.length) continue;
     section.append(el("h3", title));
     const ul = el("ul");
-    for (const [iso, text] of list) ul.append(el("li", iso ? `${dayLabel(iso)}: ${text}` : text));
+    for (const [iso, text] of list) ul.append(el("li", iso ? t("{date}: {text}", { date: dayLabel(iso), text }) : text));
     section.append(ul);
   }
   return section;
@@ -198,7 +204,7 @@ export function renderBundle(bundle, target) {
   const angles = observations.filter((o) => o.valueQuantity?.code === "deg");
   const psfs = resources.filter((r) => r.resourceType === "QuestionnaireResponse");
   target.replaceChildren(
-    el("p", `The data as it was when the link was made: ${when(new Date(bundle.timestamp))}.`, "hint"),
+    el("p", t("The data as it was when the link was made: {when}.", { when: when(new Date(bundle.timestamp)) }), "hint"),
     painSection(pain), legRaiseSection(angles));
   if (psfs.length) target.append(psfsSection(psfs));
   target.append(flagsSection(resources, pain));
@@ -227,24 +233,24 @@ async function open(link, form) {
       body: JSON.stringify(body),
     });
   } catch {
-    error.textContent = "The diary could not be fetched: check the connection and try again.";
+    error.textContent = t("The diary could not be fetched: check the connection and try again.");
     error.hidden = false;
     return;
   }
   if (response.status === 401) {
     const { remainingAttempts } = await response.json();
     if (remainingAttempts > 0) {
-      error.textContent = `That passcode is not right. ${remainingAttempts} ${remainingAttempts === 1 ? "try" : "tries"} left.`;
+      error.textContent = tn("That passcode is not right. {n} try left.", "That passcode is not right. {n} tries left.", remainingAttempts);
       error.hidden = false;
       form.passcode.select();
     } else {
-      problem("Too many wrong passcodes: this link is now locked. Ask the person who shared it for a new one.");
+      problem(t("Too many wrong passcodes: this link is now locked. Ask the person who shared it for a new one."));
     }
     return;
   }
   if (!response.ok) {
-    problem(response.status === 429 ? "Too many attempts. Wait a little and try again."
-      : "This link no longer works: it has expired, was withdrawn, or never existed. Ask the person who shared it for a new one.");
+    problem(response.status === 429 ? t("Too many attempts. Wait a little and try again.")
+      : t("This link no longer works: it has expired, was withdrawn, or never existed. Ask the person who shared it for a new one."));
     return;
   }
   const manifest = await response.json();
@@ -255,18 +261,18 @@ async function open(link, form) {
     form.hidden = true;
     renderBundle(bundle, $("[data-shl-report]"));
   } catch {
-    problem("The shared diary could not be decrypted: the link may be incomplete. Ask for it again.");
+    problem(t("The shared diary could not be decrypted: the link may be incomplete. Ask for it again."));
   }
 }
 
 function start() {
   const link = readLink(decodeURIComponent(location.hash));
   if (!link) {
-    problem("This page opens a SMART Health Link: scan the QR code or open the whole link you were sent.");
+    problem(t("This page opens a SMART Health Link: scan the QR code or open the whole link you were sent."));
     return;
   }
   if (new URL(link.url, location.href).origin !== location.origin) {
-    problem("This viewer opens only links made by this site.");
+    problem(t("This viewer opens only links made by this site."));
     return;
   }
   if (link.label) {
@@ -275,11 +281,11 @@ function start() {
     label.hidden = false;
   }
   if (link.exp && link.exp * 1000 <= Date.now()) {
-    problem("This link has expired. Ask the person who shared it for a new one.");
+    problem(t("This link has expired. Ask the person who shared it for a new one."));
     return;
   }
   const form = $("[data-shl-form]");
-  if (link.exp) $("[data-shl-expiry]").textContent = `The link works until ${when(new Date(link.exp * 1000))}.`;
+  if (link.exp) $("[data-shl-expiry]").textContent = t("The link works until {when}.", { when: when(new Date(link.exp * 1000)) });
   const needsPasscode = Boolean(link.flag?.includes("P"));
   $("[data-shl-passcode]").hidden = !needsPasscode;
   form.passcode.required = needsPasscode;

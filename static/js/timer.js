@@ -1,8 +1,8 @@
 // Guided hold timer: walks through holds and rests with cues (sound, vibration, and
 // speech with data-voice), keeps the screen awake meanwhile, then fills the log form.
+import { intlLocale, t, tn } from "./i18n.js";
 
 const TICK_MS = 200;
-const SIDED = new Set(["left", "right"]);
 
 function intAttr(value, fallback, min) {
   const n = Number.parseInt(value, 10);
@@ -28,14 +28,22 @@ export function buildSteps({ hold, reps, sides, rest = 5 }) {
   return steps;
 }
 
-function limb(side) {
-  return `${side} leg`;
+function describe(step, reps) {
+  if (step.kind === "rest") {
+    if (step.switchSide && step.side === "left") return t("Switch to the left leg");
+    if (step.switchSide && step.side === "right") return t("Switch to the right leg");
+    return t("Relax");
+  }
+  const params = { rep: step.rep, reps };
+  if (step.side === "left") return t("Hold — left leg, rep {rep} of {reps}", params);
+  if (step.side === "right") return t("Hold — right leg, rep {rep} of {reps}", params);
+  return t("Hold — rep {rep} of {reps}", params);
 }
 
-function describe(step, reps) {
-  if (step.kind === "rest") return step.switchSide && SIDED.has(step.side) ? `Switch to the ${limb(step.side)}` : "Relax";
-  const where = SIDED.has(step.side) ? `${limb(step.side)}, ` : "";
-  return `Hold — ${where}rep ${step.rep} of ${reps}`;
+/** What is said when a step starts: "Relax, 5 seconds". */
+function announced(step, reps) {
+  // TRANSLATORS: {step} is what to do now ("Relax", "Hold — rep 1 of 3").
+  return tn("{step}, {n} second", "{step}, {n} seconds", step.seconds, { step: describe(step, reps) });
 }
 
 function clock(seconds) {
@@ -94,7 +102,9 @@ function say(text) {
   try {
     if (!("speechSynthesis" in window)) return;
     window.speechSynthesis.cancel();
-    window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+    const utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = intlLocale; // the page's language, not the phone's
+    window.speechSynthesis.speak(utterance);
   } catch {
     /* no voice here */
   }
@@ -135,10 +145,10 @@ function mountTimer(section) {
   const sides = (ds.sides || "both").split(",").map((s) => s.trim()).filter(Boolean);
   const steps = buildSteps({ hold, reps, sides, rest });
   const totalMs = steps.reduce((sum, step) => sum + step.seconds * 1000, 0);
-  const doneText = ds.fill ? "Done — logged in the form below" : "Done";
+  const doneText = ds.fill ? t("Done — logged in the form below") : t("Done");
   const voice = "voice" in ds; // data-voice: spoken cues too, where the device speaks
 
-  const name = make("p", "timer-name", ds.name || "Hold timer");
+  const name = make("p", "timer-name", ds.name || t("Hold timer"));
   const countdown = make("p", "timer-count");
   countdown.setAttribute("role", "timer");
   const now = make("p", "timer-now");
@@ -147,8 +157,8 @@ function mountTimer(section) {
   bar.value = 0;
   bar.setAttribute("aria-hidden", "true");
   const progress = make("p", "timer-progress");
-  const startButton = make("button", "primary", "Start");
-  const resetButton = make("button", "secondary", "Reset");
+  const startButton = make("button", "primary", t("Start"));
+  const resetButton = make("button", "secondary", t("Reset"));
   startButton.type = resetButton.type = "button";
   const actions = make("div", "timer-actions");
   actions.append(startButton, resetButton);
@@ -176,18 +186,24 @@ function mountTimer(section) {
     const left = Math.max(0, msLeft());
     countdown.textContent = state === "done" ? "✓" : String(Math.ceil(left / 1000));
     if (state === "done") now.textContent = doneText;
-    else if (state === "idle") now.textContent = "Get into position";
-    else now.textContent = (state === "paused" ? "Paused · " : "") + describe(step, reps);
+    else if (state === "idle") now.textContent = t("Get into position");
+    else if (state === "paused") now.textContent = t("Paused · {step}", { step: describe(step, reps) });
+    else now.textContent = describe(step, reps);
 
     const doneMs = state === "done" ? totalMs
       : steps.slice(0, index).reduce((sum, s) => sum + s.seconds * 1000, 0) + step.seconds * 1000 - left;
     bar.value = doneMs;
     const remaining = clock((totalMs - doneMs) / 1000);
-    if (state === "done") progress.textContent = `All ${step.of} holds done`;
-    else if (step.kind === "hold") progress.textContent = `Hold ${step.number} of ${step.of} · ${remaining} left`;
-    else progress.textContent = `Next: hold ${steps[index + 1].number} of ${steps[index + 1].of} · ${remaining} left`;
+    if (state === "done") progress.textContent = tn("{n} hold done", "All {n} holds done", step.of);
+    else if (step.kind === "hold") {
+      progress.textContent = t("Hold {number} of {of} · {remaining} left", { number: step.number, of: step.of, remaining });
+    } else {
+      const upcoming = steps[index + 1];
+      progress.textContent = t("Next: hold {number} of {of} · {remaining} left",
+        { number: upcoming.number, of: upcoming.of, remaining });
+    }
 
-    startButton.textContent = { idle: "Start", running: "Pause", paused: "Resume", done: "Restart" }[state];
+    startButton.textContent = { idle: t("Start"), running: t("Pause"), paused: t("Resume"), done: t("Restart") }[state];
     resetButton.disabled = state === "idle";
   }
 
@@ -242,7 +258,7 @@ function mountTimer(section) {
     if (index !== before) {
       const step = steps[index];
       cue(step.kind);
-      announce(`${describe(step, reps)}, ${step.seconds} seconds`);
+      announce(announced(step, reps));
     }
     render();
   }
@@ -260,7 +276,7 @@ function mountTimer(section) {
     index = 0;
     leftMs = steps[0].seconds * 1000;
     cue("hold");
-    announce(`${describe(steps[0], reps)}, ${steps[0].seconds} seconds`);
+    announce(announced(steps[0], reps));
     run();
   }
 
@@ -269,7 +285,7 @@ function mountTimer(section) {
     state = "paused";
     stopTicking();
     letSleep();
-    announce("Paused");
+    announce(t("Paused"));
     render();
   }
 
@@ -279,7 +295,7 @@ function mountTimer(section) {
     state = "idle";
     index = 0;
     leftMs = steps[0].seconds * 1000;
-    announce("Timer reset");
+    announce(t("Timer reset"));
     render();
   }
 

@@ -222,8 +222,8 @@ def test_a_draft_older_than_a_day_is_offered_not_forced(page, user):
     zone = ZoneInfo(user["timezone"])
     then = dt.datetime.fromtimestamp(saved / 1000, zone)
     day = then.strftime("%A %-d %B")
-    if then.year != dt.datetime.now(zone).year:
-        day += f" {then.year}"
+    if then.year != dt.datetime.now(zone).year:  # Intl's en-GB: "Tuesday, 30 December 2025"
+        day = then.strftime("%A, %-d %B %Y")
     expect(page.locator(".draft-notice p")).to_have_text(f"You have an unsaved session from {day}.")
     expect_form_untouched(page)
     shot(page, "draft-offered")

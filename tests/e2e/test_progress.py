@@ -129,6 +129,11 @@ def figures(page, days: int = 30) -> dict:
     return page.request.get(f"/api/v1/progress?days={days}").json()
 
 
+def figure(value: float) -> str:
+    """A legend figure as English pages write it: "4.5", a whole one without ".0"."""
+    return f"{round(value, 1):g}"
+
+
 def day_centre(index: int, count: int) -> float:
     """Where day ``index`` of ``count`` sits across the plot: the x axis runs from half
     a day before the first to half a day after the last."""
@@ -176,11 +181,11 @@ def test_a_tap_reads_a_day_into_the_legend_and_keeps_it(page, demo_user):
         day = dt.date.fromisoformat(daily[index]["date"])
         over.tap(position={"x": box["width"] * day_centre(index, 30), "y": 30})
         expect(values.nth(0)).to_have_text(short_date(day, weekday=True))
-        expect(values.nth(1)).to_have_text(f"{daily[index]['mean']:.1f}")
+        expect(values.nth(1)).to_have_text(figure(daily[index]["mean"]))
     # a tap elsewhere leaves the day in the legend
     page.get_by_role("heading", name="Pain", exact=True).tap()
     expect(values.nth(0)).to_have_text(short_date(day, weekday=True))
-    expect(values.nth(1)).to_have_text(f"{daily[17]['mean']:.1f}")
+    expect(values.nth(1)).to_have_text(figure(daily[17]["mean"]))
 
 
 def test_the_keyboard_moves_the_day_read(page, demo_user):
@@ -200,7 +205,8 @@ def test_the_keyboard_moves_the_day_read(page, demo_user):
         day = short_date(dt.date.fromisoformat(daily[index]["date"]), weekday=True)
         expect(values.nth(0)).to_have_text(day)
         expect(chart).to_have_attribute("aria-valuenow", str(index))
-        read = f"{day}: Pain {daily[index]['mean']:.1f}, 7-day {rolling[index]['value']:.1f}, Start "
+        read = (f"{day}: Pain {figure(daily[index]['mean'])}, "
+                f"7-day {figure(rolling[index]['value'])}, Start ")
         expect(chart).to_have_attribute("aria-valuetext", re.compile(f"^{read}"))
 
 

@@ -50,8 +50,8 @@ def test_progress_draws_the_psfs_mean(page, rated_user):
     page.goto("/progress")
     expect(page.locator("html")).to_have_attribute("data-charts", "3")
     values = page.locator("[data-chart='psfs'] .u-legend .u-value")
-    expect(values.nth(1)).to_have_text("6.0")   # the latest mean
-    expect(values.nth(2)).to_have_text("3.0")   # the first
+    expect(values.nth(1)).to_have_text("6")   # the latest mean
+    expect(values.nth(2)).to_have_text("3")   # the first
     expect(page.locator("#psfs-summary")).to_contain_text("meaningful improvement")
 
 

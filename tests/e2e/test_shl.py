@@ -114,3 +114,33 @@ def test_a_withdrawn_link_says_so_in_the_viewer(page, browser, live_server, user
     viewer.get_by_role("button", name="Open the diary").click()
     expect(viewer.get_by_text("This link no longer works")).to_be_visible()
     stranger.close()
+
+
+def test_the_viewer_speaks_the_readers_language(page, browser, live_server, demo_user):
+    """A clinician whose browser asks for German reads the viewer in German: the page's
+    words, the scripts' words (t/tn) and its dates and numbers (Intl, de)."""
+    sign_in(page, demo_user)
+    viewer_url = make_link(page)
+
+    stranger = browser.new_context(**{**PHONE, "locale": "de-DE"})
+    problems: list[str] = []
+    viewer = stranger.new_page()
+    viewer.on("pageerror", lambda e: problems.append(str(e)))
+    viewer.goto(viewer_url)
+    expect(viewer.locator("html")).to_have_attribute("lang", "de")
+    expect(viewer.get_by_role("heading", name="Geteiltes Rückenschmerz-Tagebuch")).to_be_visible()
+    expect(viewer.locator("[data-shl-expiry]")).to_contain_text("Der Link gilt bis")
+    viewer.get_by_label("Wer öffnet das?").fill("Dr. Lee")
+    viewer.get_by_label("Zugangscode").fill("falsch falsch")
+    viewer.get_by_role("button", name="Tagebuch öffnen").click()
+    expect(viewer.get_by_text("Der Zugangscode stimmt nicht. Noch 9 Versuche.")).to_be_visible()
+    viewer.get_by_label("Zugangscode").fill("correct horse")
+    viewer.get_by_role("button", name="Tagebuch öffnen").click()
+    report = viewer.locator("[data-shl-report]")
+    expect(report.get_by_role("heading", name="Schmerz (0–10)")).to_be_visible()
+    expect(report.get_by_role("heading", name="Hinweise und Notizen")).to_be_visible()
+    expect(report).to_contain_text("Die Daten zum Zeitpunkt, als der Link erstellt wurde")
+    expect(report.locator("table").first).to_contain_text("Mittelwert")
+    assert "Pain by day" not in report.inner_text()
+    stranger.close()
+    assert not problems, f"browser errors: {problems}"

@@ -13,9 +13,11 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel import Locale
 from werkzeug.datastructures import MultiDict
 
 from tests.support import stored
+from tracker.dates import short_date
 from tracker.logbook import schemas
 from tracker.logbook.models import Checkin
 
@@ -632,7 +634,7 @@ def test_history_lists_sessions_and_checkins_by_day(browser):
                                            "recorded_at": at(day2, 7), "score": 6,
                                            "context": "waking"})
     html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(browser.get("/history"))))
-    heading = lambda d: d.strftime("%A %-d %B")  # noqa: E731
+    heading = lambda d: short_date(d, weekday=True, locale=Locale.parse("en_GB"))  # noqa: E731
     h2, h1 = html.index(heading(day2)), html.index(heading(day1))
     assert h2 < h1  # newest day first
     day2_part, day1_part = html[h2:h1], html[h1:]

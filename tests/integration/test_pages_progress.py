@@ -31,17 +31,18 @@ def test_progress_page_tells_the_months_story(member):
     response = member.get("/progress")
     assert response.status_code == 200
     page = text(response)
-    assert "Pain this week 3.0, down 4.0 from 7.0 at the start: a meaningful drop." in page
+    assert "Pain this week 3, down 4 from 7 at the start: a meaningful drop." in page
     # the pain table: one row a day, newest first, with its mean and 7-day mean
     rows = re.findall(r"<tr><th scope=\"row\">[^<]+</th><td class=\"num\">([\d.]+)</td>", page)
-    assert len(rows) == DAYS and rows[0] == "3.0" and rows[-1] == "7.0"
+    assert len(rows) == DAYS and rows[0] == "3" and rows[-1] == "7"
     assert f"{short_date(local_day(DAYS - 1, ZONE))} – {short_date(local_day(0, ZONE))}" in page
     assert f"Best raise on {short_date(local_day(0, ZONE))}: left 59°, right 75°." in page
     assert f"<th scope=\"row\">{short_date(local_day(0, ZONE), weekday=True)}</th>" in page
     assert not re.search(r"\d{4}-\d{2}-\d{2}", re.sub(r"<[^>]+>", "", page))  # no ISO dates shown
     # every session included the same three stretches: one sentence instead of a list
-    assert ("Relief was much the same for all 3 stretches (pain fell 1.0 points on average "
-            "in the sessions with each), less than 1 point apart") in page
+    assert ("Relief was much the same for all 3 stretches. On average, pain fell by 1 in "
+            "the sessions with each. Less than 1 point apart, they are too close to tell one "
+            "from another") in page
     assert 'class="list-plain relief"' not in page
     logged = page.count('class="logged')
     assert logged == DAYS - len(SKIPPED) and page.count('class="missed') == len(SKIPPED)
@@ -86,24 +87,25 @@ def log_session(client, offset: int, stretches: list[str],  # noqa: ANN001
 @pytest.mark.parametrize(("sessions", "shown"), [
     # 3 points apart: a list, largest relief first
     ([(["single-knee-to-chest"], 6, 3)] * 3 + [(["double-knee-to-chest"], 5, 5)] * 3,
-     ['<span class="muted">fell 3.0 · 3 sessions</span>',
+     ['<span class="muted">fell 3 · 3 sessions</span>',
       '<span class="muted">stayed the same · 3 sessions</span>']),
     # 1 point apart is enough
     ([(["single-knee-to-chest"], 6, 4)] * 3 + [(["double-knee-to-chest"], 6, 5)] * 4,
-     ['fell 2.0 · 3 sessions', 'fell 1.0 · 4 sessions']),
+     ['fell 2 · 3 sessions', 'fell 1 · 4 sessions']),
     # the same sessions: one sentence why
     ([(["single-knee-to-chest", "double-knee-to-chest"], 6, 4)] * 3,
-     ["Relief was much the same for both stretches (pain fell 2.0 points on average in the "
-      "sessions with each), less than 1 point apart: too close to tell one from another"]),
+     ["Relief was much the same for both stretches. On average, pain fell by 2 in the "
+      "sessions with each. Less than 1 point apart, they are too close to tell one from "
+      "another"]),
     # +0.3 and -0.3: one fell, one rose, less than a point apart
     ([(["single-knee-to-chest"], 5, 4)] + [(["single-knee-to-chest"], 5, 5)] * 2
      + [(["double-knee-to-chest"], 5, 6)] + [(["double-knee-to-chest"], 5, 5)] * 2,
-     ["Relief was much the same for both stretches (pain changed by less than a point on "
-      "average"]),
+     ["Relief was much the same for both stretches. On average, pain changed by less than a "
+      "point"]),
     # one stretch with enough sessions: nothing to compare it with
     ([(["single-knee-to-chest"], 6, 5)] * 3 + [(["double-knee-to-chest"], 6, 2)] * 2,
      ["Only Single knee-to-chest has 3 sessions with pain scores before and after so far "
-      "(pain fell 1.0 on average in its 3), so there is nothing to compare it with yet."]),
+      "(pain fell 1 on average in its 3), so there is nothing to compare it with yet."]),
 ])
 def test_relief_per_stretch_only_where_it_differs(member, sessions, shown):
     for offset, (stretches, before, after) in enumerate(sessions):
@@ -203,7 +205,7 @@ def test_today_shows_the_two_line_summary(member):
     member.post("/api/v1/programs", json={"affected_leg": "left",
                                           "start_date": local_day(4, ZONE).isoformat()})
     page = text(member.get("/"))
-    assert "Pain this week 3.0, down 4.0 from 7.0 at the start: a meaningful drop." in page
+    assert "Pain this week 3, down 4 from 7 at the start: a meaningful drop." in page
     assert "Programme day 5 of 10: today's target for the left leg is 45–60°." in page
 
 

@@ -144,7 +144,7 @@ def test_progress_shows_the_summary_table_and_the_way_to_rate(member):
     assert ("Your activities average 6 out of 10, up 4 from 2 at your first rating (2 ratings). "
             "That is a meaningful improvement (2 points or more).") in text
     assert "Socks 2 6 +4 Yes" in text
-    assert "Mean of all 2.0 6.0 +4.0 Yes" in text
+    assert "Mean of all 2 6 +4 Yes" in text
 
 
 def test_report_and_share_link_show_it(member, shared_app):

@@ -40,7 +40,7 @@ def test_pain_figures_of_the_month(month):
     assert [d["mean"] for d in pain["daily"]] == [float(score(o)) for o in range(DAYS - 1, -1, -1)]
     assert (pain["baseline"], pain["current"], pain["change"], pain["change_pct"],
             pain["meaningful"]) == (7.0, 3.0, -4.0, -57.1, True)
-    assert pain["summary"] == "Pain this week 3.0, down 4.0 from 7.0 at the start: a meaningful drop."
+    assert pain["summary"] == "Pain this week 3, down 4 from 7 at the start: a meaningful drop."
     rolling = {r["date"]: r["value"] for r in pain["rolling_7d"]}
     assert rolling[local_day(0, ZONE).isoformat()] == 3.0
     assert rolling[local_day(6, ZONE).isoformat()] == round((3 + 6 * 5) / 7, 2)

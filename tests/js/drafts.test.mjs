@@ -71,6 +71,6 @@ test("dayOf: the day in the person's zone, the year only when it is not this one
   const lateFriday = Date.UTC(2026, 11, 4, 23, 30); // Saturday already in Berlin
   assert.equal(dayOf(lateFriday, "UTC", NOW), "Friday 4 December");
   assert.equal(dayOf(lateFriday, "Europe/Berlin", NOW), "Saturday 5 December");
-  assert.equal(dayOf(Date.UTC(2025, 11, 30, 12), "UTC", NOW), "Tuesday 30 December 2025");
+  assert.equal(dayOf(Date.UTC(2025, 11, 30, 12), "UTC", NOW), "Tuesday, 30 December 2025");
   assert.equal(dayOf(lateFriday, "Not/AZone", NOW).endsWith("December"), true);
 });

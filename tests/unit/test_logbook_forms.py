@@ -417,7 +417,7 @@ def test_field_limits(field, limits):
 
 def test_stretch_phrases_keep_sides_angles_and_methods_of_one_stretch_together():
     def entry(stretch_id, name, side, angle=None, method=None):
-        return SimpleNamespace(stretch_id=stretch_id, stretch=SimpleNamespace(name=name),
+        return SimpleNamespace(stretch_id=stretch_id, stretch=SimpleNamespace(shown_name=name),
                                side=side, angle_deg=angle, angle_method=method)
     phrases = stretch_phrases([
         entry(4, "Lying hamstring stretch", "left", 42.5, "phone"),

@@ -10,6 +10,9 @@ timing difference would tell who has an account). A full queue drops the message
 with a warning instead of making the request wait. ``outbox_drained`` waits until
 everything queued has been handed to the SMTP server (tests, shutdown scripts).
 
+Every mail speaks its recipient's language (their choice, else the language of the
+request they made; ``tracker.i18n.person_locale``), subject and body alike.
+
 Links in mail are built on TRACKER_PUBLIC_URL, never on the Host the request came
 with (a forged Host would otherwise send someone's reset link to another site).
 """
@@ -22,10 +25,13 @@ import threading
 import time
 
 from flask import Flask, current_app, render_template, url_for
+from flask_babel import gettext as _
 from flask_mailman import EmailMessage
 
+from tracker import i18n
 from tracker.auth import service
 from tracker.auth.models import User
+from tracker.domain.wording import Text
 from tracker.public_url import public_url
 
 EXTENSION = "tracker_mail_sender"
@@ -124,7 +130,8 @@ def outbox_drained(timeout: float = 10.0, app: Flask | None = None) -> bool:
 
 
 def send(address: str, subject: str, template: str, **context) -> bool:
-    """Render ``template`` and queue it for ``address``; no mail server: nothing."""
+    """Render ``template`` and queue it for ``address``; no mail server: nothing.
+    Rendered in the language of the ``speaking`` block around the call."""
     if not mail_configured():
         return False
     message = EmailMessage(subject=subject, body=render_template(template, **context),
@@ -132,47 +139,61 @@ def send(address: str, subject: str, template: str, **context) -> bool:
     return _sender(_this_app()).submit(message)
 
 
+def _owner(address: str, user: User | None = None) -> User | None:
+    """The account a mail to ``address`` is about (its language is the mail's)."""
+    return user if user is not None else service.find_user(address)
+
+
 def send_reset_link(user: User) -> None:
     """Queue the link; the person sees the same answer whatever happens to it (which
     also does not tell whether the address has an account)."""
     minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 60
-    send(user.email, "Reset your Backstretch password", "auth/reset_email.txt",
-         link=reset_link(user), minutes=minutes)
+    # whoever asks knows the address: most likely its owner, in their browser's language
+    with i18n.speaking(i18n.person_locale(user, asking=True)):
+        send(user.email, _("Reset your Backstretch password"), "auth/reset_email.txt",
+             link=reset_link(user), minutes=minutes)
 
 
-def email_change_said(email: str) -> str:
-    """What a person is told after asking to move to ``email``, whoever has it."""
+def email_change_said(email: str) -> Text:
+    """What a person is told after asking to move to ``email``, whoever has it: English
+    for the API, translated on pages (``tracker.i18n.translate``)."""
     if not mail_configured():
-        return (f"This server cannot send email, so {email} cannot be confirmed and "
-                "your email stays as it is. Ask whoever runs the server.")
-    return (f"We sent a link to {email}. Your email changes when you open it. Check "
-            "your inbox (and the spam folder).")
+        return Text("This server cannot send email, so %(email)s cannot be confirmed and "
+                    "your email stays as it is. Ask whoever runs the server.", email=email)
+    return Text("We sent a link to %(email)s. Your email changes when you open it. Check "
+                "your inbox (and the spam folder).", email=email)
 
 
 def send_email_change(user: User, email: str, taken: bool) -> None:
     """Mail the address a person asked to move to: a link to confirm it, or, when
-    another account has it, a notice to that account's owner. One message either way,
-    rendered and queued alike, so the answer does not tell which it was."""
+    another account has it, a notice to that account's owner (in their language). One
+    message either way, rendered and queued alike, so the answer does not tell which
+    it was."""
     if taken:
-        send(email, "Someone tried to use this address for Backstretch",
-             "auth/email_taken_email.txt",
-             login_url=public_url() + url_for("auth_pages.login"),
-             reset_url=public_url() + url_for("auth_pages.reset_request"))
+        # the other account's owner is not the one asking: their own choice, else English
+        with i18n.speaking(getattr(_owner(email), "locale", None)):
+            send(email, _("Someone tried to use this address for Backstretch"),
+                 "auth/email_taken_email.txt",
+                 login_url=public_url() + url_for("auth_pages.login"),
+                 reset_url=public_url() + url_for("auth_pages.reset_request"))
     else:
         minutes = int(current_app.config["EMAIL_CONFIRM_MAX_AGE"]) // 60
-        send(email, "Confirm your new Backstretch email address",
-             "auth/email_confirm_email.txt", link=email_confirm_link(user, email),
-             minutes=minutes)
+        with i18n.speaking(i18n.person_locale(user)):
+            send(email, _("Confirm your new Backstretch email address"),
+                 "auth/email_confirm_email.txt", link=email_confirm_link(user, email),
+                 minutes=minutes)
 
 
-def notify_email_changed(old_address: str, new_address: str) -> None:
+def notify_email_changed(old_address: str, new_address: str, user: User | None = None) -> None:
     """Tell the old address that the account moved (if it wasn't them, they know)."""
-    send(old_address, "Your Backstretch email address was changed",
-         "auth/email_changed_email.txt", new_address=new_address,
-         reset_url=public_url() + url_for("auth_pages.reset_request"))
+    with i18n.speaking(i18n.person_locale(_owner(new_address, user))):
+        send(old_address, _("Your Backstretch email address was changed"),
+             "auth/email_changed_email.txt", new_address=new_address,
+             reset_url=public_url() + url_for("auth_pages.reset_request"))
 
 
-def notify_password_changed(address: str) -> None:
-    send(address, "Your Backstretch password was changed",
-         "auth/password_changed_email.txt",
-         reset_url=public_url() + url_for("auth_pages.reset_request"))
+def notify_password_changed(address: str, user: User | None = None) -> None:
+    with i18n.speaking(i18n.person_locale(_owner(address, user))):
+        send(address, _("Your Backstretch password was changed"),
+             "auth/password_changed_email.txt",
+             reset_url=public_url() + url_for("auth_pages.reset_request"))

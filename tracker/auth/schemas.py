@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from tracker.domain import emails, schedule
 from tracker.domain.clock import known_timezones
+from tracker.domain.wording import N_, Text
 from tracker.i18n import shipped
 
 PASSWORD_MIN = 10
@@ -16,7 +17,7 @@ class _TimezoneNames(validate.Validator):
     field's enum in the OpenAPI document. The zone database is read when first
     needed, not when the schemas are imported (it is a few hundred files)."""
 
-    error = "Not a known IANA time zone, e.g. Europe/Berlin."
+    error = N_("Not a known IANA time zone, e.g. Europe/Berlin.")
 
     @property
     def choices(self) -> list[str]:
@@ -42,7 +43,7 @@ class EmailAddress(fields.Email):
             try:
                 value = emails.normalize_email(value)
             except emails.UnsafeEmail as err:
-                raise ValidationError(f"The address {err}.") from None
+                raise ValidationError(Text("The address %(problem)s.", problem=err.args[0])) from None
         return super()._deserialize(value, attr, data, **kwargs)
 
 
@@ -82,7 +83,7 @@ class LoginSchema(Schema):
 
 
 # 24-hour "HH:MM", as the document's pattern says (schedule.TIME_RE).
-HHMM = validate.Regexp(schedule.TIME_RE, error="Use a 24-hour time like 07:30.")
+HHMM = validate.Regexp(schedule.TIME_RE, error=N_("Use a 24-hour time like 07:30."))
 
 
 class QuietHoursSchema(Schema):
@@ -95,7 +96,7 @@ class QuietHoursSchema(Schema):
     @validates_schema
     def _not_empty(self, data, **_kw):  # noqa: ANN001
         if data.get("start") is not None and data.get("start") == data.get("end"):
-            raise ValidationError("Quiet hours need an end different from their start.", "end")
+            raise ValidationError(N_("Quiet hours need an end different from their start."), "end")
 
 
 def _quiet_hours(user) -> dict | None:  # noqa: ANN001

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from tracker.auth.models import ApiToken, User
 from tracker.db_types import utcnow
 from tracker.domain import emails
+from tracker.domain.wording import N_, Text
 from tracker.errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
 from tracker.extensions import db
 from tracker.listing import Page, paged
@@ -36,7 +37,7 @@ def normalize_email(email: str) -> str:
     try:
         return emails.normalize_email(email)
     except emails.UnsafeEmail as err:
-        raise Invalid.field("email", f"The address {err}.") from None
+        raise Invalid.field("email", Text("The address %(problem)s.", problem=err.args[0])) from None
 
 
 def find_user(email: str) -> User | None:
@@ -51,7 +52,7 @@ def hash_password(password: str) -> str:
 
 
 def _email_taken() -> Conflict:
-    return Conflict("That email is already registered.", {"email": ["Already registered."]})
+    return Conflict(N_("That email is already registered."), {"email": [N_("Already registered.")]})
 
 
 def register(email: str, password: str, timezone: str, locale: str | None = None) -> User:
@@ -77,13 +78,13 @@ def authenticate(email: str, password: str) -> User:
         user.password_hash if user else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]),
         password)
     if user is None or not ok:
-        raise Unauthorized("Email or password is wrong.")
+        raise Unauthorized(N_("Email or password is wrong."))
     return user
 
 
 def check_password(user: User, password: str, field: str = "password") -> None:
     if not check_password_hash(user.password_hash, password):
-        raise Invalid.field(field, "Password is wrong.")
+        raise Invalid.field(field, N_("Password is wrong."))
 
 
 def end_sessions(user: User) -> None:
@@ -111,7 +112,7 @@ def request_email_change(user: User, password: str, email: str) -> tuple[str, bo
     check_password(user, password)
     email = normalize_email(email)
     if email == user.email:
-        raise Invalid.field("email", "That is already your address.")
+        raise Invalid.field("email", N_("That is already your address."))
     taken = db.session.scalar(select(User.id).where(User.email == email)) is not None
     return email, taken
 
@@ -141,7 +142,8 @@ TOKENS_MAX = 50  # per person; a forgotten script cannot pile them up without en
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     held = db.session.scalar(select(func.count()).where(ApiToken.user_id == user.id))
     if held >= TOKENS_MAX:
-        said = f"You have {TOKENS_MAX} API tokens, the most an account may hold: revoke one first."
+        said = Text("You have %(count)s API tokens, the most an account may hold: revoke one "
+                    "first.", count=TOKENS_MAX)
         raise Conflict(said, {"_schema": [said]})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(raw))
@@ -191,7 +193,7 @@ def revoke_token(user: User, token_id: int) -> None:
     result = db.session.execute(
         delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
     if result.rowcount == 0:
-        raise NotFound("No such token.")
+        raise NotFound(N_("No such token."))
 
 
 # --- signed links: password reset and confirming a new email address ---------------
@@ -250,7 +252,7 @@ def reset_token(user: User) -> str:
 class ResetLinkInvalid(DomainError):
     status = 400
     code = "reset_link_invalid"
-    message = "This reset link has expired or was already used. Ask for a new one."
+    message = N_("This reset link has expired or was already used. Ask for a new one.")
 
 
 def user_for_reset(token: str) -> User:
@@ -279,22 +281,22 @@ def email_confirm_token(user: User, email: str) -> str:
 class EmailLinkInvalid(DomainError):
     status = 400
     code = "email_link_invalid"
-    message = ("This link no longer works: it has expired, was already used, or your "
-               "email or password changed since it was sent.")
+    message = N_("This link no longer works: it has expired, was already used, or your "
+                 "email or password changed since it was sent.")
 
 
 class EmailLinkForOtherAccount(DomainError):
     status = 403
     code = "email_link_other_account"
-    message = ("This link is for a different account than the one signed in here. "
-               "Sign out, then open the link again.")
+    message = N_("This link is for a different account than the one signed in here. "
+                 "Sign out, then open the link again.")
 
 
 class EmailTaken(DomainError):
     status = 409
     code = "email_taken"
-    message = ("Another account started using this address after the link was sent, "
-               "so your email stays as it was.")
+    message = N_("Another account started using this address after the link was sent, "
+                 "so your email stays as it was.")
 
 
 def email_change_for(token: str, signed_in: User | None) -> tuple[User, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, refresh
 from flask_login import current_user, login_required, logout_user
 
 from tracker import i18n
@@ -18,7 +19,7 @@ from tracker.auth.mail import (email_change_said, mail_configured, notify_email_
 from tracker.errors import DomainError
 from tracker.database import erase_traces
 from tracker.extensions import db
-from tracker.forms import blank_to_none, load_form
+from tracker.forms import blank_to_none, load_form, page_errors, say
 
 bp = Blueprint("auth_pages", __name__)
 
@@ -47,7 +48,7 @@ def login():
             else:
                 start_session(user)
                 return redirect(_safe_next(url_for("logbook_pages.today")))
-    return render_template("auth/login.html", errors=errors, form=request.form), \
+    return render_template("auth/login.html", errors=page_errors(errors), form=request.form), \
         (422 if errors else 200)
 
 
@@ -68,7 +69,7 @@ def register():
                 db.session.commit()
                 start_session(user)
                 return redirect(url_for("logbook_pages.safety_check", first=1))
-    return render_template("auth/register.html", errors=errors, form=request.form), \
+    return render_template("auth/register.html", errors=page_errors(errors), form=request.form), \
         (422 if errors else 200)
 
 
@@ -91,8 +92,8 @@ def _settings(errors: dict | None = None, saved: bool = False, section: str = ""
               account_errors: dict | None = None, notice: str = "", status: int = 200):
     """The settings page; ``section`` names the account form that ``account_errors``
     belong to (several forms there share field names such as ``password``)."""
-    return render_template("auth/settings.html", errors=errors or {}, saved=saved,
-                           section=section, account_errors=account_errors or {},
+    return render_template("auth/settings.html", errors=page_errors(errors or {}), saved=saved,
+                           section=section, account_errors=page_errors(account_errors or {}),
                            notice=notice or request.args.get("notice", "")), status
 
 
@@ -108,6 +109,7 @@ def settings():
         if not errors:
             service.update_profile(current_user, data)
             db.session.commit()
+            refresh()  # "Saved." and the page already in the language just chosen
             saved = True
     return _settings(errors, saved, status=422 if errors else 200)
 
@@ -141,7 +143,7 @@ def change_password():
         keep_this_session(user)  # this browser goes on with the new session secret
 
     return _account_form("password", schemas.PasswordChangeSchema(), change,
-                         lambda _data: notify_password_changed(user.email))
+                         lambda _data: notify_password_changed(user.email, user))
 
 
 # Flashed messages of this category show with the account sections of Settings and
@@ -164,7 +166,7 @@ def change_email():
 
     def mail_it(_data: dict) -> None:
         send_email_change(current_user, asked["email"], asked["taken"])
-        flash(email_change_said(asked["email"]), ACCOUNT_NEWS)
+        flash(i18n.translate(email_change_said(asked["email"])), ACCOUNT_NEWS)
 
     return _account_form("email", schemas.EmailChangeSchema(), ask, mail_it)
 
@@ -215,7 +217,7 @@ def reset_request():
             if user is not None and mail_configured():
                 send_reset_link(user)
             sent = True
-    return render_template("auth/reset_request.html", errors=errors, sent=sent,
+    return render_template("auth/reset_request.html", errors=page_errors(errors), sent=sent,
                            mail=mail_configured()), (422 if errors else 200)
 
 
@@ -226,17 +228,17 @@ def reset_with_token(token: str):
     try:
         service.user_for_reset(token)
     except DomainError as err:
-        return render_template("auth/reset_password.html", invalid=err.message,
+        return render_template("auth/reset_password.html", invalid=say(err.message),
                                errors={}), 400
     if request.method == "POST":
         data, errors = load_form(schemas.ResetPasswordSchema(), request.form.to_dict())
         if not errors:
             user = service.reset_password(token, data["new_password"])
             db.session.commit()
-            notify_password_changed(user.email)
+            notify_password_changed(user.email, user)
             session.clear()
             return redirect(url_for("auth_pages.login", reset=1))
-    return render_template("auth/reset_password.html", invalid="", errors=errors), \
+    return render_template("auth/reset_password.html", invalid="", errors=page_errors(errors)), \
         (422 if errors else 200)
 
 
@@ -244,7 +246,8 @@ def reset_with_token(token: str):
 
 
 def _confirm_page(status: int = 200, email: str = "", problem: DomainError | None = None):
-    html = render_template("auth/confirm_email.html", email=email, problem=problem)
+    html = render_template("auth/confirm_email.html", email=email, problem=problem,
+                           problem_said=say(problem.message) if problem else "")
     # The page carries a link's token in its address and a form: kept out of caches.
     return html, status, {"Cache-Control": "no-store"}
 
@@ -263,8 +266,9 @@ def confirm_email(token: str):
     except DomainError as err:
         return _confirm_page(err.status, problem=err)
     db.session.commit()
-    notify_email_changed(old, user.email)
-    flash(f"Your email is now {user.email}." + ("" if signed_in else " Sign in with it."),
+    notify_email_changed(old, user.email, user)
+    flash(_("Your email is now %(email)s.", email=user.email) if signed_in
+          else _("Your email is now %(email)s. Sign in with it.", email=user.email),
           ACCOUNT_NEWS)
     return redirect(url_for("auth_pages.settings", _anchor="email") if signed_in
                     else url_for("auth_pages.login"))

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from tracker.domain.wording import N_
+
 
 # Files in the tz database that are not places: "localtime" is the host's own
 # setting, "Factory" means "zone not set", "posixrules" is a template for POSIX TZ
@@ -28,8 +30,9 @@ def is_valid_timezone(name: str) -> bool:
 
 # The regions of the zone database's canonical names (Europe/Berlin, ...); legacy
 # aliases such as US/Eastern or EST5EDT are not offered (they still validate).
-REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
-           "Europe", "Indian", "Pacific")
+REGIONS = (N_("Africa"), N_("America"), N_("Antarctica"), N_("Arctic"), N_("Asia"),
+           N_("Atlantic"), N_("Australia"), N_("Europe"), N_("Indian"), N_("Pacific"))
+# (the names are zone-database words and group labels: translated where shown)
 
 
 def timezone_groups(zones: Iterable[str], current: str | None = None) -> list[tuple[str, list[str]]]:
@@ -45,7 +48,7 @@ def timezone_groups(zones: Iterable[str], current: str | None = None) -> list[tu
     other = ["UTC"]
     if current and current not in other and not any(current in z for _r, z in groups):
         other.append(current)
-    return groups + [("Other", other)]
+    return groups + [(N_("Other"), other)]  # a group label: translated where shown
 
 
 def offered_timezones(current: str | None = None) -> list[tuple[str, list[str]]]:

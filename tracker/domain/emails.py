@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from tracker.domain.wording import Text
+
 # Unicode categories that render as nothing or control the terminal: control (Cc),
 # format (Cf: zero-width space/joiners, direction marks, BOM), unassigned (Cn),
 # private use (Co), surrogates (Cs), and separators other than a plain space.
@@ -13,7 +15,8 @@ _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp", "Zs"}
 
 class UnsafeEmail(ValueError):
     """The address holds a character that a person cannot see or type, or a quoted
-    local part (``"<script>"@example.com``), which the API does not accept."""
+    local part (``"<script>"@example.com``), which the API does not accept. Its
+    argument says what, as a ``Text`` ("contains a quotation mark ...")."""
 
 
 def normalize_email(raw: str) -> str:
@@ -23,7 +26,7 @@ def normalize_email(raw: str) -> str:
     ``UnsafeEmail``."""
     text = canonical_email(raw)
     if '"' in text:
-        raise UnsafeEmail("contains a quotation mark (quoted local parts are not accepted)")
+        raise UnsafeEmail(Text("contains a quotation mark (quoted local parts are not accepted)"))
     return text
 
 
@@ -37,7 +40,8 @@ def canonical_email(raw: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     for char in text:
         if unicodedata.category(char) in _REFUSED_CATEGORIES:
-            raise UnsafeEmail(f"contains an invisible or control character (U+{ord(char):04X})")
+            raise UnsafeEmail(Text("contains an invisible or control character (U+%(code)s)",
+                                   code=f"{ord(char):04X}"))
     return text
 
 

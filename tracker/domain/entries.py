@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tracker.domain.wording import N_
+
 # A session may be logged at most this far ahead of the server's clock (clock skew,
 # time zones); anything later is a mistake.
 MAX_AHEAD = dt.timedelta(days=1)
@@ -35,19 +37,19 @@ def entry_problems(*, per_side: bool, measures_angle: bool, side: str | None,
     """Field -> message for an entry that does not fit its stretch."""
     problems: dict[str, str] = {}
     if per_side and side not in PER_SIDE_SIDES:
-        problems["side"] = "This stretch is done per side: choose left or right."
+        problems["side"] = N_("This stretch is done per side: choose left or right.")
     elif not per_side and side not in WHOLE_BODY_SIDES:
-        problems["side"] = "This stretch is not done per side: use both or none."
+        problems["side"] = N_("This stretch is not done per side: use both or none.")
     if not measures_angle and angle_deg is not None:
-        problems["angle_deg"] = "This stretch has no angle to measure."
+        problems["angle_deg"] = N_("This stretch has no angle to measure.")
     if angle_method is not None and angle_deg is None:
-        problems["angle_method"] = "Give angle_deg with angle_method."
+        problems["angle_method"] = N_("Give angle_deg with angle_method.")
     return problems
 
 
 def performed_at_problem(when: dt.datetime, now: dt.datetime) -> str | None:
     if when > now + MAX_AHEAD:
-        return "Cannot be more than a day in the future."
+        return N_("Cannot be more than a day in the future.")
     if when < EARLIEST:
-        return "Cannot be before the year 2000."
+        return N_("Cannot be before the year 2000.")
     return None

@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tracker.domain.wording import N_, Text, plural_text
+
 DAYS_MIN, DAYS_MAX, DAYS_DEFAULT = 1, 14, 3
 START_BACK_MAX = 14  # days before today a flare-up may be said to have started
 NOTE_MAX = 500
@@ -20,11 +22,12 @@ ONE_DAY = dt.timedelta(days=1)
 
 # What Today says during a flare-up, in our own words (DOMAIN.md's safety facts).
 GUIDANCE = (
-    "Stop anything that makes the pain worse; there is no target to reach for now.",
-    "Keep gently moving: short walks, changing position often.",
-    "The knee-to-chest stretches can ease stiffness if they feel right. Stop if they hurt more.",
-    "If pain spreads down both legs, or you notice numbness or weakness, go through the "
-    "warning signs.",
+    Text("Stop anything that makes the pain worse; there is no target to reach for now."),
+    Text("Keep gently moving: short walks, changing position often."),
+    Text("The knee-to-chest stretches can ease stiffness if they feel right. Stop if they "
+         "hurt more."),
+    Text("If pain spreads down both legs, or you notice numbness or weakness, go through the "
+         "warning signs."),
 )
 
 
@@ -58,9 +61,10 @@ def span(start: dt.date, days: int) -> Span:
 
 def start_problem(start: dt.date, today: dt.date) -> str | None:
     if start > today:
-        return "A flare-up starts today or on a day that has been."
+        return N_("A flare-up starts today or on a day that has been.")
     if (today - start).days > START_BACK_MAX:
-        return f"Choose a start within the last {START_BACK_MAX} days."
+        return plural_text("Choose a start within the last %(num)s day.",
+                           "Choose a start within the last %(num)s days.", START_BACK_MAX)
     return None
 
 

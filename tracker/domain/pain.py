@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tracker.domain.wording import plural
+from tracker.domain.wording import Text, plural_text
 
 BASELINE_DAYS = 3
 CURRENT_DAYS = 7
@@ -134,22 +134,41 @@ def trend(first_days: Sequence[DayStats], days: Sequence[DayStats], today: dt.da
     return Trend(base, now, change, pct, meaningful(base, now))
 
 
-def trend_sentence(t: Trend) -> str:
+def _one(value: float) -> float:
+    """A pain figure as the sentence writes it: one decimal at most ("3.4" / "3,4";
+    a whole figure without one: "3")."""
+    return round(float(value), 1)
+
+
+def trend_sentence(t: Trend) -> Text:
     """"Pain this week 3.4, down 2.9 from 6.3 at the start: a meaningful drop"."""
     if t.current is None:
-        return "No pain scores in the last 7 days."
+        return Text("No pain scores in the last 7 days.")
+    now = _one(t.current)
     if t.change is None:
-        return (f"Pain this week {t.current:.1f}. Keep logging: the comparison with your "
-                f"first {plural(BASELINE_DAYS, 'day')} starts once a week has passed since them.")
+        return plural_text(
+            "Pain this week %(current)s. Keep logging: the comparison with your first "
+            "%(num)s day starts once a week has passed since them.",
+            "Pain this week %(current)s. Keep logging: the comparison with your first "
+            "%(num)s days starts once a week has passed since them.",
+            BASELINE_DAYS, current=now)
     if t.change < 0:
-        verdict = "a meaningful drop" if t.meaningful else \
-            f"not yet a meaningful drop (that takes {plural(MEANINGFUL_POINTS, 'point')} or 30%)"
-        return (f"Pain this week {t.current:.1f}, down {-t.change:.1f} from "
-                f"{t.baseline:.1f} at the start: {verdict}.")
+        if t.meaningful:
+            return Text("Pain this week %(current)s, down %(change)s from %(baseline)s at the "
+                        "start: a meaningful drop.", current=now,
+                        change=_one(-t.change), baseline=_one(t.baseline))
+        return plural_text(
+            "Pain this week %(current)s, down %(change)s from %(baseline)s at the start: not "
+            "yet a meaningful drop (that takes %(num)s point or 30%%).",
+            "Pain this week %(current)s, down %(change)s from %(baseline)s at the start: not "
+            "yet a meaningful drop (that takes %(num)s points or 30%%).",
+            MEANINGFUL_POINTS, current=now, change=_one(-t.change),
+            baseline=_one(t.baseline))
     if t.change > 0:
-        return (f"Pain this week {t.current:.1f}, up {t.change:.1f} from {t.baseline:.1f} "
-                "at the start. If it keeps rising, talk to a clinician.")
-    return f"Pain this week {t.current:.1f}, the same as at the start."
+        return Text("Pain this week %(current)s, up %(change)s from %(baseline)s at the start. "
+                    "If it keeps rising, talk to a clinician.", current=now,
+                    change=_one(t.change), baseline=_one(t.baseline))
+    return Text("Pain this week %(current)s, the same as at the start.", current=now)
 
 
 @dataclass(frozen=True)

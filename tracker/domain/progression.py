@@ -30,6 +30,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from tracker.domain.safety import PAIN_RISE_THRESHOLD
+from tracker.domain.wording import N_, Text, plural_text
 
 SLR_STRETCHES = ("slr-assisted", "slr-strap")
 LEGS = ("left", "right")
@@ -65,8 +66,16 @@ class Band:
         return OVER if angle > self.high else IN
 
     @property
-    def label(self) -> str:
-        return f"{_whole(self.low):g}–{_whole(self.high):g}°"
+    def label(self) -> Text:
+        """"37.5–52.5°" ("37,5–52,5°" in German)."""
+        # TRANSLATORS: a target band of angles, e.g. "30–45°".
+        return Text("%(low)s–%(high)s°", low=_num(self.low), high=_num(self.high))
+
+
+def _num(value: float) -> float | int:
+    """A whole angle as an int ("45"), else a float ("37.5" / "37,5")."""
+    whole = _whole(value)
+    return whole if isinstance(whole, int) else float(whole)
 
 
 def target_band(step: int, length_days: int = LENGTH_DEFAULT) -> Band:
@@ -103,7 +112,7 @@ def planned_end(start: dt.date, length_days: int) -> dt.date:
 
 def start_problem(start: dt.date, today: dt.date) -> str | None:
     if abs(start - today) > START_MAX_DISTANCE:
-        return "Choose a start date within a year of today."
+        return Text("Choose a start date within a year of today.")
     return None
 
 
@@ -197,45 +206,90 @@ def leg_gap(days: list[ProgramDay], today: dt.date) -> float | None:
     return None if not both else round(both[-1].other - both[-1].affected, 1)
 
 
-_PLACE_WORDS = {UNDER: "under", IN: "inside", OVER: "above"}
+def _place(result: str, band: Band, whose: int | None) -> Text:
+    """Where an angle sat against a band: "inside today's 45–60°" (``whose`` None),
+    "above day 4's 37.5–52.5°" (``whose`` the programme day)."""
+    if whose is None:
+        if result == UNDER:
+            return Text("under today's %(band)s", band=band.label)
+        if result == OVER:
+            return Text("above today's %(band)s", band=band.label)
+        return Text("inside today's %(band)s", band=band.label)
+    if result == UNDER:
+        return Text("under day %(day)s's %(band)s", day=whose, band=band.label)
+    if result == OVER:
+        return Text("above day %(day)s's %(band)s", day=whose, band=band.label)
+    return Text("inside day %(day)s's %(band)s", day=whose, band=band.label)
 
 
-def sentence(days: list[ProgramDay], today: dt.date) -> str:
+def _its_place(result: str, band: Band) -> Text:
+    """"inside its 30–45°": where an angle sat against its day's band."""
+    if result == UNDER:
+        return Text("under its %(band)s", band=band.label)
+    if result == OVER:
+        return Text("above its %(band)s", band=band.label)
+    return Text("inside its %(band)s", band=band.label)
+
+
+def joined(parts: list[Text]) -> Text:
+    """Sentences one after the other, as one Text (each said in the person's
+    language)."""
+    text = parts[0]
+    for more in parts[1:]:
+        # TRANSLATORS: two sentences one after the other; keep the space between them.
+        text = Text("%(text)s %(more)s", text=text, more=more)
+    return text
+
+
+_PAUSED = N_("Paused for a flare-up: the programme goes on when it is over.")
+
+
+def sentence(days: list[ProgramDay], today: dt.date) -> Text:
     """One plain sentence: "Day 5 of 10: 50°, inside today's 45–60°", then what a
     held target or a run of hold days means."""
     length = len(days)
     start, end = days[0].date, days[-1].date
     if today < start:
-        return (f"Starts on {start.day} {start:%b}: {length} days, "  # the app's "7 Nov"
-                f"first target {days[0].band.label}.")
+        return plural_text("Starts on %(date)s: %(num)s day, first target %(band)s.",
+                           "Starts on %(date)s: %(num)s days, first target %(band)s.",
+                           length, date=start, band=days[0].band.label)
     latest = latest_logged(days, today)
     current = day_of(days, today)
+    parts: list[Text] = []
     if latest is None:
         if current is None and today <= end:
-            text = "Paused for a flare-up: the programme goes on when it is over."
+            parts.append(Text(_PAUSED))
         else:
             current = current or days[-1]
-            text = (f"Day {current.day} of {length}: no angle logged yet; "
-                    f"the target is {current.band.label}.")
+            parts.append(Text("Day %(day)s of %(length)s: no angle logged yet; "
+                              "the target is %(band)s.",
+                              day=current.day, length=length, band=current.band.label))
     else:
-        whose = "today's" if latest.date == today else f"day {latest.day}'s"
-        text = (f"Day {latest.day} of {length}: {latest.affected:g}°, "
-                f"{_PLACE_WORDS[latest.result]} {whose} {latest.band.label}")
+        place = _place(latest.result, latest.band, None if latest.date == today else latest.day)
         if today > end:
-            text += " (the programme has finished)"
-        text += "."
+            parts.append(Text("Day %(day)s of %(length)s: %(angle)s°, %(place)s "
+                              "(the programme has finished).", day=latest.day, length=length,
+                              angle=_num(latest.affected), place=place))
+        else:
+            parts.append(Text("Day %(day)s of %(length)s: %(angle)s°, %(place)s.",
+                              day=latest.day, length=length, angle=_num(latest.affected),
+                              place=place))
     if current is None and latest is not None and today <= end:
-        text += " Paused for a flare-up: the programme goes on when it is over."
+        parts.append(Text(_PAUSED))
     if current is not None and held(days, current):
-        text += (f" Today's target stays at {current.band.label}: pain rose after "
-                 f"yesterday's session.")
+        parts.append(Text("Today's target stays at %(band)s: pain rose after yesterday's "
+                          "session.", band=current.band.label))
     elif current is not None and current.hold and current.step < len(days) and today < end:
-        text += f" Tomorrow's target stays at {current.band.label}: pain rose today."
+        parts.append(Text("Tomorrow's target stays at %(band)s: pain rose today.",
+                          band=current.band.label))
     holds = hold_count(days, today)
     if holds >= HOLDS_BEFORE_PAUSE and today <= end:
-        text += (f" Pain has risen on {holds} programme days: pause the programme and ask a "
-                 "clinician before going on. You can end it here.")
-    return text
+        parts.append(plural_text(
+            "Pain has risen on %(num)s programme day: pause the programme and ask a "
+            "clinician before going on. You can end it here.",
+            "Pain has risen on %(num)s programme days: pause the programme and ask a "
+            "clinician before going on. You can end it here.", holds))
+    return joined(parts)
 
 
 @dataclass(frozen=True)
@@ -245,26 +299,30 @@ class Outcome:
     last: ProgramDay | None    # the last one
 
     @property
-    def sentence(self) -> str:
+    def sentence(self) -> Text:
         if self.first is None or self.last is None:
-            return "No straight-leg-raise angle was logged for the affected leg."
+            return Text("No straight-leg-raise angle was logged for the affected leg.")
         first, last = self.first, self.last
         if first is last:
-            return (f"One angle was logged: {first.affected:g}° on day {first.day}, "
-                    f"{_PLACE_WORDS[first.result]} its {first.band.label}.")
-        return (f"Your leg went from {first.affected:g}° on day {first.day} "
-                f"({_PLACE_WORDS[first.result]} its {first.band.label}) to {last.affected:g}° "
-                f"on day {last.day} ({_PLACE_WORDS[last.result]} its {last.band.label}).")
+            return Text("One angle was logged: %(angle)s° on day %(day)s, %(place)s.",
+                        angle=_num(first.affected), day=first.day,
+                        place=_its_place(first.result, first.band))
+        return Text("Your leg went from %(first)s° on day %(first_day)s (%(first_place)s) "
+                    "to %(last)s° on day %(last_day)s (%(last_place)s).",
+                    first=_num(first.affected), first_day=first.day,
+                    first_place=_its_place(first.result, first.band),
+                    last=_num(last.affected), last_day=last.day,
+                    last_place=_its_place(last.result, last.band))
 
     @property
-    def next_step(self) -> str:
+    def next_step(self) -> Text:
         final = target_band(LENGTH_MIN)
         if self.last is not None and self.last.affected is not None \
                 and self.last.affected >= final.low:
-            return (f"Keep it there: a few raises a week in the {final.label} band. "
-                    "If it slips below, start the programme again.")
-        return (f"Keep up a few raises a week, aiming for {final.label}; starting the "
-                "programme again gives you a day-by-day target.")
+            return Text("Keep it there: a few raises a week in the %(band)s band. "
+                        "If it slips below, start the programme again.", band=final.label)
+        return Text("Keep up a few raises a week, aiming for %(band)s; starting the "
+                    "programme again gives you a day-by-day target.", band=final.label)
 
 
 def outcome(days: list[ProgramDay]) -> Outcome:

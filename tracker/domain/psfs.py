@@ -13,9 +13,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tracker.domain.wording import N_, Text, plural_text
+
 NAME_MIN, NAME_MAX = 1, 80
 ACTIVE_MAX = 5
-NAME_RULE = f"Name the activity in {NAME_MIN}–{NAME_MAX} characters."
+NAME_RULE = Text("Name the activity in %(min)s–%(max)s characters.", min=NAME_MIN, max=NAME_MAX)
 SCORE_MIN, SCORE_MAX = 0, 10
 MEANINGFUL_MEAN = 2.0      # points, for the mean of the activities
 MEANINGFUL_ACTIVITY = 3    # points, for one activity
@@ -23,9 +25,9 @@ ASK_EVERY_DAYS = 7         # asked again this many days after the last rating
 OFFER_AFTER_DAYS = 7       # first offered after a week of use
 
 # What the ends of the scale mean, in our own words.
-SCALE_LOW = "0 = unable to do it"
-SCALE_HIGH = "10 = as well as before the problem"
-EXAMPLES = ("putting on socks", "sitting through a film", "lifting a shopping bag")
+SCALE_LOW = N_("0 = unable to do it")
+SCALE_HIGH = N_("10 = as well as before the problem")
+EXAMPLES = (N_("putting on socks"), N_("sitting through a film"), N_("lifting a shopping bag"))
 
 
 @dataclass(frozen=True)
@@ -68,19 +70,43 @@ def activity_change(scores: Sequence[int]) -> Change | None:
     return change_of(scores, MEANINGFUL_ACTIVITY)
 
 
-def sentence(mean: Change, ratings: int) -> str:
+def _score(value: float) -> float | int:
+    """A mean as the sentences write it: 6 -> "6", 5.5 -> "5.5" / "5,5"."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def sentence(mean: Change, ratings: int) -> Text:
     """What Progress and the report say of the mean over ``ratings`` sets."""
     if ratings == 1:
-        return (f"Your first rating: {mean.last:g} out of 10 on average across your "
-                "activities. Rate them again in a week to see a change.")
-    moved = (f"{'up' if mean.change > 0 else 'down'} {abs(mean.change):g} from "
-             f"{mean.first:g} at your first rating" if mean.change
-             else "the same as at your first rating")
-    text = f"Your activities average {mean.last:g} out of 10, {moved} ({ratings} ratings)."
-    if mean.meaningful:
-        return f"{text} That is a meaningful improvement ({MEANINGFUL_MEAN:g} points or more)."
+        return Text("Your first rating: %(mean)s out of 10 on average across your "
+                    "activities. Rate them again in a week to see a change.",
+                    mean=_score(mean.last))
     if mean.change > 0:
-        return f"{text} A rise of {MEANINGFUL_MEAN:g} points or more is the change people notice."
+        text = plural_text("Your activities average %(mean)s out of 10, up %(change)s from "
+                           "%(first)s at your first rating (%(num)s rating).",
+                           "Your activities average %(mean)s out of 10, up %(change)s from "
+                           "%(first)s at your first rating (%(num)s ratings).", ratings,
+                           mean=_score(mean.last), change=_score(abs(mean.change)),
+                           first=_score(mean.first))
+    elif mean.change < 0:
+        text = plural_text("Your activities average %(mean)s out of 10, down %(change)s from "
+                           "%(first)s at your first rating (%(num)s rating).",
+                           "Your activities average %(mean)s out of 10, down %(change)s from "
+                           "%(first)s at your first rating (%(num)s ratings).", ratings,
+                           mean=_score(mean.last), change=_score(abs(mean.change)),
+                           first=_score(mean.first))
+    else:
+        text = plural_text("Your activities average %(mean)s out of 10, the same as at your "
+                           "first rating (%(num)s rating).",
+                           "Your activities average %(mean)s out of 10, the same as at your "
+                           "first rating (%(num)s ratings).", ratings, mean=_score(mean.last))
+    if mean.meaningful:
+        # TRANSLATORS: follows "Your activities average ...": the rise is meaningful.
+        return Text("%(text)s That is a meaningful improvement (%(points)s points or more).",
+                    text=text, points=_score(MEANINGFUL_MEAN))
+    if mean.change > 0:
+        return Text("%(text)s A rise of %(points)s points or more is the change people notice.",
+                    text=text, points=_score(MEANINGFUL_MEAN))
     return text
 
 
@@ -102,13 +128,13 @@ def set_problem(activity_ids: Sequence[int], active_ids: Iterable[int]
     """(index, why) of the first score of a set that cannot be kept, or None: each
     activity once, each one in use. An empty set is index -1."""
     if not activity_ids:
-        return -1, "Rate at least one activity."
+        return -1, N_("Rate at least one activity.")
     active, seen = set(active_ids), set()
     for index, activity_id in enumerate(activity_ids):
         if activity_id in seen:
-            return index, "Rate each activity once."
+            return index, N_("Rate each activity once.")
         if activity_id not in active:
-            return index, "Rate only your activities that are in use."
+            return index, N_("Rate only your activities that are in use.")
         seen.add(activity_id)
     return None
 

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from tracker.domain.wording import N_, Text
+
 UTC = dt.timezone.utc
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 WEEKDAYS = range(7)  # Monday 0 .. Sunday 6, like datetime.weekday()
@@ -34,7 +36,7 @@ class Quiet:
     def of(cls, start_hhmm: str, end_hhmm: str) -> "Quiet":
         (sh, sm), (eh, em) = parse_time(start_hhmm), parse_time(end_hhmm)
         if (sh, sm) == (eh, em):
-            raise ValueError("Quiet hours need an end different from their start.")
+            raise ValueError(N_("Quiet hours need an end different from their start."))
         return cls(sh * 60 + sm, eh * 60 + em)
 
     def holds(self, minute_of_day: int) -> bool:
@@ -64,7 +66,7 @@ def parse_time(text: str) -> tuple[int, int]:
     """"07:30" -> (7, 30); ValueError for anything but a 24-hour HH:MM."""
     match = TIME_RE.match(text or "")
     if not match:
-        raise ValueError("Use a 24-hour time like 07:30.")
+        raise ValueError(N_("Use a 24-hour time like 07:30."))
     return int(match.group(1)), int(match.group(2))
 
 
@@ -108,23 +110,27 @@ def next_outside(fire_at: dt.datetime | None, rule: Rule,
     return None
 
 
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Short weekday names, translated where shown (German "Mo.", "Di.", ...).
+WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
-def when_words(fire_at: dt.datetime, now: dt.datetime, timezone: str) -> str:
+def when_words(fire_at: dt.datetime, now: dt.datetime, timezone: str) -> Text:
     """When ``fire_at`` comes, as a person says it in ``timezone``: "today 18:00",
-    "tomorrow 08:00", "Mon 07:30" within the week, "Mon 14 Dec 07:30" beyond."""
+    "tomorrow 08:00", "Mon 07:30" within the week, "Mon 14 Dec 07:30" beyond (the
+    year too when it is not this one). A ``Text``: said in the page's language
+    ("morgen um 08:00"); the clock is written "HH:MM", as English and German write it."""
     zone = ZoneInfo(timezone)
     local, today = fire_at.astimezone(zone), now.astimezone(zone).date()
     clock = local.strftime("%H:%M")
     ahead = (local.date() - today).days
+    weekday = Text(WEEKDAY_NAMES[local.weekday()])
     if ahead == 0:
-        return f"today {clock}"
+        return Text("today %(time)s", time=clock)
     if ahead == 1:
-        return f"tomorrow {clock}"
+        return Text("tomorrow %(time)s", time=clock)
     if 1 < ahead < 7:
-        return f"{WEEKDAY_NAMES[local.weekday()]} {clock}"
-    return f"{WEEKDAY_NAMES[local.weekday()]} {local.day} {local.strftime('%b')} {clock}"
+        return Text("%(weekday)s %(time)s", weekday=weekday, time=clock)
+    return Text("%(weekday)s %(date)s %(time)s", weekday=weekday, date=local.date(), time=clock)
 
 
 def occurrence_day(fire_at: dt.datetime, rule: Rule) -> dt.date:

@@ -85,20 +85,14 @@ def english(value: Any) -> Any:
 
 
 def _english_one(count: Real | None) -> bool:
-    """CLDR's English rule: the singular only for a whole 1 written without decimals;
-    0, 2, 1.5 and 1.0 take the plural ("0 days", "1.0 points")."""
-    return isinstance(count, int) and not isinstance(count, bool) and abs(count) == 1
+    """CLDR's English rule on the number as written: the singular only for 1 (and -1);
+    a float is written without a needless ".0", so 1.0 reads "1" and takes it too,
+    while 0, 2 and 1.5 take the plural."""
+    return whole(count) in (1, -1)
 
 
-def noun(count: Real, singular: str, plural_form: str | None = None) -> str:
-    """The English noun alone: noun(1, "day") -> "day"; noun(3, "stretch",
-    "stretches") -> "stretches" (for English-only text such as CSV headers)."""
-    if _english_one(count):
-        return singular
-    return plural_form if plural_form is not None else singular + "s"
-
-
-def plural(count: Real, singular: str, plural_form: str | None = None) -> str:
-    """English only: "1 programme", "2 check-ins" (kept while callers move to
-    ``plural_text``)."""
-    return f"{count} {noun(count, singular, plural_form)}"
+def whole(count: Real | None) -> Real | None:
+    """``count`` as it is written: 1.0 -> 1 (see ``english``), 1.5 stays 1.5."""
+    if isinstance(count, float) and count.is_integer():
+        return int(count)
+    return None if isinstance(count, bool) else count

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from tracker.auth.models import User
-from tracker.dates import short_date
 from tracker.domain import flareups
 from tracker.domain.clock import local_date
+from tracker.domain.wording import N_, Text
 from tracker.errors import Conflict, Invalid, NotFound
 from tracker.database import in_batches
 from tracker.extensions import db
@@ -87,13 +87,13 @@ def start(user: User, data: dict, now: dt.datetime) -> FlareUpView:
     # holds the write lock already), so the checks below see each other's rows.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     if _running(user, today) is not None:
-        raise Conflict("A flare-up is already running: end it before starting another.")
+        raise Conflict(N_("A flare-up is already running: end it before starting another."))
     clash = db.session.scalar(select(FlareUp).where(
         FlareUp.user_id == user.id, FlareUp.start_date <= span.end,
         FlareUp.end_date >= span.start).limit(1))
     if clash is not None:
-        raise Conflict(f"These days overlap the flare-up from {short_date(clash.start_date)} "
-                       f"to {short_date(clash.end_date)}.")
+        raise Conflict(Text("These days overlap the flare-up from %(start)s to %(end)s.",
+                            start=clash.start_date, end=clash.end_date))
     flare = FlareUp(user_id=user.id, start_date=span.start, end_date=span.end,
                     note=data.get("note") or "", created_at=now)
     db.session.add(flare)
@@ -107,7 +107,7 @@ def end_current(user: User, now: dt.datetime) -> FlareUpView:
     today = _today(user, now)
     flare = _running(user, today)
     if flare is None:
-        raise NotFound("No flare-up is running.")
+        raise NotFound(N_("No flare-up is running."))
     flare.end_date = flareups.ended_early(flare.span, today).end
     flare.ended_at = now
     db.session.flush()

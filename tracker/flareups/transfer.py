@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tracker.auth.models import User
 from tracker.domain import flareups
+from tracker.domain.wording import N_, Text
 from tracker.extensions import db
 from tracker.flareups.models import FlareUp
 
@@ -28,8 +29,8 @@ class FlareUpImportSchema(Schema):
     def _days(self, data: dict, **_kwargs) -> None:
         days = (data["end_date"] - data["start_date"]).days + 1
         if not flareups.DAYS_MIN <= days <= flareups.DAYS_MAX:
-            raise ValidationError(f"A flare-up lasts {flareups.DAYS_MIN}–{flareups.DAYS_MAX} "
-                                  "days.", "end_date")
+            raise ValidationError(Text("A flare-up lasts %(min)s–%(max)s days.",
+                                       min=flareups.DAYS_MIN, max=flareups.DAYS_MAX), "end_date")
 
 
 def _flare_ups(user: User) -> list[FlareUp]:
@@ -53,7 +54,7 @@ def import_(run, items: list[dict]) -> None:  # noqa: ANN001 - sharing.importer.
             if same:
                 run.count(KEY, False)
             else:
-                run.skip(KEY, span.start.isoformat(), "overlaps a flare-up already here")
+                run.skip(KEY, span.start.isoformat(), N_("overlaps a flare-up already here"))
             continue
         db.session.add(FlareUp(user_id=run.user.id, start_date=span.start, end_date=span.end,
                                note=item["note"], created_at=item.get("created_at") or run.now,

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from tracker.db_types import utcnow
 from tracker.domain import flareups as rules
 from tracker.domain.clock import local_date
+from tracker.domain.wording import N_, Text, plural_text
 from tracker.extensions import db
 from tracker.flareups import schemas, service
 from tracker.forms import blank_to_none, readable, submit
@@ -18,8 +19,11 @@ from tracker.logbook.forms import number
 
 bp = Blueprint("flareup_pages", __name__)
 
-LABELS = {"days": ("How many days", f"choose {rules.DAYS_MIN}–{rules.DAYS_MAX} days."),
-          "start_date": "Started on", "note": ("Note", f"at most {rules.NOTE_MAX} characters.")}
+LABELS = {"days": (N_("How many days"), Text("choose %(min)s–%(max)s days.", min=rules.DAYS_MIN,
+                                                 max=rules.DAYS_MAX)),
+          "start_date": N_("Started on"),
+          "note": (N_("Note"), plural_text("at most %(num)s character.", "at most %(num)s characters.",
+                                           rules.NOTE_MAX))}
 
 
 @bp.before_request

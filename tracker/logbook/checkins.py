@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker.auth.models import User
 from tracker.database import before_writing
 from tracker.domain.clock import local_date
+from tracker.domain.wording import N_
 from tracker.errors import NotFound
 from tracker.extensions import db
 from tracker.listing import Page, in_range, paged
@@ -65,7 +66,7 @@ def _owned(user: User) -> Select:
 def get_checkin(user: User, checkin_id: int) -> Checkin:
     checkin = db.session.scalar(_owned(user).where(Checkin.id == checkin_id))
     if checkin is None:
-        raise NotFound("No such check-in.")
+        raise NotFound(N_("No such check-in."))
     return checkin
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from tracker.auth.models import User
-from tracker.catalog import DEFAULT_PLAN
+from tracker.catalog import DEFAULT_PLAN, in_sentence
 from tracker.domain import adherence, plan, safety
 from tracker.domain.clock import local_date
 from tracker.extensions import db
@@ -49,7 +49,7 @@ class BadSession:
     """The latest session of today or yesterday that made pain worse."""
     id: int
     yesterday: bool
-    happened: str  # what Today says happened, then what to do
+    happened: str  # what Today says happened, then what to do (Text)
     todo: str
 
 
@@ -128,8 +128,10 @@ def bad_session(user: User, day: dt.date) -> BadSession | None:
     if found is None:
         return None
     session_id, date, rise = found
-    names = list(dict.fromkeys(db.session.scalars(
-        select(Stretch.name).join(SessionEntry, SessionEntry.stretch_id == Stretch.id)
+    names = list(dict.fromkeys(in_sentence(slug, name, owner is None) for slug, name, owner in
+                               db.session.execute(
+        select(Stretch.slug, Stretch.name, Stretch.owner_id)
+        .join(SessionEntry, SessionEntry.stretch_id == Stretch.id)
         .where(SessionEntry.session_id == session_id, SessionEntry.worse.is_(True))
         .order_by(SessionEntry.position))))
     happened, todo = safety.bad_session_caution(rise, names, date < day)

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
 
+from tracker.domain.wording import N_, Text, plural_text
 from tracker.forms import field_limits, range_rule, readable
 from tracker.logbook import schemas
 
@@ -162,8 +163,10 @@ def form_errors(errors: dict[str, list[str]], entries: list[dict]) -> dict[str, 
         if m and int(m.group(1)) < len(entries):
             key = form_name(entries[int(m.group(1))], m.group(2))
         elif key == "entries":
-            messages = ([f"Tick at most {LIMITS['entries']['maxlength']} stretches."] if entries
-                        else ["Tick at least one stretch you did."])
+            most = LIMITS["entries"]["maxlength"]
+            messages = ([plural_text("Tick at most %(num)s stretch.", "Tick at most %(num)s stretches.",
+                                     most)] if entries
+                        else [N_("Tick at least one stretch you did.")])
         out.setdefault(key, []).extend(messages)
     return out
 
@@ -226,50 +229,72 @@ LIMITS = {
 }
 
 
-def _choose(limits: dict) -> str:
-    return f"choose a number from {limits['min']} to {limits['max']}."
+def _choose(limits: dict) -> Text:
+    return Text("choose a number from %(min)s to %(max)s.", min=limits["min"], max=limits["max"])
+
+
+class _Count(Text):
+    """A count inside a sentence: "2,000" in English, as the page's language writes
+    the number elsewhere ("2.000")."""
+
+    __slots__ = ()
+
+    def __new__(cls, count: int) -> _Count:
+        value = str.__new__(cls, f"{count:,}")
+        value.msgid, value.params = "%(num)s", {"num": float(count)}
+        value.plural, value.count = None, None
+        return value
+
+    def __reduce__(self):  # noqa: ANN204
+        return (_Count, (int(self.params["num"]),))
+
+
+def _at_most(limits: dict) -> Text:
+    return plural_text("write at most %(num)s character.", "write at most %(num)s characters.",
+                       limits["maxlength"], num=_Count(limits["maxlength"]))
 
 
 _ANGLE = range_rule(_ENTRY["angle_deg"], "°")
-_METHOD = "measure it again, or type it."
+_METHOD = N_("measure it again, or type it.")
 # Card field -> (words after the stretch's name, what is allowed).
 _CARD_FIELDS = {
-    "done": ("done", None),
+    "done": (Text("done"), None),
     "stretch": (None, None),
-    "reps": ("reps", range_rule(_ENTRY["reps"])),
-    "hold_seconds": ("hold in seconds", range_rule(_ENTRY["hold_seconds"], " seconds")),
-    "sides": ("sides", "tick left, right or both."),
-    "angle_left": ("left angle", _ANGLE),
-    "angle_right": ("right angle", _ANGLE),
-    "angle_deg": ("angle", _ANGLE),
-    "angle_method_left": ("left angle", _METHOD),
-    "angle_method_right": ("right angle", _METHOD),
-    "angle_method": ("angle", _METHOD),
-    "worse": ("made my pain worse", None),
+    "reps": (Text("reps"), range_rule(_ENTRY["reps"])),
+    "hold_seconds": (Text("hold in seconds"), range_rule(_ENTRY["hold_seconds"], " seconds")),
+    "sides": (Text("sides"), N_("tick left, right or both.")),
+    "angle_left": (Text("left angle"), _ANGLE),
+    "angle_right": (Text("right angle"), _ANGLE),
+    "angle_deg": (Text("angle"), _ANGLE),
+    "angle_method_left": (Text("left angle"), _METHOD),
+    "angle_method_right": (Text("right angle"), _METHOD),
+    "angle_method": (Text("angle"), _METHOD),
+    "worse": (Text("made my pain worse"), None),
 }
 SESSION_LABELS = {
-    "pain_before": ("Pain before", _choose(LIMITS["pain"])),
-    "pain_after": ("Pain after", _choose(LIMITS["pain"])),
-    "performed_at": "When",
-    "notes": ("Notes", f"write at most {LIMITS['notes']['maxlength']:,} characters."),
-    "client_id": "This session",
-    "entries": "Stretches",
+    "pain_before": (N_("Pain before"), _choose(LIMITS["pain"])),
+    "pain_after": (N_("Pain after"), _choose(LIMITS["pain"])),
+    "performed_at": N_("When"),
+    "notes": (N_("Notes"), _at_most(LIMITS["notes"])),
+    "client_id": N_("This session"),
+    "entries": N_("Stretches"),
 }
 CHECKIN_LABELS = {
-    "score": ("Pain right now", _choose(LIMITS["score"])),
-    "context": ("When", "choose one of the answers."),
-    "note": ("Note", f"write at most {LIMITS['note']['maxlength']:,} characters."),
-    "recorded_at": "Time",
-    "client_id": ("Form", "reload the page and try again."),
+    "score": (N_("Pain right now"), _choose(LIMITS["score"])),
+    "context": (N_("When"), N_("choose one of the answers.")),
+    "note": (N_("Note"), _at_most(LIMITS["note"])),
+    "recorded_at": N_("Time"),
+    "client_id": (N_("Form"), N_("reload the page and try again.")),
 }
 
 
 def _card_label(slug: str, field: str, names: dict[str, str]) -> tuple[str, str | None]:
     """"Lying hamstring stretch, left angle" and its rule; a card the page does not
-    have (a tampering client's) is named by its slug, shortened."""
+    have (a tampering client's) is named by its slug, shortened. ``names``: the
+    stretches' names as pages show them (built-ins' as ``Text``)."""
     name = names.get(slug) or "“" + (slug if len(slug) <= 40 else slug[:40] + "…") + "”"
     words, rule = _CARD_FIELDS.get(field, (field.replace("_", " "), None))
-    return (f"{name}, {words}" if words else name), rule
+    return (Text("%(stretch)s, %(field)s", stretch=name, field=words) if words else name), rule
 
 
 def readable_errors(errors: dict[str, list[str]], names: dict[str, str]) -> dict[str, str]:
@@ -311,18 +336,18 @@ def error_target(name: str, first_card: str | None = None) -> str:
 
 
 # The check-in picker's words, used wherever a check-in is shown.
-CONTEXT_WORDS = {"waking": "Just woke up", "after_sitting": "After sitting",
-                 "evening": "Evening", "other": "Other"}
+CONTEXT_WORDS = {"waking": Text("Just woke up"), "after_sitting": Text("After sitting"),
+                 "evening": Text("Evening"), "other": Text("Other")}
 
 
 def stretch_phrases(entries) -> list[tuple[str, list[tuple[str | None, float | None, str | None]]]]:  # noqa: ANN001
     """A session's stretches in order, one phrase each (sides and angles of one stretch
-    together): its name and, per entry, the side's letter (None for both sides), the
+    together): its name (as pages show it: tracker.catalog.shown) and, per entry, the side's letter (None for both sides), the
     angle and how it was measured. The ``stretch_line`` macro (templates/_macros.html)
     reads it as "Lying hamstring stretch L 42.5° R 40°", marking phone-measured angles."""
     phrases: dict[int, tuple[str, list]] = {}
     for e in entries:
-        _, marks = phrases.setdefault(e.stretch_id, (e.stretch.name, []))
+        _, marks = phrases.setdefault(e.stretch_id, (e.stretch.shown_name, []))
         side = e.side[0].upper() if e.side in ("left", "right") else None
         if side or e.angle_deg is not None:
             marks.append((side, e.angle_deg, e.angle_method))

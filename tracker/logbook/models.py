@@ -8,6 +8,7 @@ from sqlalchemy import (JSON, CheckConstraint, Date, ForeignKey, Index, Select, 
                         String, Text, UniqueConstraint, select, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.catalog import shown
 from tracker.db_types import UTCDateTime, utcnow
 from tracker.domain import safety
 from tracker.extensions import db
@@ -46,6 +47,20 @@ class Stretch(PersonalData, db.Model):
     @property
     def builtin(self) -> bool:
         return self.owner_id is None
+
+    # What pages show (tracker.catalog.shown): a built-in's text in the person's
+    # language, a person's own as typed. The API sends the row's own text.
+    @property
+    def shown_name(self) -> str:
+        return shown(self.name, self.builtin)
+
+    @property
+    def shown_instructions(self) -> list[str]:
+        return [shown(step, self.builtin) for step in self.instructions or []]
+
+    @property
+    def shown_cautions(self) -> list[str]:
+        return [shown(caution, self.builtin) for caution in self.cautions or []]
 
 
 class StretchSession(PersonalData, db.Model):

@@ -9,6 +9,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam, select
 
 from tracker.auth.models import User
+from tracker.domain.wording import N_
 from tracker.errors import Gone
 from tracker.extensions import db
 from tracker.logbook.models import Checkin, DeletedRecord, StretchSession
@@ -37,8 +38,8 @@ def sent_before(user: User, model: type[Record], client_id: str) -> Record | Non
     if found_id is not None:
         return db.session.get(model, found_id)
     if was_deleted:
-        raise Gone("This was deleted; it is not created again.",
-                   {"client_id": ["Belongs to a deleted record."]})
+        raise Gone(N_("This was deleted; it is not created again."),
+                   {"client_id": [N_("Belongs to a deleted record.")]})
     return None
 
 

@@ -5,6 +5,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from tracker.domain.wording import N_
 from tracker.schemas import ClientId, StrictBoolean, StrictFloat, StrictInteger
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -85,7 +86,7 @@ class DateRangeArgs(Schema):
     @validates_schema
     def _ordered(self, data, **_kw):  # noqa: ANN001
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
-            raise ValidationError("Must not be after 'to'.", "from")
+            raise ValidationError(N_("Must not be after 'to'."), "from")
 
 
 class CheckinCreateSchema(Schema):
@@ -114,7 +115,7 @@ TextList = lambda: fields.List(  # noqa: E731
 class StretchCreateSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     slug = fields.String(validate=[validate.Length(min=1, max=60), validate.Regexp(
-        SLUG_RE, error="Use lower-case letters, digits and single hyphens.")])
+        SLUG_RE, error=N_("Use lower-case letters, digits and single hyphens."))])
     spine = fields.String(required=True, validate=validate.OneOf(SPINES))
     hold_seconds = StrictInteger(required=True, validate=validate.Range(1, 600))
     reps = StrictInteger(load_default=1, validate=validate.Range(1, 50))

@@ -29,6 +29,7 @@ from tracker import data_version
 from tracker.database import before_writing
 from tracker.domain import entries as entry_rules
 from tracker.domain.clock import local_date
+from tracker.domain.wording import N_
 from tracker.errors import Invalid, NotFound
 from tracker.extensions import db
 from tracker.listing import Page, in_range, paged
@@ -172,7 +173,7 @@ def entry_values(user: User, raw_entries: list[dict], kept: frozenset[int] = fro
     for i, raw in enumerate(raw_entries):
         stretch = by_slug.get(raw["stretch"])
         if stretch is None:
-            problems[f"entries.{i}.stretch"] = ["Unknown stretch."]
+            problems[f"entries.{i}.stretch"] = [N_("Unknown stretch.")]
             continue
         side = raw.get("side") or entry_rules.default_side(stretch.per_side)
         angle = raw.get("angle_deg")
@@ -190,7 +191,7 @@ def entry_values(user: User, raw_entries: list[dict], kept: frozenset[int] = fro
                 stretch.slug, stretch.needs_helper),
             "worse": raw.get("worse", False)}))
     if problems:
-        raise Invalid("Some entries are not valid.", problems)
+        raise Invalid(N_("Some entries are not valid."), problems)
     return built
 
 
@@ -201,14 +202,14 @@ def _owned(user: User) -> Select:
 def get_session(user: User, session_id: int) -> StretchSession:
     session = db.session.scalar(_owned(user).where(StretchSession.id == session_id))
     if session is None:
-        raise NotFound("No such session.")
+        raise NotFound(N_("No such session."))
     return session
 
 
 def update_session(user: User, session_id: int, data: dict, now: dt.datetime) -> StretchSession:
     if not data:
-        raise Invalid("Send at least one field to change.",
-                      {"_schema": ["Send at least one field to change."]})
+        raise Invalid(N_("Send at least one field to change."),
+                      {"_schema": [N_("Send at least one field to change.")]})
     session = get_session(user, session_id)
     if "performed_at" in data:
         check_time("performed_at", data["performed_at"], now)

@@ -13,7 +13,9 @@ from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
+from tracker.catalog import shown
 from tracker.domain import safety
+from tracker.domain.wording import N_
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound
 from tracker.extensions import db
 from tracker.logbook.models import SessionEntry, Stretch, StretchSession
@@ -56,6 +58,11 @@ class StretchCard:
     def builtin(self) -> bool:
         return self.owner_id is None
 
+    @property
+    def shown_name(self) -> str:
+        """The name as pages show it (tracker.catalog.shown)."""
+        return shown(self.name, self.builtin)
+
     @classmethod
     def of(cls, s: Stretch) -> StretchCard:
         return cls(s.id, s.owner_id, s.slug, s.name, s.spine, s.hold_seconds, s.reps,
@@ -72,7 +79,7 @@ def library(user: User) -> tuple[StretchCard, ...]:
 def stretch_by_slug(user: User, slug: str) -> Stretch:
     found = db.session.scalar(visible(user).where(Stretch.slug == slug))
     if found is None:
-        raise NotFound("No such stretch.")
+        raise NotFound(N_("No such stretch."))
     return found
 
 
@@ -86,12 +93,12 @@ RESERVED_SLUGS = frozenset({"new"})
 
 def create_custom_stretch(user: User, data: dict) -> Stretch:
     if data.get("slug") in RESERVED_SLUGS:
-        raise Invalid.field("slug", "This slug is reserved: choose another.")
+        raise Invalid.field("slug", N_("This slug is reserved: choose another."))
     slug = data.get("slug") or slugify(data["name"])
     if slug in RESERVED_SLUGS:
         slug = f"{slug}-stretch"
     if not slug:
-        raise Invalid.field("slug", "Give a slug: the name has no letters or digits.")
+        raise Invalid.field("slug", N_("Give a slug: the name has no letters or digits."))
     if db.session.scalar(own_or_builtin(user).where(Stretch.slug == slug)) is not None:
         raise Conflict("That slug is taken.", {"slug": ["Already used by another stretch."]})
     stretch = Stretch(owner_id=user.id, **{**data, "slug": slug})
@@ -110,7 +117,7 @@ def own_stretch(user: User, slug: str) -> Stretch:
     """A custom stretch of this person's, to change or remove; built-ins are read-only."""
     stretch = stretch_by_slug(user, slug)
     if stretch.builtin:
-        raise Forbidden("Built-in stretches cannot be changed or removed.")
+        raise Forbidden(N_("Built-in stretches cannot be changed or removed."))
     return stretch
 
 

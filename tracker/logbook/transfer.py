@@ -24,6 +24,7 @@ from sqlalchemy import insert, select
 from tracker import data_version
 from tracker.auth.models import User
 from tracker.domain.safety import RED_FLAG_KEYS
+from tracker.domain.wording import N_
 from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.logbook.checkins import checkin_values
@@ -45,7 +46,7 @@ class StretchImportSchema(StretchCreateSchema):
     """A custom stretch as created through the API, with the slug it had."""
 
     slug = fields.String(required=True, validate=[validate.Length(min=1, max=60), validate.Regexp(
-        SLUG_RE, error="Use lower-case letters, digits and single hyphens.")])
+        SLUG_RE, error=N_("Use lower-case letters, digits and single hyphens."))])
 
 
 class SessionImportSchema(SessionCreateSchema):
@@ -181,7 +182,7 @@ def import_deleted(run, items: list[dict]) -> None:  # noqa: ANN001
             run.count("deleted", False)
         elif item["client_id"] in held:
             run.skip("deleted", item["client_id"],
-                     "This account still has that record; an import does not delete.")
+                     N_("This account still has that record; an import does not delete."))
         else:
             db.session.add(DeletedRecord(user_id=user.id, **item))
             gone.add(item["client_id"])
@@ -203,7 +204,7 @@ def _new_records(run, key: str, items: list[dict],  # noqa: ANN001
             run.count(key, False)
             continue
         if client_id in gone:
-            run.skip(key, client_id, "Deleted in this account; not brought back.")
+            run.skip(key, client_id, N_("Deleted in this account; not brought back."))
             continue
         day = item.pop("local_date", None)
         try:

@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.dates import time_of_day
 from tracker.db_types import utcnow
 from tracker.domain.clock import local_date
 from tracker.domain.entries import EARLIEST
 from tracker.domain.plan import guided_plan
 from tracker.domain.progression import SLR_STRETCHES
 from tracker.domain.safety import RED_FLAGS, WORSE_ADVICE
+from tracker.domain.wording import N_, Text, plural_text
 from tracker.errors import DomainError, Gone, Invalid
 from tracker.extensions import db
 from tracker.forms import blank_to_none, load_form, readable, validated
@@ -39,7 +41,7 @@ def _signed_in():
 def _page_helpers() -> dict:
     return {"context_words": forms.CONTEXT_WORDS, "error_target": forms.error_target,
             "form_limits": forms.LIMITS, "stretch_phrases": forms.stretch_phrases,
-            "slr_slugs": SLR_STRETCHES}
+            "slr_slugs": SLR_STRETCHES, "time_of_day": time_of_day}
 
 
 @bp.get("/")
@@ -78,7 +80,7 @@ def _log_context(session=None, cards=None, errors=None, client_id=None):  # noqa
         "error_cards": {slug for key in errors if (slug := forms.card_slug(key))},
         "error_link": partial(forms.error_target, first_card=shown[0].slug if shown else None),
         "primary": primary, "more": more, "cards": cards or {},
-        "errors": forms.readable_errors(errors, {s.slug: s.name for s in shown}),
+        "errors": forms.readable_errors(errors, {s.slug: s.shown_name for s in shown}),
         "answered": warning_signs.red_flags_answered(current_user),
         "caution": figures.caution, "session": session,
         "client_id": client_id or (session.client_id if session else str(uuid.uuid4())),
@@ -155,7 +157,7 @@ def session_detail(session_id: int):
     session = sessions.get_session(current_user, session_id)
     return render_template("logbook/session.html", s=session, saved=bool(request.args.get("saved")),
                            caution=stretches.caution_slugs(current_user),
-                           names={e.stretch.slug: e.stretch.name for e in session.entries})
+                           names={e.stretch.slug: e.stretch.shown_name for e in session.entries})
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -255,12 +257,17 @@ def stretch(slug: str):
 STRETCH_FIELDS = ["name", "spine", "hold_seconds", "reps", "per_side", "measures_angle",
                   "needs_helper", "instructions"]
 _STRETCH = schemas.StretchCreateSchema().fields
+_NAME_LENGTH = forms.LIMITS["stretch_name"]
 STRETCH_LABELS = {
-    "name": ("Name", "write 1 to 80 characters."), "slug": "Name",
-    "spine": ("Direction", "choose flexion, neutral or extension."),
-    "hold_seconds": ("Hold", forms.range_rule(_STRETCH["hold_seconds"], " seconds")),
-    "reps": ("Repetitions", forms.range_rule(_STRETCH["reps"])),
-    "instructions": ("Instructions", "write at most 20 steps, one per line."),
+    "name": (N_("Name"), Text("write %(min)s to %(max)s characters.", min=1,
+                             max=_NAME_LENGTH["maxlength"])),
+    "slug": N_("Name"),
+    "spine": (N_("Direction"), N_("choose flexion, neutral or extension.")),
+    "hold_seconds": (N_("Hold"), forms.range_rule(_STRETCH["hold_seconds"], " seconds")),
+    "reps": (N_("Repetitions"), forms.range_rule(_STRETCH["reps"])),
+    "instructions": (N_("Instructions"), plural_text(
+        "write at most %(num)s step, one per line.", "write at most %(num)s steps, one per line.",
+        20)),
 }
 
 
@@ -286,9 +293,9 @@ def _stretch_form(stretch=None):  # noqa: ANN001
                 return redirect(url_for(".stretch", slug=saved.slug, saved=1))
         errors = {("slug" if k == "slug" else re.sub(r"\.\d+$", "", k)): v for k, v in errors.items()}
         if "slug" in errors:  # the slug comes from the name on this form
-            errors["name"] = ["another stretch of yours already has this name."]
+            errors["name"] = [N_("another stretch of yours already has this name.")]
             del errors["slug"]
-            labels = {**STRETCH_LABELS, "name": "Name"}
+            labels = {**STRETCH_LABELS, "name": N_("Name")}
         else:
             labels = STRETCH_LABELS
         errors = readable(errors, labels, STRETCH_FIELDS)
@@ -328,7 +335,7 @@ def safety_check():
                                                utcnow(), bool(request.form.get("none_apply")))
         except DomainError as err:
             db.session.rollback()
-            errors = readable(err.fields, {"red_flags": "Warning signs"})
+            errors = readable(err.fields, {"red_flags": N_("Warning signs")})
             return render_template("logbook/safety.html", flags=RED_FLAGS, errors=errors,
                                    outcome=None, first=bool(request.args.get("first")),
                                    ticked=request.form.getlist("red_flags"),

@@ -6,6 +6,7 @@ import datetime as dt
 
 from tracker.auth.models import User
 from tracker.domain import safety
+from tracker.domain.wording import Text
 from tracker.errors import Invalid
 
 
@@ -21,7 +22,7 @@ def record_red_flags(user: User, ticked: list[str], now: dt.datetime,
                      none_apply: bool = False) -> safety.RedFlagOutcome:
     unknown = sorted(set(ticked) - safety.RED_FLAG_KEYS)
     if unknown:
-        raise Invalid.field("red_flags", f"Unknown items: {', '.join(unknown)}.")
+        raise Invalid.field("red_flags", Text("Unknown items: %(items)s.", items=", ".join(unknown)))
     problem = safety.answer_problem(ticked, none_apply)
     if problem:
         raise Invalid.field("red_flags", problem)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker.auth.models import User
 from tracker.domain import progression
 from tracker.domain.clock import local_date
+from tracker.domain.wording import N_
 from tracker.errors import Conflict, Invalid, NotFound
 from tracker.database import in_batches
 from tracker.extensions import db
@@ -259,7 +260,7 @@ def day_targets(wanted: list[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], 
 def current_view(user: User, now: dt.datetime) -> ProgramView:
     program = current_program(user)
     if program is None:
-        raise NotFound("No programme is running.")
+        raise NotFound(N_("No programme is running."))
     return view(user, program, _today(user, now))
 
 
@@ -295,7 +296,7 @@ def start_program(user: User, data: dict, now: dt.datetime) -> ProgramView:
     except IntegrityError:
         # A concurrent start won the one-active slot between our update and insert.
         db.session.rollback()
-        raise Conflict("Another programme was started at the same moment; reload and try again.") \
+        raise Conflict(N_("Another programme was started at the same moment; reload and try again.")) \
             from None
     return view(user, program, today)
 
@@ -303,7 +304,7 @@ def start_program(user: User, data: dict, now: dt.datetime) -> ProgramView:
 def end_current(user: User, now: dt.datetime) -> ProgramView:
     program = current_program(user)
     if program is None:
-        raise NotFound("No programme is running.")
+        raise NotFound(N_("No programme is running."))
     program.status, program.ended_at = "ended", now
     db.session.flush()
     return view(user, program, _today(user, now))

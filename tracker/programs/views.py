@@ -3,6 +3,7 @@ end it; earlier programmes stay listed."""
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 
 from tracker.db_types import utcnow
@@ -16,8 +17,9 @@ from tracker.programs import schemas, service
 bp = Blueprint("program_pages", __name__)
 
 # Form labels for the field names the schema reports.
-LABELS = {"affected_leg": "Leg with the pain", "start_date": "Start date",
-          "length_days": "Length (days)"}
+LABELS = {"affected_leg": lazy_gettext("Leg with the pain"),
+          "start_date": lazy_gettext("Start date"),
+          "length_days": lazy_gettext("Length (days)")}
 
 
 @bp.before_request

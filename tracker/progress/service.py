@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, literal, select, union
 
 from tracker.auth.models import User
+from tracker.catalog import shown
 from tracker.domain import adherence, pain, safety
 from tracker.domain.clock import local_date
+from tracker.domain.wording import Text
 from tracker.extensions import db
 from tracker.flareups import service as flareups
 from tracker.flareups.service import FlareUpView, paused_for
@@ -106,8 +108,10 @@ def _first_pain_days(user: User) -> list[dt.date]:
 
 
 def _relief(user: User, date_from: dt.date, date_to: dt.date) -> list[tuple[str, str, float, int]]:
-    """(stretch slug, name, mean of pain_before - pain_after, sessions) over the sessions in
-    range that included the stretch; a stretch done on both legs counts its session once."""
+    """(stretch slug, name as pages show it, mean of pain_before - pain_after, sessions)
+    over the sessions in range that included the stretch; a stretch done on both legs
+    counts its session once. A built-in's name is a ``Text`` (said in the page's
+    language; English to the API)."""
     included = (select(SessionEntry.session_id, SessionEntry.stretch_id).distinct()
                 .join(StretchSession, StretchSession.id == SessionEntry.session_id)
                 .where(StretchSession.user_id == user.id,
@@ -116,12 +120,14 @@ def _relief(user: User, date_from: dt.date, date_to: dt.date) -> list[tuple[str,
                        StretchSession.pain_after.is_not(None))).subquery()
     drop = StretchSession.pain_before - StretchSession.pain_after
     rows = db.session.execute(
-        select(Stretch.slug, Stretch.name, func.avg(drop * literal(1.0)), func.count())
+        select(Stretch.slug, Stretch.name, Stretch.owner_id, func.avg(drop * literal(1.0)),
+               func.count())
         .select_from(included)
         .join(StretchSession, StretchSession.id == included.c.session_id)
         .join(Stretch, Stretch.id == included.c.stretch_id)
-        .group_by(Stretch.slug, Stretch.name))
-    return [(slug, name, float(mean), int(n)) for slug, name, mean, n in rows]
+        .group_by(Stretch.slug, Stretch.name, Stretch.owner_id))
+    return [(slug, shown(name, owner is None), float(mean), int(n))
+            for slug, name, owner, mean, n in rows]
 
 
 def _session_days(user: User, date_to: dt.date) -> dict[dt.date, int]:
@@ -187,6 +193,23 @@ def progress(user: User, days: int, now: dt.datetime) -> Progress:
                     flareups.in_range(user, date_from, today, today), psfs.summary(user))
 
 
+def _target_line(target: programs.DayTarget) -> Text:
+    """"Programme day 3 of 10: today's target for the left leg is 30–45°." (one
+    sentence per leg and held or not, so each language can say it whole)."""
+    params = {"day": target.day, "length": target.length, "band": target.band.label}
+    if target.leg == "left":
+        if target.held:
+            return Text("Programme day %(day)s of %(length)s: today's target for the left leg "
+                        "is %(band)s, held after yesterday's pain.", **params)
+        return Text("Programme day %(day)s of %(length)s: today's target for the left leg "
+                    "is %(band)s.", **params)
+    if target.held:
+        return Text("Programme day %(day)s of %(length)s: today's target for the right leg "
+                    "is %(band)s, held after yesterday's pain.", **params)
+    return Text("Programme day %(day)s of %(length)s: today's target for the right leg "
+                "is %(band)s.", **params)
+
+
 @dataclass(frozen=True)
 class TodaySummary:
     pain: str | None
@@ -212,7 +235,5 @@ def _today_summary(user: User, today: dt.date) -> TodaySummary:
     program_line = None
     target = programs.day_target(user, today)
     if target is not None:
-        program_line = (f"Programme day {target.day} of {target.length}: today's target for "
-                        f"the {target.leg} leg is {target.band.label}"
-                        + (", held after yesterday's pain." if target.held else "."))
+        program_line = _target_line(target)
     return TodaySummary(pain_line, program_line)

@@ -3,13 +3,15 @@ the server renders as text summaries and tables; the adherence calendar as month
 weeks) and Today's two-line summary."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import Schema, fields, validate
 
 from tracker import dates
 from tracker.db_types import utcnow
 from tracker.domain import pain, psfs
+from tracker.domain.wording import N_
+from tracker.errors import DomainError
 from tracker.forms import load_form
 from tracker.progress import service
 
@@ -32,14 +34,18 @@ def _signed_in():
 def progress():
     args, errors = load_form(RangeArgs(), request.args.to_dict())
     if errors:
-        abort(400, "Choose 30, 90 or 365 days.")
+        # our own words: the error page says them (in the person's language)
+        raise DomainError(N_("Choose 30, 90 or 365 days."))
     figures = service.progress(current_user, args["days"], utcnow())
     return render_template("progress/progress.html", p=figures, ranges=RANGES,
                            min_relief=pain.RELIEF_MIN_SESSIONS,
                            relief_spread=pain.RELIEF_MIN_SPREAD,
                            relief_differs=pain.relief_differs(figures.relief),
                            months=dates.calendar_months(figures.adherence.calendar),
-                           weekdays=dates.weekday_names(),
+                           # (the visible letter, the name read aloud), from the
+                           # language's first day of the week
+                           weekdays=list(zip(dates.weekday_names("narrow"),
+                                             dates.weekday_names())),
                            meaningful_points=pain.MEANINGFUL_POINTS,
                            psfs_active_max=psfs.ACTIVE_MAX)
 

@@ -2,7 +2,7 @@
 request schemas too."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from tracker.domain import psfs
 from tracker.schemas import ClientId, StrictBoolean, StrictInteger
@@ -13,7 +13,19 @@ Score = lambda **kw: StrictInteger(  # noqa: E731
     metadata={"description": f"{psfs.SCALE_LOW}, {psfs.SCALE_HIGH}"}, **kw)
 
 
-NAME_LENGTH = validate.Length(psfs.NAME_MIN, psfs.NAME_MAX, error=psfs.NAME_RULE)
+class _NameLength(validate.Length):
+    """The name's length rule, refused with ``psfs.NAME_RULE`` itself (a ``Text``: the
+    API reads English, a page says it in the person's language); marshmallow's own
+    message formatting would turn it into a plain English string. Still a Length, so
+    pages read its limits (tracker.forms.field_limits)."""
+
+    def __call__(self, value: str) -> str:
+        if not self.min <= len(value) <= self.max:
+            raise ValidationError(self.error)
+        return value
+
+
+NAME_LENGTH = _NameLength(psfs.NAME_MIN, psfs.NAME_MAX, error=psfs.NAME_RULE)
 
 
 class ActivityCreateSchema(Schema):

@@ -13,6 +13,7 @@ from tracker.auth.models import User
 from tracker.database import before_writing
 from tracker.domain import psfs
 from tracker.domain.clock import local_date
+from tracker.domain.wording import N_, Text
 from tracker.errors import Conflict, Invalid, NotFound
 from tracker.extensions import db
 from tracker.logbook.sessions import check_time
@@ -38,7 +39,7 @@ def get_activity(user: User, activity_id: int) -> PsfsActivity:
     activity = db.session.scalar(select(PsfsActivity).where(
         PsfsActivity.id == activity_id, PsfsActivity.user_id == user.id))
     if activity is None:
-        raise NotFound("No such activity.")
+        raise NotFound(N_("No such activity."))
     return activity
 
 
@@ -63,9 +64,10 @@ def _active_count(user: User) -> int:
 
 def _refuse_sixth(user: User, field: str) -> None:
     if psfs.too_many_active(_active_count(user)):
-        raise Conflict(f"At most {psfs.ACTIVE_MAX} activities at a time: retire one first.",
-                       {field: [f"You already have {psfs.ACTIVE_MAX} activities in use: stop "
-                               "rating one first."]})
+        raise Conflict(Text("At most %(num)s activities at a time: retire one first.",
+                            num=psfs.ACTIVE_MAX),
+                       {field: [Text("You already have %(num)s activities in use: stop rating "
+                                     "one first.", num=psfs.ACTIVE_MAX)]})
 
 
 def add_activity(user: User, data: dict, now: dt.datetime) -> PsfsActivity:
@@ -116,7 +118,7 @@ def rate(user: User, data: dict, now: dt.datetime) -> tuple[PsfsRating, bool]:
         mine = {a.id: a for a in db.session.scalars(select(PsfsActivity).where(
             PsfsActivity.user_id == user.id, PsfsActivity.id.in_(set(ids))))}
     if any(i not in mine for i in ids):
-        raise NotFound("No such activity.")
+        raise NotFound(N_("No such activity."))
     problem = psfs.set_problem(ids, [a.id for a in mine.values() if a.active])
     if problem:
         index, why = problem

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from tracker.auth.models import User
 from tracker.domain import psfs
 from tracker.domain.clock import local_date
+from tracker.domain.wording import N_
 from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.logbook.sessions import check_time
@@ -59,15 +60,15 @@ class PsfsImportSchema(Schema):
     def _refs(self, data: dict, **_kwargs) -> None:
         refs = [a["ref"] for a in data["activities"]]
         if len(set(refs)) != len(refs):
-            raise ValidationError("Each activity's ref is used once.", "activities")
+            raise ValidationError(N_("Each activity's ref is used once."), "activities")
         known = set(refs)
         for i, rating in enumerate(data["ratings"]):
             named = [s["activity"] for s in rating["scores"]]
             if any(a not in known for a in named):
-                raise ValidationError({i: {"scores": ["Names an activity that is not in the "
-                                                      "file."]}}, "ratings")
+                raise ValidationError({i: {"scores": [N_("Names an activity that is not in "
+                                                         "the file.")]}}, "ratings")
             if len(set(named)) != len(named):
-                raise ValidationError({i: {"scores": ["Rates an activity twice."]}}, "ratings")
+                raise ValidationError({i: {"scores": [N_("Rates an activity twice.")]}}, "ratings")
 
 
 def _activities(user: User) -> list[PsfsActivity]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.db_types import utcnow
@@ -29,8 +30,8 @@ def _signed_in():
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):
     activities = service.list_activities(current_user)
     active = [a for a in activities if a.active]
-    labels = {"name": "Activity", "active": "Activity",
-              **{f"score-{a.id}": (a.name, "choose 0 to 10.") for a in active}}
+    labels = {"name": _("Activity"), "active": _("Activity"),
+              **{f"score-{a.id}": (a.name, _("choose 0 to 10.")) for a in active}}
     return render_template(
         "psfs/psfs.html", active=active, retired=[a for a in activities if not a.active],
         pairs=[(a.id, a.name) for a in active],
@@ -92,8 +93,8 @@ def _by_activity(errors: dict, ids: list[int]) -> dict:
                 and int(parts[1]) < len(ids):
             named[f"score-{ids[int(parts[1])]}"] = messages
         elif key in ("scores", "client_id"):
-            named["_schema"] = ["Choose a number for at least one activity."
-                                if key == "scores" else "The form was out of date: try again."]
+            named["_schema"] = [_("Choose a number for at least one activity.")
+                                if key == "scores" else _("The form was out of date: try again.")]
         else:
             named[key] = messages
     return named

@@ -23,6 +23,7 @@ def manifest():
     response = current_app.json.response(body)
     response.mimetype = "application/manifest+json"
     response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept-Language")  # it speaks the request's language
     return response
 
 

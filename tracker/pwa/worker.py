@@ -14,7 +14,7 @@ from collections.abc import Callable
 from tracker.pwa.assets import Assets
 
 # The app shell: what every page needs, kept in the versioned precache.
-SHELL = ("css/app.css", "js/app.js", "js/pwa.js", "js/outbox.js", "js/serialize.js",
+SHELL = ("css/app.css", "js/app.js", "js/pwa.js", "js/i18n.js", "js/outbox.js", "js/serialize.js",
          "js/replay.js", "js/timer.js", "js/measure.js", "js/inclinometer.js",
          "vendor/idb/index.js", "icons/icon.svg", "icons/icon-192.png",
          "js/drafts.js", "js/logdraft.js", "js/guide.js",

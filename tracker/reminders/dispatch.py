@@ -35,6 +35,7 @@ from tracker.domain.clock import local_date
 from tracker.database import in_batches
 from tracker.extensions import db
 from tracker.flareups.service import paused_dates
+from tracker.i18n import current as current_language, html_dir, speaking, translate
 from tracker.logbook.models import StretchSession
 from tracker.public_url import public_url
 from tracker.reminders import email, payload, service
@@ -69,6 +70,7 @@ class _Claim:
     occurrence_key: str
     channels: tuple[str, ...]
     address: str  # the person's e-mail address, for the e-mail channel
+    locale: str | None = None  # the person's language (None: English)
 
 
 def dispatch_due(now: dt.datetime, sender: Sender | None = None,
@@ -184,7 +186,7 @@ def _claim(now: dt.datetime, batch: int, report: Report) -> tuple[list[_Claim], 
             claims=1), reminder, day))
     kept = _insert(made)
     claims = [_Claim(d.id, r.id, r.user_id, r.message, day, d.occurrence_key,
-                     tuple(r.channels), r.user.email)
+                     tuple(r.channels), r.user.email, r.user.locale)
               for d, r, day in kept if d.status == "pending"]
     for delivery, _r, _day in kept:
         if delivery.status == "skipped":
@@ -223,7 +225,8 @@ def _reclaim(now: dt.datetime, batch: int, report: Report) -> tuple[list[_Claim]
         if status == "pending":
             claims.append(_Claim(delivery.id, reminder.id, reminder.user_id, reminder.message,
                                  days[delivery.id], delivery.occurrence_key,
-                                 tuple(reminder.channels), reminder.user.email))
+                                 tuple(reminder.channels), reminder.user.email,
+                                 reminder.user.locale))
         else:
             report.counts["skipped"] += 1
     table = ReminderDelivery.__table__
@@ -301,18 +304,21 @@ def _send(claims: list[_Claim], now: dt.datetime, sender: Sender, report: Report
     for n, claim in enumerate(claims):
         body = payload.body_text(claim.message, targets[(claim.user_id, claim.day)])
         if "push" in claim.channels:
-            data = payload.payload(
-                reminder_id=claim.reminder_id, body=body, base_url=base_url,
-                tag=payload.tag(claim.reminder_id, claim.occurrence_key),
-                occurrence=claim.occurrence_key,
-                snooze=service.snooze_token(claim.user_id, claim.reminder_id))
+            with speaking(claim.locale):  # no request: the person's own language
+                data = payload.payload(
+                    reminder_id=claim.reminder_id, body=body, base_url=base_url,
+                    tag=payload.tag(claim.reminder_id, claim.occurrence_key),
+                    occurrence=claim.occurrence_key,
+                    snooze=service.snooze_token(claim.user_id, claim.reminder_id),
+                    say=translate, lang=current_language(), direction=html_dir())
             for device in service.targets_of(devices.get(claim.user_id, [])):
                 messages.append(Message(device, data, topic=f"reminder-{claim.reminder_id}"))
                 owners.append(n)
         if "email" in claim.channels and email.available():
+            # email.message_of writes it in claim.locale
             letters.append(email.Letter(
                 n, claim.address, body, f"{base_url}/guide", f"{base_url}/reminders/unsubscribe/"
-                + service.unsubscribe_token(claim.user_id, claim.reminder_id)))
+                + service.unsubscribe_token(claim.user_id, claim.reminder_id), claim.locale))
     db.session.rollback()  # no transaction held open while pushes and mail are in flight
 
     results = sender.send(messages)

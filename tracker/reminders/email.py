@@ -6,6 +6,8 @@ works only for that reminder).
 
 The dispatcher sends a batch over one SMTP connection, outside any transaction, and
 records each message's outcome beside the pushes' (``{"channel": "email", ...}``).
+Each message is written in its person's language (``Letter.locale``: their choice,
+None for English): subject, body and the template around it.
 """
 from __future__ import annotations
 
@@ -15,9 +17,12 @@ from flask import current_app, render_template
 from flask_mailman import EmailMessage
 
 from tracker.auth.mail import mail_configured
+from tracker.domain.wording import N_, Text
 from tracker.extensions import mail
+from tracker.i18n import speaking, translate
 
-SUBJECT = "Time to stretch"
+SUBJECT = N_("Time to stretch")
+UNAVAILABLE = N_("E-mail reminders need a mail server, and this server has none set up.")
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class Letter:
     body: str
     guide_url: str
     unsubscribe_url: str
+    locale: str | None = None  # the person's language (None: English)
 
 
 def available() -> bool:
@@ -37,13 +43,17 @@ def available() -> bool:
 
 
 def unavailable_reason() -> str:
-    return "E-mail reminders need a mail server, and this server has none set up."
+    """In English (the API's message); pages translate it (``UNAVAILABLE`` is marked)."""
+    return UNAVAILABLE
 
 
 def message_of(letter: Letter) -> EmailMessage:
-    text = render_template("reminders/reminder_email.txt", body=letter.body,
-                           guide_url=letter.guide_url, unsubscribe_url=letter.unsubscribe_url)
-    return EmailMessage(subject=SUBJECT, body=text, to=[letter.address], headers={
+    with speaking(letter.locale):
+        text = render_template("reminders/reminder_email.txt", body=translate(letter.body),
+                               guide_url=letter.guide_url,
+                               unsubscribe_url=letter.unsubscribe_url)
+        subject = translate(Text(SUBJECT))
+    return EmailMessage(subject=str(subject), body=text, to=[letter.address], headers={
         "List-Unsubscribe": f"<{letter.unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",  # no vacation auto-replies to reminders

@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 from tracker.auth.schemas import Timezone
 from tracker.domain import schedule
 from tracker.domain.push_endpoints import ENDPOINT_MAX
+from tracker.domain.wording import N_
 from tracker.reminders.reach import reachable
 from tracker.schemas import StrictBoolean, StrictInteger
 
@@ -22,7 +23,7 @@ def _time(value: str) -> None:
 
 def _distinct(values: list[int]) -> None:
     if len(set(values)) != len(values):
-        raise ValidationError("List each weekday once.")
+        raise ValidationError(N_("List each weekday once."))
 
 
 CHANNELS = ("push", "email")
@@ -30,13 +31,13 @@ CHANNELS = ("push", "email")
 
 def _channels_once(values: list[str]) -> None:
     if len(set(values)) != len(values):
-        raise ValidationError("List each channel once.")
+        raise ValidationError(N_("List each channel once."))
 
 
 def _channels(**kw) -> fields.List:  # noqa: ANN003
     return fields.List(
         fields.String(validate=validate.OneOf(CHANNELS)),
-        validate=[validate.Length(min=1, max=2, error="Choose push, email or both."),
+        validate=[validate.Length(min=1, max=2, error=N_("Choose push, email or both.")),
                   _channels_once],
         metadata={"description": "how it reaches the person: push, email or both "
                                  "(email only where the server has a mail server)"}, **kw)
@@ -47,7 +48,7 @@ class ReminderPatchSchema(Schema):
                          metadata={"description": "local time, 24-hour HH:MM"})
     weekdays = fields.List(
         StrictInteger(validate=validate.Range(0, 6)),
-        validate=[validate.Length(min=1, max=7, error="Pick 1 to 7 weekdays."), _distinct],
+        validate=[validate.Length(min=1, max=7, error=N_("Pick 1 to 7 weekdays.")), _distinct],
         metadata={"description": "0 = Monday … 6 = Sunday"})
     timezone = Timezone(metadata={"description": "IANA zone; defaults to the person's"})
     enabled = StrictBoolean()
@@ -68,7 +69,7 @@ class ReminderCreateSchema(ReminderPatchSchema):
     time = fields.String(required=True, validate=[validate.Length(max=5), _time])
     weekdays = fields.List(
         StrictInteger(validate=validate.Range(0, 6)), load_default=lambda: list(schedule.ALL_DAYS),
-        validate=[validate.Length(min=1, max=7, error="Pick 1 to 7 weekdays."), _distinct])
+        validate=[validate.Length(min=1, max=7, error=N_("Pick 1 to 7 weekdays.")), _distinct])
     enabled = StrictBoolean(load_default=True)
     skip_if_logged = StrictBoolean(load_default=True)
     message = fields.String(load_default="", validate=validate.Length(max=MESSAGE_MAX))

@@ -20,10 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from tracker.public_url import public_url
 from tracker.auth.models import User
 from tracker.domain import push_endpoints, schedule
-from tracker.domain.wording import plural
+from tracker.domain.wording import N_, Text, plural_text
 from tracker.errors import Conflict, Invalid, NotFound, Unauthorized
 from tracker.extensions import db
 from tracker.flareups.service import paused_for
+from tracker.i18n import current as current_language, html_dir, person_locale, speaking, translate
 from tracker.programs.service import DayTarget, day_targets
 from tracker.instance_files import instance_secret
 from tracker.reminders import email, payload
@@ -112,8 +113,9 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
     if found is None:
         count = db.session.scalar(select(func.count()).where(PushSubscription.user_id == user.id))
         if count >= current_app.config["PUSH_SUBSCRIPTIONS_MAX"]:
-            raise Conflict("Too many devices: remove one first.",
-                           {"endpoint": [f"At most {plural(current_app.config['PUSH_SUBSCRIPTIONS_MAX'], 'device')}."]})
+            raise Conflict(N_("Too many devices: remove one first."), {"endpoint": [plural_text(
+                "At most %(num)s device.", "At most %(num)s devices.",
+                current_app.config["PUSH_SUBSCRIPTIONS_MAX"])]})
         fresh = PushSubscription(user_id=user.id, endpoint=data["endpoint"],
                                  p256dh=keys["p256dh"], auth=keys["auth"])
         try:
@@ -132,8 +134,8 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
             and hmac.compare_digest(found.auth, keys["auth"])):
         # Only the browser holding the keys may move its device to another account:
         # anyone else knowing the endpoint would have their reminders shown on it.
-        raise Conflict("This device is subscribed under another account.",
-                       {"endpoint": ["Already in use by another account."]})
+        raise Conflict(N_("This device is subscribed under another account."),
+                       {"endpoint": [N_("Already in use by another account.")]})
     # The same person re-subscribing, or another person on the same browser profile
     # (matching keys: the subscription was handed to whoever is signed in now).
     if found.user_id != user.id:
@@ -147,7 +149,7 @@ def unsubscribe(user: User, endpoint: str) -> None:
     gone = db.session.execute(delete(PushSubscription).where(
         PushSubscription.user_id == user.id, PushSubscription.endpoint == endpoint))
     if gone.rowcount == 0:
-        raise NotFound("This device is not subscribed.")
+        raise NotFound(N_("This device is not subscribed."))
     reach_changed([user.id])
 
 
@@ -185,10 +187,12 @@ def send_test(user: User, now: dt.datetime) -> list[dict]:
     """Push one test notification to each of the user's devices now; their outcomes."""
     rows = subscriptions(user)
     if not rows:
-        raise Conflict("No device is subscribed yet: enable notifications first.")
-    data = payload.payload(reminder_id=None, title="Backstretch test",
-                           body="Notifications work on this device.", tag="test",
-                           base_url=public_url(), path="/reminders")
+        raise Conflict(N_("No device is subscribed yet: enable notifications first."))
+    with speaking(person_locale(user)):  # the person asking, in their language
+        data = payload.payload(reminder_id=None, title=N_("Backstretch test"),
+                               body=Text("Notifications work on this device."), tag="test",
+                               base_url=public_url(), path="/reminders", say=translate,
+                               lang=current_language(), direction=html_dir())
     results = sender().send([Message(t, data, topic="test") for t in targets_of(rows)])
     record_results(results, now)
     return [r.as_dict() for r in results]
@@ -201,7 +205,7 @@ def get_reminder(user: User, reminder_id: int) -> Reminder:
     found = db.session.scalar(select(Reminder).where(
         Reminder.id == reminder_id, Reminder.user_id == user.id))
     if found is None:
-        raise NotFound("No such reminder.")
+        raise NotFound(N_("No such reminder."))
     return found
 
 
@@ -211,7 +215,7 @@ def reminders(user: User) -> list[Reminder]:
                                    .order_by(Reminder.time, Reminder.id)))
 
 
-def next_in_words(user: User, rows: list[Reminder], now: dt.datetime) -> dict[int, str]:
+def next_in_words(user: User, rows: list[Reminder], now: dt.datetime) -> dict[int, Text]:
     """When each switched-on reminder fires next, as the person would say it: "tomorrow
     08:00", "Mon 07:30, after your flare-up" when a pause holds it back, "tomorrow
     07:00, after your quiet hours" when they do."""
@@ -226,9 +230,12 @@ def next_in_words(user: User, rows: list[Reminder], now: dt.datetime) -> dict[in
             continue
         rule = reminder.rule
         held = rule.quiet is not None and rule.quiet.holds(rule.hour * 60 + rule.minute)
-        words[reminder.id] = schedule.when_words(upcoming, now, reminder.timezone) + (
-            ", after your flare-up" if upcoming != reminder.next_fire_at
-            else ", after your quiet hours" if held else "")
+        when = schedule.when_words(upcoming, now, reminder.timezone)
+        if upcoming != reminder.next_fire_at:
+            when = Text("%(when)s, after your flare-up", when=when)
+        elif held:
+            when = Text("%(when)s, after your quiet hours", when=when)
+        words[reminder.id] = when
     return words
 
 
@@ -257,7 +264,7 @@ def create_reminder(user: User, data: dict, now: dt.datetime) -> Reminder:
     count = db.session.scalar(select(func.count()).where(Reminder.user_id == user.id))
     limit = current_app.config["REMINDERS_MAX"]
     if count >= limit:
-        said = f"At most {plural(limit, 'reminder')}."
+        said = plural_text("At most %(num)s reminder.", "At most %(num)s reminders.", limit)
         raise Conflict(said, {"_schema": [said]})
     fields = {"enabled": True, "skip_if_logged": True, "message": "",
               "weekdays": list(schedule.ALL_DAYS), "channels": ["push"], **data}
@@ -291,7 +298,7 @@ def delete_reminder(user: User, reminder_id: int) -> None:
 def snooze(user: User, reminder_id: int, minutes: int, now: dt.datetime) -> Reminder:
     reminder = get_reminder(user, reminder_id)
     if not reminder.enabled:
-        raise Conflict("This reminder is switched off.", {"enabled": ["Switch it on to snooze it."]})
+        raise Conflict(N_("This reminder is switched off."), {"enabled": [N_("Switch it on to snooze it.")]})
     # Whole minutes, so the snooze's delivery key (to the minute) is unique.
     reminder.snoozed_until = (now + dt.timedelta(minutes=minutes)).replace(second=0, microsecond=0)
     return reminder
@@ -330,11 +337,11 @@ def reminder_by_unsubscribe_token(token: str) -> Reminder:
     try:
         user_id, reminder_id = _unsubscribe_serializer().loads(token)
     except (BadSignature, ValueError, TypeError):
-        raise NotFound("This unsubscribe link is not valid.") from None
+        raise NotFound(N_("This unsubscribe link is not valid.")) from None
     found = db.session.scalar(select(Reminder).where(
         Reminder.id == reminder_id, Reminder.user_id == user_id))
     if found is None:
-        raise NotFound("This reminder no longer exists, so it sends nothing.")
+        raise NotFound(N_("This reminder no longer exists, so it sends nothing."))
     return found
 
 
@@ -355,10 +362,10 @@ def snooze_by_token(token: str, minutes: int, now: dt.datetime) -> Reminder:
     try:
         user_id, reminder_id = _snooze_serializer().loads(token, max_age=SNOOZE_TOKEN_MAX_AGE)
     except (BadSignature, ValueError, TypeError):
-        raise Unauthorized("This snooze link is not valid any more.") from None
+        raise Unauthorized(N_("This snooze link is not valid any more.")) from None
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such reminder.")
+        raise NotFound(N_("No such reminder."))
     return snooze(user, reminder_id, minutes, now)
 
 

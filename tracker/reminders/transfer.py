@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from tracker.auth.models import User
+from tracker.domain.wording import Text
 from tracker.extensions import db
 from tracker.reminders import email, service
 from tracker.reminders.models import Reminder
@@ -55,7 +56,8 @@ def import_(run, items: list[dict]) -> None:  # noqa: ANN001 - sharing.importer.
             continue
         if count >= limit:
             run.skip(KEY, f"{item['time']} {item['timezone']}",
-                     f"This account already has the most reminders allowed ({limit}).")
+                     Text("This account already has the most reminders allowed (%(limit)s).",
+                          limit=limit))
             continue
         service.create_reminder(user, item, run.now)
         keys.add(key)

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.db_types import utcnow
+from tracker.dates import short_date, short_datetime, time_of_day
 from tracker.domain import push_endpoints, schedule
-from tracker.errors import DomainError
+from tracker.domain.wording import N_
+from tracker.errors import DomainError, page_fields, page_text
+from tracker.i18n import format_locale
 from tracker.extensions import db
 from tracker.auth.schemas import QuietHoursSchema
 from tracker.forms import blank_to_none, load_form
@@ -23,12 +28,21 @@ bp = Blueprint("reminders_pages", __name__)
 by_token = Blueprint("reminder_links", __name__)
 NOTIFICATION_SNOOZE_MINUTES = 30
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-LABELS = {"time": "Time", "weekdays": "Days", "timezone": "Time zone", "message": "Message",
-          "enabled": "On", "skip_if_logged": "Skip days I've logged", "_schema": "",
-          "quiet_start": "Quiet from", "quiet_end": "Quiet until", "channels": "Send by"}
-SAVED = {"added": "Reminder added.", "saved": "Reminder saved.", "removed": "Reminder removed.",
-         "quiet": "Quiet hours saved.", "quiet-off": "Quiet hours turned off."}
+# Labels and notices: English constants, translated where shown.
+LABELS = {"time": N_("Time"), "weekdays": N_("Days"), "timezone": N_("Time zone"),
+          "message": N_("Message"), "enabled": N_("On"),
+          "skip_if_logged": N_("Skip days I've logged"), "_schema": "",
+          "quiet_start": N_("Quiet from"), "quiet_end": N_("Quiet until"),
+          "channels": N_("Send by")}
+SAVED = {"added": N_("Reminder added."), "saved": N_("Reminder saved."),
+         "removed": N_("Reminder removed."), "quiet": N_("Quiet hours saved."),
+         "quiet-off": N_("Quiet hours turned off.")}
+
+
+def day_names() -> list[str]:
+    """Short weekday names in the page's language, Monday first ("Mon" / "Mo.")."""
+    names = get_day_names("abbreviated", locale=format_locale())  # keyed 0 = Monday
+    return [names[d] for d in schedule.ALL_DAYS]
 
 
 @bp.before_request
@@ -57,16 +71,18 @@ def _by_field(errors: dict) -> dict:
 
 
 def _page(errors=None, form=None, editing=None, status=200):  # noqa: ANN001
-    errors = _by_field(errors or {})
+    errors = _by_field(page_fields(errors or {}))
     rows = service.reminders(current_user)
+    saved = SAVED.get(request.args.get("saved", ""))
     return render_template(
         "reminders/reminders.html", reminders=rows,
         unreached={r.id for r in rows if r.enabled and not reachable(r)},
-        email_ok=email.available(), email_unavailable=email.unavailable_reason(),
+        email_ok=email.available(), email_unavailable=_(email.unavailable_reason()),
         next_words=service.next_in_words(current_user, rows, utcnow()),
         deliveries=service.deliveries(current_user, 10), devices=service.subscriptions(current_user),
-        errors=errors or {}, form=form, editing=editing, day_names=DAY_NAMES,
-        labels=LABELS, saved=SAVED.get(request.args.get("saved", "")),
+        errors=errors or {}, form=form, editing=editing, day_names=day_names(),
+        labels=LABELS, saved=_(saved) if saved else None, time_of_day=time_of_day,
+        short_datetime=short_datetime, short_date=short_date,
         service_name=push_endpoints.service_name,
         public_key=service.vapid_keys().public_key, all_days=schedule.ALL_DAYS), status
 
@@ -137,11 +153,11 @@ def snooze_from_link(token: str):
         reminder = service.snooze_by_token(token, NOTIFICATION_SNOOZE_MINUTES, utcnow())
     except DomainError as err:  # a bad or old token, a removed reminder
         db.session.rollback()
-        return render_template("reminders/snooze.html", token=token, gone=err.message,
+        return render_template("reminders/snooze.html", token=token, gone=page_text(err.message),
                                minutes=NOTIFICATION_SNOOZE_MINUTES), 404
     db.session.commit()
     until = reminder.snoozed_until.astimezone(ZoneInfo(reminder.timezone))
-    return render_template("reminders/snooze.html", token=token, until=until,
+    return render_template("reminders/snooze.html", token=token, until=time_of_day(until),
                            minutes=NOTIFICATION_SNOOZE_MINUTES)
 
 
@@ -152,7 +168,7 @@ def unsubscribe_page(token: str):
     try:
         reminder = service.reminder_by_unsubscribe_token(token)
     except DomainError as err:
-        return render_template("reminders/unsubscribe.html", gone=err.message), 404
+        return render_template("reminders/unsubscribe.html", gone=page_text(err.message)), 404
     return render_template("reminders/unsubscribe.html", reminder=reminder, token=token,
                            done="email" not in reminder.channels or not reminder.enabled)
 
@@ -165,7 +181,7 @@ def unsubscribe_one_click(token: str):
     try:
         reminder = service.reminder_by_unsubscribe_token(token)
     except DomainError as err:
-        return render_template("reminders/unsubscribe.html", gone=err.message), 404
+        return render_template("reminders/unsubscribe.html", gone=page_text(err.message)), 404
     service.stop_email(reminder)
     db.session.commit()
     return render_template("reminders/unsubscribe.html", reminder=reminder, done=True)

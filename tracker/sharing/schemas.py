@@ -8,6 +8,7 @@ from functools import cache
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from tracker.domain import report, shares
+from tracker.domain.wording import Text
 from tracker.schemas import StrictInteger
 from tracker.sharing.sections import SECTIONS
 
@@ -80,7 +81,7 @@ def import_schema() -> type[Schema]:
     """The import file's schema: the envelope plus one field per registered section."""
     return Schema.from_dict({
         "format_version": StrictInteger(required=True, validate=validate.Equal(
-            FORMAT_VERSION, error=f"This server reads format_version {FORMAT_VERSION}.")),
+            FORMAT_VERSION, error=Text("This server reads format_version %(version)s.", version=FORMAT_VERSION))),
         "exported_at": fields.AwareDateTime(),
         "user": fields.Nested(ExportUserSchema),
         **{s.key: s.field for s in SECTIONS},

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker.auth.models import User
 from tracker.domain import adherence, report, safety, shares
 from tracker.domain.clock import local_date
+from tracker.domain.wording import N_
 from tracker.errors import Conflict, NotFound
 from tracker.extensions import db
 from tracker.flareups.service import paused_for
@@ -35,7 +36,7 @@ from tracker.sharing.sections import KEYS, SECTIONS
 
 TOKEN_BYTES = 24  # 192 bits from secrets
 TOKEN_MAX_LENGTH = 64
-LINK_GONE = "This link has expired, was withdrawn, or never existed."
+LINK_GONE = N_("This link has expired, was withdrawn, or never existed.")
 
 # ---------------------------------------------------------------- share links
 
@@ -63,7 +64,7 @@ def list_shares(user: User) -> list[Share]:
 def get_share(user: User, share_id: int) -> Share:
     share = db.session.scalar(select(Share).where(Share.id == share_id, Share.user_id == user.id))
     if share is None:
-        raise NotFound("No such share link.")
+        raise NotFound(N_("No such share link."))
     return share
 
 
@@ -123,8 +124,8 @@ def import_data(user: User, data: dict, now: dt.datetime) -> dict:
         # A device wrote one of these records while the import ran (PostgreSQL; SQLite's
         # write lock serialises them). Nothing is kept; the retry finds it "already there".
         db.session.rollback()
-        raise Conflict("Something else changed this account during the import; nothing "
-                       "was imported. Try again.") from None
+        raise Conflict(N_("Something else changed this account during the import; "
+                          "nothing was imported. Try again.")) from None
     return run.summary(KEYS)
 
 
@@ -199,7 +200,7 @@ def report_data(user: User, days: int, now: dt.datetime) -> Report:
              for day in report.each_day(first, last)
              if day in pain_by_day or day in per_day]
 
-    names = {e.stretch.slug: e.stretch.name for s in sessions for e in s.entries}
+    names = {e.stretch.slug: e.stretch.shown_name for s in sessions for e in s.entries}
     relief = [{"stretch": r.stretch, "name": names[r.stretch], "mean": r.mean, "count": r.count}
               for r in report.relief_by_stretch(
                   ([e.stretch.slug for e in s.entries], s.pain_before, s.pain_after)
@@ -207,9 +208,9 @@ def report_data(user: User, days: int, now: dt.datetime) -> Report:
     flags = [{"date": s.local_date, "message": f.message,
               "stretch": names.get(f.stretch) if f.stretch else None}
              for s in sessions for f in s.flags]
-    notes = sorted([{"date": s.local_date, "kind": "Session", "text": s.notes}
+    notes = sorted([{"date": s.local_date, "kind": N_("Session"), "text": s.notes}
                     for s in sessions if s.notes.strip()] +
-                   [{"date": c.local_date, "kind": "Check-in", "text": c.note}
+                   [{"date": c.local_date, "kind": N_("Check-in"), "text": c.note}
                     for c in checkins if c.note.strip()], key=lambda n: n["date"])
     logged = list(per_day)
     return Report(

@@ -9,13 +9,20 @@ import logging
 import re
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.exceptions import NotFound as NoRoute
 
+from babel.numbers import format_decimal
+
 from tracker.auth.models import User
+from tracker.dates import short_date, time_of_day
 from tracker.db_types import utcnow
-from tracker.errors import DomainError, Invalid, NotFound, error_body, flatten_errors
+from tracker.errors import (DomainError, Invalid, NotFound, error_body, flatten_errors,
+                            page_fields, page_text)
+from tracker.domain.wording import N_
+from tracker.i18n import format_locale
 from tracker.extensions import db
 from tracker.forms import blank_to_none, load_form
 from tracker.input_guard import unstorable
@@ -45,12 +52,41 @@ def _private(response):  # noqa: ANN001
 # ---------------------------------------------------------------- reports
 
 
+@bp.app_template_global("report_number")
+def report_number(value: float, signed: bool = False) -> str:
+    """A report's figure with one decimal, in the page's language: "3.0" / "3,0";
+    ``signed``: "+1.5", "-2.0"."""
+    pattern = "+#,##0.0;-#,##0.0" if signed else "#,##0.0"
+    return format_decimal(value, format=pattern, locale=format_locale())
+
+
+@bp.app_template_global("report_text")
+def report_text(message):  # noqa: ANN001, ANN201
+    """A ``Text`` or a marked English constant (a stretch's name, a warning sign, a skip
+    reason) in the page's language; anything else (a person's own words) as it is."""
+    return page_text(message)
+
+
+@bp.app_template_global("link_time")
+def link_time(value) -> str:  # noqa: ANN001 - an aware datetime, local to the reader
+    """"6 Dec 2026, 14:50": when a link stops working, always with its year."""
+    chosen = format_locale()
+    return chosen.datetime_formats["short"].format(time_of_day(value, locale=chosen),
+                                                   short_date(value, year=True, locale=chosen))
+
+
+@bp.app_template_global("report_time")
+def report_time(value) -> str:  # noqa: ANN001 - a datetime
+    """"14:50" as the page's language writes a time."""
+    return time_of_day(value)
+
+
 @bp.get("/report")
 @login_required
 def report():
     args, errors = load_form(schemas.ReportArgs(), request.args.to_dict())
     if errors:
-        raise Invalid("Choose a report of 7 to 365 days.", {"Days": errors.get("days", [])})
+        raise Invalid(N_("Choose a report of 7 to 365 days."), {"Days": errors.get("days", [])})
     data = service.report_data(current_user, args["days"], utcnow())
     return _private(make_response(render_template(
         "sharing/report.html", r=data, shared=False,
@@ -95,7 +131,7 @@ def _link_gone(err: Exception):
     message = err.message if isinstance(err, NotFound) else service.LINK_GONE
     if request.endpoint == "shared_report.shared_figures":
         return error_body(404, NotFound.code, message), 404
-    return render_template("sharing/gone.html", message=message), 404
+    return render_template("sharing/gone.html", message=page_text(message)), 404
 
 
 shared.after_request(_private)  # also on the 404 of a dead link
@@ -144,18 +180,18 @@ def revoke_share(share_id: int):
 def _read_upload() -> dict:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise Invalid.field("file", "Choose an export file to import.")
+        raise Invalid.field("file", N_("Choose an export file to import."))
     try:
         payload = json.loads(upload.read())
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise Invalid.field("file", "This file is not a Backstretch export (not JSON).") from None
+        raise Invalid.field("file", N_("This file is not a Backstretch export (not JSON).")) from None
     bad = unstorable(payload)
     if bad:
-        raise Invalid.field(bad, "Contains a NUL character or an unpaired surrogate.")
+        raise Invalid.field(bad, N_("Contains a NUL character or an unpaired surrogate."))
     try:
         return schemas.import_schema()().load(payload)
     except ValidationError as err:
-        raise Invalid("This file does not fit the export format.",
+        raise Invalid(N_("This file does not fit the export format."),
                       flatten_errors(err.messages)) from None
 
 
@@ -167,7 +203,7 @@ def import_upload():
         summary = service.import_data(current_user, _read_upload(), utcnow())
     except DomainError as err:
         db.session.rollback()
-        return _settings(err.status, import_errors=_file_problems(err))
+        return _settings(err.status, import_errors=page_fields(_file_problems(err)))
     db.session.commit()
     return _settings(import_summary=summary)
 
@@ -179,7 +215,8 @@ def _file_problems(err: DomainError) -> dict[str, list[str]]:
     errors = {k: v for k, v in err.fields.items() if k == "file"}
     if inside or not errors:
         errors["_schema"] = [err.message] + [
-            f"In the file at {path}: {' '.join(map(str, messages))}"
+            gettext("In the file at %(path)s: %(problems)s", path=path,
+                    problems=" ".join(str(page_text(m)) for m in messages))
             for path, messages in inside.items()]
     return errors
 

@@ -95,14 +95,15 @@ def test_trend_of_a_falling_month():
     recent = stats((6, 4), (5, 3.5), (3, 3), (0, 3.5))
     t = pain.trend(first, recent, TODAY)
     assert (t.baseline, t.current, t.change, t.change_pct, t.meaningful) == (6.5, 3.5, -3.0, -46.2, True)
+    # figures with at most one decimal, a whole one without (as German writes "3,5" / "3")
     assert pain.trend_sentence(t) == \
-        "Pain this week 3.5, down 3.0 from 6.5 at the start: a meaningful drop."
+        "Pain this week 3.5, down 3 from 6.5 at the start: a meaningful drop."
 
 
 def test_trend_rise_is_reported_but_not_meaningful():
     t = pain.trend(stats((29, 3), (28, 3), (27, 3)), stats((1, 5)), TODAY)
     assert (t.change, t.change_pct, t.meaningful) == (2.0, 66.7, False)
-    assert "up 2.0" in pain.trend_sentence(t)
+    assert "up 2 from 3 at the start" in pain.trend_sentence(t)
 
 
 def test_small_drop_is_named_as_not_yet_meaningful():
@@ -153,3 +154,14 @@ def test_relief_differs(rows, expected):
 def test_relief_differs_at_exactly_the_spread_whatever_floats_say():
     # 0.3 - (-0.7) is 0.9999999999999999 in binary floats
     assert pain.relief_differs([pain.Relief("a", 0.3, 3), pain.Relief("b", -0.7, 3)])
+
+
+def test_trend_sentence_keeps_its_message_for_other_languages():
+    t = pain.trend(stats((29, 7), (28, 6), (27, 6.5)), stats((6, 4), (5, 3.5)), TODAY)
+    said = pain.trend_sentence(t)
+    assert said.msgid.startswith("Pain this week %(current)s, down %(change)s")
+    assert said.params == {"current": 3.8, "change": 2.8, "baseline": 6.5}
+    waiting = pain.trend_sentence(pain.trend(stats((2, 5), (1, 5), (0, 5)), stats((0, 5)), TODAY))
+    assert waiting == ("Pain this week 5. Keep logging: the comparison with your first 3 days "
+                       "starts once a week has passed since them.")
+    assert waiting.plural is not None and waiting.count == pain.BASELINE_DAYS

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from tracker.domain import progression as p
+from tracker.domain.wording import Text, english
 
 START = dt.date(2027, 3, 1)
 
@@ -163,7 +164,8 @@ def test_leg_gap(best, leg, gap):
     ({5: (40.5, 70)}, day(5), "Day 5 of 10: 40.5°, under today's 45–60°."),
     ({4: (60, 70)}, day(5), "Day 4 of 10: 60°, above day 4's 37.5–52.5°."),
     ({}, day(2), "Day 2 of 10: no angle logged yet; the target is 30–45°."),
-    ({}, day(0), "Starts on 1 Mar: 10 days, first target 30–45°."),
+    # the start date as English writes it: "1 Mar", with the year when not this one
+    ({}, day(0), f"Starts on {english(START)}: 10 days, first target 30–45°."),
     ({}, day(14), "Day 10 of 10: no angle logged yet; the target is 60–75°."),
     ({10: (66, 70)}, day(12), "Day 10 of 10: 66°, inside day 10's 60–75° (the programme has finished)."),
 ])
@@ -216,3 +218,16 @@ def test_sentence_says_why_a_target_waits(holds, paused, today, says):
 def test_outcome_of_a_finished_programme(best, says, next_starts):
     result = p.outcome(days_with(best))
     assert result.sentence == says and result.next_step.startswith(next_starts)
+
+
+def test_sentences_keep_their_message_for_other_languages():
+    """The sentence reads English (the API) and keeps what another language needs: its
+    message and parameters, the band and the place said by their own messages."""
+    said = p.sentence(days_with({4: (60, 70)}), day(5))
+    assert isinstance(said, Text) and said == "Day 4 of 10: 60°, above day 4's 37.5–52.5°."
+    assert said.msgid == "Day %(day)s of %(length)s: %(angle)s°, %(place)s."
+    place = said.params["place"]
+    assert place.msgid == "above day %(day)s's %(band)s"
+    assert place.params["band"].params == {"low": 37.5, "high": 52.5}
+    joined = p.sentence(p.program_days(START, 10, "left", {}, holds={day(4)}), day(5))
+    assert joined.msgid == "%(text)s %(more)s"
