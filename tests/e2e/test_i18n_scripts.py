@@ -102,7 +102,7 @@ def test_the_guided_session_in_german(page, german):
     first = page.locator("[data-step='stretch']:visible")
     expect(first.locator(".timer-now")).to_have_text("Geh in Position")
     expect(first.locator(".timer-actions button.primary")).to_have_text("Start")
-    expect(first.locator(".timer-actions button.secondary")).to_have_text("Zurücksetzen")
+    expect(first.locator(".timer-actions button.secondary")).to_have_text("Von vorn")
 
     skipped = None
     resumed = False

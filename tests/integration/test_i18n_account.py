@@ -4,16 +4,12 @@ Accept-Language; a mail speaks its recipient's language; form errors are German 
 pages while the JSON API answers the same error in English."""
 from __future__ import annotations
 
-import asyncio
-import email
-import email.header
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask_babel import force_locale
 
+from tests.integration.test_password_reset import inbox  # noqa: F401 - the SMTP fixture
 from tests.support import PASSWORD, Accounts
 from tracker.auth.mail import outbox_drained
 from tracker.domain.wording import N_
@@ -187,43 +183,8 @@ def test_offline_page_and_manifest_follow_the_language(client):
 # --- mails --------------------------------------------------------------------------------
 
 
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
-        await asyncio.sleep(0)
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def to(self, address: str) -> list[tuple[str, str]]:
-        """(subject, body) of every message to ``address``."""
-        return [(subject(m), m.get_payload(decode=True).decode()) for m in self.messages
-                if address in m["To"]]
-
-
-def subject(message: email.message.Message) -> str:
-    return str(email.header.make_header(email.header.decode_header(message["Subject"])))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(make_app, inbox):
+def mail_app(make_app, inbox):  # noqa: F811
     return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=inbox.port, MAIL_USE_TLS=False,
                     MAIL_DEFAULT_SENDER="Backstretch <no-reply@example.com>",
                     RATELIMIT_ENABLED=False)

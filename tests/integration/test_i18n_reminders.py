@@ -13,34 +13,15 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from tests.integration.test_password_reset import inbox  # noqa: F401 - the SMTP fixture
+from tests.integration.test_reminders_email import (  # noqa: F401 - the fixtures
+    mail_app, receiver, world)
 from tests.integration.test_reminders_dispatch import PUBLIC_URL, SETTINGS, World, utc
-from tests.push_receiver import PushReceiver
 from tracker.auth.models import User
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.reminders import service
 from tracker.sharing import service as sharing
 
 UNSUBSCRIBE = re.compile(r"<(https://stretch\.example\.org/reminders/unsubscribe/[^>]+)>")
-
-
-@pytest.fixture
-def mail_app(make_app, inbox):  # noqa: F811
-    return make_app(**SETTINGS, MAIL_SERVER="127.0.0.1", MAIL_PORT=inbox.port,
-                    MAIL_USE_TLS=False, MAIL_DEFAULT_SENDER="Backstretch <no-reply@example.com>")
-
-
-@pytest.fixture
-def receiver(mail_app):
-    with mail_app.app_context():
-        found = PushReceiver(service.vapid_keys().public_key).start()
-    yield found
-    found.stop()
-
-
-@pytest.fixture
-def world(mail_app, receiver) -> World:
-    return World(mail_app, receiver)
 
 
 def _speaks(world: World, user_id: int, locale: str | None) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import email.header
 import re
 import socket
 import statistics
@@ -48,6 +49,16 @@ class Inbox:
     def link(self) -> str:
         body = self.messages[-1].get_payload(decode=True).decode()
         return LINK.search(body).group(0)
+
+    def to(self, address: str) -> list[tuple[str, str]]:
+        """(subject, body) of every message to ``address``."""
+        return [(subject(m), m.get_payload(decode=True).decode()) for m in self.messages
+                if address in m["To"]]
+
+
+def subject(message: email.message.Message) -> str:
+    """The Subject decoded (a German one is RFC 2047 encoded)."""
+    return str(email.header.make_header(email.header.decode_header(message["Subject"])))
 
 
 def free_port() -> int:
