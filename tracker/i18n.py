@@ -146,7 +146,8 @@ def number(value: float | int | None, digits: int = 1) -> str:
 
 
 def html_dir() -> str:
-    return format_locale().character_order == "right-to-left" and "rtl" or "ltr"
+    """``<html dir>``: "rtl" for a language written right to left, else "ltr"."""
+    return "rtl" if format_locale().character_order == "right-to-left" else "ltr"
 
 
 def js_catalog() -> Markup:

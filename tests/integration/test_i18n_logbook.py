@@ -173,7 +173,7 @@ def test_a_built_in_stretchs_page_is_german(german):
 def test_the_warning_signs_check_is_german(german, shared_users):
     text = words(page(german, "/safety"))
     for said in ("Vor den Übungen: Warnzeichen", "Nichts davon trifft auf mich zu",
-                 "Ischiasbeschwerden (Schmerz, Taubheit oder Kribbeln), die in beide Beine ziehen?",
+                 "Ischiasbeschwerden (Schmerz, Taubheitsgefühl oder Kribbeln), die in beide Beine ziehen?",
                  "Gewichtsverlust, ohne es zu wollen?",
                  "Antworten speichern"):
         assert said in text, said
