@@ -10,6 +10,10 @@ folder in tracker/translations/ with a compiled catalog: adding one needs no cod
 Formatting speaks a region where the bare language would be American: English pages
 write "7 Nov" and "Mon 16 Nov" (en_GB), as they always did, never "Nov 7".
 
+Inside a request, switch language with ``speaking`` (or ``refresh`` after the person
+changed theirs), never Flask-Babel's ``force_locale`` alone: a request looks its catalog
+up once (``active``), and only those two know to look again.
+
 Two catalogs per language: ``messages`` (pages, mails, pushes, the domain's sentences)
 and ``js`` (the scripts' strings, sent to the page as JSON by ``js_catalog``; see
 static/js/i18n.js). Both are compiled from their .po files by ``make translations``,
@@ -25,11 +29,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import flask_babel
 from babel import Locale
-from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale, get_translations, gettext
+from babel.numbers import format_decimal
+from babel.support import NullTranslations
+from flask import Flask, g, has_app_context, has_request_context, request
+from flask_babel import Babel, force_locale, get_locale, get_translations
 from markupsafe import Markup
 
 from tracker.domain.wording import Text, whole
@@ -97,7 +103,38 @@ def speaking(code: str | None) -> Iterator[None]:
     """Say everything in ``code`` (a person's stored language; None: English) for
     the block's length, e.g. a reminder sent from the scheduler, with no request."""
     with force_locale(code if code in shipped() else SOURCE):
-        yield
+        if not has_app_context():
+            yield
+            return
+        outer = g.pop(_ACTIVE, None)
+        try:
+            yield
+        finally:
+            g.pop(_ACTIVE, None)
+            if outer is not None:
+                setattr(g, _ACTIVE, outer)
+
+
+def refresh() -> None:
+    """After the person's language changed mid-request (Settings): speak the new one."""
+    flask_babel.refresh()
+    g.pop(_ACTIVE, None)
+
+
+_ACTIVE = "tracker_translations"
+
+
+def active() -> NullTranslations:
+    """This request's catalog (or a ``speaking`` block's), looked up once per request:
+    Flask-Babel's lookup walks the request context several times per message, and a
+    page says a hundred (README, Benchmarks)."""
+    if not has_app_context():
+        return get_translations()  # English: no app, no catalog
+    found = g.get(_ACTIVE)
+    if found is None:
+        found = get_translations()
+        setattr(g, _ACTIVE, found)
+    return found
 
 
 def person_locale(user: Any, asking: bool | None = None) -> str:
@@ -126,8 +163,9 @@ def translate(value: Any) -> Any:
             # the languages shipped.
             count = whole(value.count)
             count = count if isinstance(count, int) else 2
-            return get_translations().ungettext(value.msgid, value.plural, count) % params
-        return gettext(value.msgid, **params)
+            return active().ungettext(value.msgid, value.plural, count) % params
+        said = active().ugettext(value.msgid)
+        return said % params if params else said
     if isinstance(value, dt.date):
         from tracker.dates import short_date, short_datetime
 
@@ -181,6 +219,15 @@ def _js_catalog(code: str, folder: str) -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
+    # Templates' _(), ngettext() and pgettext() through the request's catalog, looked
+    # up once (``active``), in place of Flask-Babel's per-message lookup.
+    app.jinja_env.install_gettext_callables(
+        lambda message: active().ugettext(message),
+        lambda singular, plural, n: active().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, message: active().upgettext(context, message),
+        npgettext=lambda context, singular, plural, n: active().unpgettext(
+            context, singular, plural, n))
     app.jinja_env.finalize = _finalize
     app.add_template_global(current, "current_locale")
     app.add_template_global(html_dir, "html_dir")

@@ -29,7 +29,8 @@ def versioned_json(user: User, name: str, key: tuple, size_setting: str,
     (everything else it depends on), from the app's cache ``name`` of config size
     ``size_setting``. ``cache_control``: the header to send, where not the API's
     default ``private, no-store`` (tracker.auth.security)."""
-    body, etag = cached_for(user, name, key, size_setting, lambda: _encoded(make()))
+    body, etag = cached_for(user, name, key, size_setting, lambda: _encoded(make()),
+                            per_language=False)  # the API speaks English
     response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(etag)
     if cache_control:

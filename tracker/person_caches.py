@@ -59,12 +59,15 @@ def cache_of(name: str) -> VersionedCache:
     return caches.get(name) or caches.setdefault(name, VersionedCache())
 
 
-def cached_for(user: User, name: str, key: tuple, size_setting: str, make: Callable[[], T]) -> T:
+def cached_for(user: User, name: str, key: tuple, size_setting: str, make: Callable[[], T],
+               per_language: bool = True) -> T:
     """``make()``'s value for ``user`` and ``key`` (the rest of what it depends on: the
     local day, the time zone...) and the language it is said in, from the app's cache
     ``name``, whose size is the config value ``size_setting``, while the person's data
-    version is unchanged."""
+    version is unchanged. ``per_language=False``: the value is the same in every
+    language (the JSON API's English)."""
     if changed_in_this_transaction(db.session(), user.id):
         return make()  # not yet committed: no number to keep it under
-    return cache_of(name).get_or_make((user.id, current(), *key), user.data_version,
+    language = current() if per_language else None
+    return cache_of(name).get_or_make((user.id, language, *key), user.data_version,
                                       current_app.config[size_setting], make)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, Flask, current_app, request
+from flask_babel import gettext
 from sqlalchemy import text
 
 from tracker import catalog, scheduler
+from tracker.domain.wording import N_
 from tracker.i18n import number
 from tracker.extensions import api, db
 from tracker.input_guard import init_input_guard
@@ -27,6 +29,73 @@ CSP = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+# One sentence per page for search results and link previews (<meta name="description">),
+# by endpoint; marked here and translated for the one page being rendered.
+DESCRIPTIONS = {
+    "auth_pages.login": N_(
+        "Sign in to Backstretch to log your back-pain stretches, pain scores and leg-"
+        "raise angles."),
+    "auth_pages.register": N_(
+        "Create a Backstretch account: a phone diary of back-pain stretches, pain "
+        "scores and straight-leg-raise angles."),
+    "auth_pages.reset_request": N_(
+        "Forgot your Backstretch password? Ask for a link to choose a new one."),
+    "auth_pages.reset_with_token": N_("Choose a new password for your Backstretch account."),
+    "auth_pages.settings": N_(
+        "Backstretch settings: time zone, reminders, sharing with a clinician, export "
+        "and import, and your account."),
+    "auth_pages.sign_out": N_("Sign out of Backstretch on this device."),
+    "logbook_pages.today": N_(
+        "Today in Backstretch: your streak, today's sessions, a quick pain check-in and"
+        " what to stretch next."),
+    "logbook_pages.log_session": N_(
+        "Log a stretching session: the stretches you did, pain before and after, and "
+        "straight-leg-raise angles."),
+    "logbook_pages.guide": N_(
+        "A guided stretching session, one step at a time, with hold timers and today's "
+        "targets."),
+    "logbook_pages.history": N_(
+        "Every stretching session and pain check-in you logged, day by day."),
+    "logbook_pages.session_detail": N_(
+        "One logged stretching session: its stretches, pain scores and leg-raise "
+        "angles."),
+    "logbook_pages.edit_session": N_("Change a stretching session you logged."),
+    "logbook_pages.delete_session": N_(
+        "Delete a stretching session from your back-pain diary."),
+    "logbook_pages.delete_checkin": N_("Delete a pain check-in from your back-pain diary."),
+    "logbook_pages.stretches": N_(
+        "The stretch library: how to do each back-pain stretch, with drawings, doses "
+        "and hold timers."),
+    "logbook_pages.stretch": N_(
+        "How to do this stretch: the steps, the dose, a drawing and a hold timer."),
+    "logbook_pages.new_stretch": N_("Add a stretch of your own to the Backstretch library."),
+    "logbook_pages.edit_stretch": N_("Change a stretch you added to the library."),
+    "logbook_pages.remove_stretch": N_("Remove a stretch you added to the library."),
+    "logbook_pages.safety_check": N_(
+        "The warning-signs check: back-pain symptoms that need a doctor rather than "
+        "stretching."),
+    "progress_pages.progress": N_(
+        "Your progress: pain trend, straight-leg-raise angles, days with a session and "
+        "which stretches bring relief."),
+    "program_pages.program": N_(
+        "The straight-leg-raise programme: a target angle for each day and how your leg"
+        " is doing."),
+    "reminders_pages.reminders": N_(
+        "Reminders to stretch: times, days and notifications on this device."),
+    "pwa.offline": N_(
+        "You are offline: sessions you log stay on this phone and are sent when the "
+        "connection is back."),
+}
+DESCRIPTION = N_(
+    "Backstretch is a phone diary for back-pain stretches: log sessions, pain "
+    "scores and straight-leg-raise angles, and see whether it is getting better.")
+
+
+def page_description() -> str:
+    """This page's description in its language."""
+    return gettext(DESCRIPTIONS.get(request.endpoint, DESCRIPTION))
+
 
 health = Blueprint("health", __name__)
 
@@ -92,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
     app.add_template_global(offered_timezones, "timezone_groups")  # the time-zone select
+    app.add_template_global(page_description, "page_description")
     app.jinja_env.globals.update(stretch_illustration=catalog.illustration, spine_words=catalog.SPINE_WORDS)
     app.add_template_filter(_number, "number")
     app.add_template_filter(number, "decimal")  # 42.5 -> "42.5" / "42,5" (German)

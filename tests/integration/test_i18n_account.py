@@ -7,14 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_babel import force_locale
 
 from tests.integration.test_password_reset import inbox  # noqa: F401 - the SMTP fixture
 from tests.support import PASSWORD, Accounts
 from tracker.auth.mail import outbox_drained
 from tracker.domain.wording import N_
 from tracker.forms import page_errors, range_rule, readable
-from tracker.i18n import shipped
+from tracker.i18n import shipped, speaking
 
 pytestmark = pytest.mark.skipif("de" not in shipped(), reason="no compiled German catalog")
 
@@ -138,7 +137,7 @@ def test_readable_says_labels_rules_and_stock_messages_in_the_page_language(app)
         assert english == {"timezone": "Time zone: enter text.", "count": "Count: enter 1 to 50.",
                            "misc_text": "Misc text: longer than maximum length 2000.",
                            "_schema": "Not found."}
-        with force_locale("de"):
+        with speaking("de"):
             german = readable(errors, labels)
             assert german["timezone"] == "Zeitzone: Gib Text ein."
             assert german["count"] == "Count: Gib 1 bis 50 ein."

@@ -126,3 +126,17 @@ def test_the_scripts_catalog_leaves_out_fuzzy_and_empty_entries(tmp_path):
 def test_a_counted_text_said_in_each_language(app, code, count, said):
     with app.test_request_context(), force_locale(code):
         assert i18n.translate(plural_text("%(num)s day", "%(num)s days", count)) == said
+
+
+def test_speaking_switches_language_within_a_request_and_back(app):
+    from flask import render_template_string
+
+    page = "{{ _('Language') }}"
+    with app.test_request_context():
+        with i18n.speaking("en"):
+            assert render_template_string(page) == "Language"
+        assert render_template_string(page) == "Language"   # the request's own: English
+        with i18n.speaking("de"):                             # a German person's mail
+            assert render_template_string(page) == "Sprache"
+            assert i18n.translate(Text("Language")) == "Sprache"
+        assert render_template_string(page) == "Language"

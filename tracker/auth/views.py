@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, refresh
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from tracker import i18n
@@ -109,7 +109,7 @@ def settings():
         if not errors:
             service.update_profile(current_user, data)
             db.session.commit()
-            refresh()  # "Saved." and the page already in the language just chosen
+            i18n.refresh()  # "Saved." and the page already in the language just chosen
             saved = True
     return _settings(errors, saved, status=422 if errors else 200)
 
