@@ -13,6 +13,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_pwa import wait_for_control
+
 pytestmark = pytest.mark.e2e
 
 # outbox.js has run (it sets up the form's offline checks as it loads): replay.js,
@@ -49,6 +51,7 @@ def save_offline(page) -> None:
 
 def test_the_log_forms_rules_and_the_offline_notice_in_german(page, german):
     sign_in(page, german)
+    wait_for_control(page)  # the worker keeps the scripts the form loads once offline
     page.goto("/log")
     page.wait_for_function(OUTBOX_READY)
     assert page.evaluate("() => JSON.parse(document.getElementById('i18n-catalog').textContent)"
