@@ -191,13 +191,14 @@ def html_dir() -> str:
 def js_catalog() -> Markup:
     """This language's script strings as JSON for a <script type="application/json">
     (static/js/i18n.js reads it); empty for English."""
-    return Markup(_js_catalog(current(), str(TRANSLATIONS)))
+    return Markup(scripts_catalog(current(), str(TRANSLATIONS)))
 
 
 @functools.cache
-def _js_catalog(code: str, folder: str) -> str:
-    """Read from the .po file (the scripts' strings are few): translated entries only,
-    fuzzy ones left out as pybabel compile leaves them out; a plural as its list."""
+def scripts_catalog(code: str, folder: str) -> str:
+    """Language ``code``'s "js" catalog in ``folder`` as JSON, read from its .po file
+    (the scripts' strings are few): translated entries only, fuzzy ones left out as
+    pybabel compile leaves them out; a plural as its list."""
     path = Path(folder) / code / "LC_MESSAGES" / "js.po"
     if code == SOURCE or not path.exists():
         return "{}"

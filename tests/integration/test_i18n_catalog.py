@@ -113,10 +113,12 @@ GETTEXT = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
 
 
 class _Readable(HTMLParser):
-    """Text and read attributes of markup, outside <script> and <style>."""
+    """Text and the attributes people read, outside <script> and <style>: as written
+    (the template scan), or ``squeezed`` to visible words (a rendered page)."""
 
-    def __init__(self) -> None:
+    def __init__(self, attributes: set[str], squeezed: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.attributes, self.squeezed = attributes, squeezed
         self.found: list[str] = []
         self._skip = 0
 
@@ -125,7 +127,7 @@ class _Readable(HTMLParser):
             self._skip += 1
         values = dict(attrs)
         for name, value in attrs:
-            if name in READ_ATTRIBUTES and value and not (
+            if name in self.attributes and value and not (
                     name == "content" and values.get("name") not in ("description", None)):
                 self.found.append(value)
 
@@ -134,7 +136,11 @@ class _Readable(HTMLParser):
             self._skip = max(0, self._skip - 1)
 
     def handle_data(self, data):  # noqa: ANN001
-        if not self._skip:
+        if self._skip:
+            return
+        if self.squeezed:
+            data = " ".join(data.split())
+        if data or not self.squeezed:
             self.found.append(data)
 
 
@@ -184,7 +190,7 @@ def unmarked(source: str, env: Environment) -> list[str]:
             problems.append(f"literal {value[1:-1]!r}")
         if kind not in ("whitespace",):
             previous = value if kind == "name" else ""
-    reader = _Readable()
+    reader = _Readable(READ_ATTRIBUTES)
     reader.feed("".join(text))
     attributes = re.compile(r'\s*([\w-]+="[^"]*"\s*)+')  # a macro's attribute list
     problems += [piece.strip() for piece in reader.found
@@ -241,34 +247,12 @@ def english_messages() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(whole), tuple(parts)
 
 
-class _Visible(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.nodes: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
-        if tag in ("script", "style"):
-            self._skip += 1
-        for name, value in attrs:
-            if name in ("alt", "title", "placeholder", "aria-label") and value:
-                self.nodes.append(value)
-
-    def handle_endtag(self, tag):  # noqa: ANN001
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-
-    def handle_data(self, data):  # noqa: ANN001
-        if not self._skip and data.strip():
-            self.nodes.append(" ".join(data.split()))
-
-
 def english_left(html: str) -> list[str]:
     whole, parts = english_messages()
-    reader = _Visible()
+    reader = _Readable({"alt", "title", "placeholder", "aria-label"}, squeezed=True)
     reader.feed(html)
-    text = " ".join(reader.nodes)
-    left = [node for node in reader.nodes if node in whole and _words(node)]
+    text = " ".join(reader.found)
+    left = [node for node in reader.found if node in whole and _words(node)]
     left += [part for part in parts if part in text]
     return left
 

@@ -112,11 +112,11 @@ def test_the_scripts_catalog_leaves_out_fuzzy_and_empty_entries(tmp_path):
         'msgid "Empty"\nmsgstr ""\n\n'
         'msgid "{n} item"\nmsgid_plural "{n} items"\nmsgstr[0] "{n} Eintrag"\nmsgstr[1] "{n} Einträge"\n\n'
         'msgid "</script>"\nmsgstr "</script>"\n', encoding="utf-8")
-    said = i18n._js_catalog("de", str(tmp_path))
+    said = i18n.scripts_catalog("de", str(tmp_path))
     assert "</script>" not in said  # cannot close the element it sits in
     assert json.loads(said) == {"Saved.": "Gespeichert.", "{n} item": ["{n} Eintrag", "{n} Einträge"],
                                 "</script>": "</script>"}
-    assert i18n._js_catalog("en", str(tmp_path)) == "{}"
+    assert i18n.scripts_catalog("en", str(tmp_path)) == "{}"
 
 
 @pytest.mark.parametrize(("code", "count", "said"), [

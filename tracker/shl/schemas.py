@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from tracker.domain import report, shares
 from tracker.schemas import StrictInteger
-from tracker.sharing.schemas import LABEL_MAX, Days
+from tracker.sharing.schemas import LABEL_MAX, Days, ShareSchema
 
 PASSCODE_MIN = 6
 PASSCODE_MAX = 64
@@ -25,16 +25,11 @@ class ShlCreateSchema(Schema):
                           metadata={"description": "Shown to the recipient, inside the link."})
 
 
-class ShlSchema(Schema):
-    id = fields.Integer()
-    label = fields.String()
-    days = fields.Integer()
-    created_at = fields.AwareDateTime()
-    expires_at = fields.AwareDateTime()
-    revoked_at = fields.AwareDateTime(allow_none=True)
+class ShlSchema(ShareSchema):
+    """A share link's fields, and what a SMART Health Link adds."""
+    status = fields.String(metadata={"description": "active | expired | revoked | disabled"})
     disabled_at = fields.AwareDateTime(allow_none=True, metadata={
         "description": "When 10 wrong passcodes disabled the link."})
-    status = fields.String(metadata={"description": "active | expired | revoked | disabled"})
     passcode = fields.Boolean(metadata={"description": "Whether the link needs a passcode."})
     accesses = fields.Integer(metadata={"description": "How many times it was opened."})
 
