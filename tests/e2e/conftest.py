@@ -118,7 +118,7 @@ def sign_in(page, user) -> None:
     page.fill("#email", user["email"])
     page.fill("#password", user["password"])
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
 
 
 def sign_out(page) -> None:
