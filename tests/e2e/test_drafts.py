@@ -53,6 +53,7 @@ def fill_part(page) -> None:
     card.locator("input[name$='[reps]']").fill("7")
     card.locator("input[name$='[angle_left]']").fill("42")
     page.fill("#notes", NOTES)
+    wait_until_kept(page, NOTES)
 
 
 def expect_filled(page) -> None:
@@ -105,6 +106,24 @@ AGE_DRAFTS = """saved => new Promise((ok, fail) => {
       tx.onerror = () => fail(tx.error);
     };
   })"""
+
+
+def wait_until_kept(page, notes: str) -> None:
+    """Typing keeps the draft a moment later (an IndexedDB write): wait until the
+    stored log draft holds `notes` before leaving the page, as a person's next tap
+    comes well after their last key."""
+    page.wait_for_function(
+        f"async notes => (await ({DRAFTS})()).some(d => d.kind === 'log'"
+        " && JSON.stringify(d.value.fields).includes(JSON.stringify(notes)))", arg=notes)
+
+
+def wait_until_guide_kept(page) -> None:
+    """The guided session keeps its draft at each step a moment later (an IndexedDB
+    write): wait until the stored one is at the step on screen before a reload."""
+    page.wait_for_function(
+        f"async () => {{ const at = [...document.querySelectorAll('[data-step]')]"
+        ".findIndex((s) => !s.hidden);"
+        f" return (await ({DRAFTS})()).some((d) => d.kind === 'guide' && d.value.step === at); }}")
 
 
 def wait_until_no_drafts(page) -> None:

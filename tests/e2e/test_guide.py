@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.e2e.conftest import PHONE, first_load, shot, sign_in, sign_out
 from tests.e2e.test_pwa import AXE, check_axe
+from tests.e2e.test_drafts import wait_until_guide_kept
 from tracker.extensions import db
 from tracker.logbook.models import StretchSession
 
@@ -165,6 +166,7 @@ def test_a_reload_in_the_middle_resumes_at_the_same_step(page, user):
     pick_pain(page, 6)
     current_step(page).get_by_role("button", name="Done").click()
     third = current_step(page).get_attribute("data-name")
+    wait_until_guide_kept(page)
     page.reload()
     resume = page.locator("[data-resume]")
     expect(resume).to_be_visible()
@@ -188,6 +190,7 @@ def test_another_person_on_the_same_phone_sees_no_draft(browser, live_server, us
     sign_in(page, first)
     page.goto("/guide")
     pick_pain(page, 8)
+    wait_until_guide_kept(page)  # the first person's draft is on the phone
     sign_out(page)
     sign_in(page, second)
     page.goto("/guide")

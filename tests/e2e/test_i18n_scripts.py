@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_drafts import wait_until_guide_kept, wait_until_kept
 from tests.e2e.test_pwa import wait_for_control
 
 pytestmark = pytest.mark.e2e
@@ -135,6 +136,7 @@ def test_the_guided_session_in_german(page, german):
         if not resumed:
             # A reload resumes, saying when the session began (guide.js), in German.
             resumed = True
+            wait_until_guide_kept(page)
             page.reload()
             expect(page.locator("[data-resume-when]")).to_have_text(
                 re.compile(r"^Du hast heute um \d\d:\d\d Uhr eine Einheit begonnen\.$"))
@@ -159,6 +161,7 @@ def test_the_log_forms_kept_draft_in_german(page, german):
     page.goto("/log")
     expect(log_form(page)).to_have_attribute("data-draft", "none")
     page.fill("#notes", "Steif am Morgen")
+    wait_until_kept(page, "Steif am Morgen")
     page.goto("/")
     page.goto("/log")
     expect(log_form(page)).to_have_attribute("data-draft", "kept")
