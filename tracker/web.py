@@ -133,7 +133,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth import api as auth_api, views as auth_views
     from tracker.auth.security import init_security
     from tracker.dates import short_date
-    from tracker.domain.clock import offered_timezones
+    from tracker.zone_names import zone_options
     from tracker.flareups import api as flareups_api, views as flareups_views
     from tracker.logbook import api as logbook_api, views as logbook_views
     from tracker.programs import api as programs_api, views as programs_views
@@ -160,7 +160,7 @@ def register_blueprints(app: Flask) -> None:
     reminders_jobs.init_app(app)
     app.after_request(_security_headers)
     app.add_template_global(lambda user: ZoneInfo(user.timezone), "tz_of")
-    app.add_template_global(offered_timezones, "timezone_groups")  # the time-zone select
+    app.add_template_global(zone_options)  # the time-zone select
     app.add_template_global(page_description, "page_description")
     app.jinja_env.globals.update(stretch_illustration=catalog.illustration, spine_words=catalog.SPINE_WORDS)
     app.add_template_filter(_number, "number")

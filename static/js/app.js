@@ -15,8 +15,11 @@ function deviceTimeZone() {
 const zone = deviceTimeZone();
 if (zone) {
   for (const field of document.querySelectorAll("[data-detect-timezone]")) {
-    const known = field.tagName !== "SELECT" || [...field.options].some((o) => o.value === zone);
-    if (known && (!field.value || field.value === "UTC")) field.value = zone;
+    // A select offers a place once: the phone's name for it may be another of its names.
+    const option = field.tagName === "SELECT"
+      ? [...field.options].find((o) => o.value === zone || o.dataset.aliases?.split(" ").includes(zone))
+      : { value: zone };
+    if (option && (!field.value || field.value === "UTC")) field.value = option.value;
   }
 }
 

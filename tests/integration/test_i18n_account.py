@@ -93,6 +93,26 @@ def test_settings_language_select_saves(make_app):
     assert '<html lang="en"' in html(client.get("/settings"))
 
 
+@pytest.mark.parametrize(("locale", "stored", "shown"), [
+    ("de", "Europe/Vienna", '<option value="Europe/Vienna" selected>Wien</option>'),
+    ("en", "Europe/Vienna", '<option value="Europe/Vienna" selected>Vienna</option>'),
+    # a stored link (the zone database's other name for Kolkata) shows its place chosen
+    ("de", "Asia/Calcutta",
+     '<option value="Asia/Kolkata" data-aliases="Asia/Calcutta" selected>Kalkutta</option>'),
+])
+def test_the_time_zone_select_names_places_in_the_language(make_app, locale, stored, shown):
+    app = make_app()
+    client = Accounts(app).signed_in(timezone=stored, locale=locale)
+    select = re.search(r'<select id="timezone".*?</select>', html(client.get("/settings")), re.S)[0]
+    assert shown in select and select.count(" selected>") == 1
+    # Saving the page as shown keeps the same zone (under its current name).
+    kept = re.search(r'<option value="([^"]+)"[^>]* selected>', select).group(1)
+    response = client.post("/settings", data={"csrf_token": client.csrf_token,
+                                               "locale": locale, "timezone": kept})
+    assert response.status_code == 200
+    assert client.get("/api/v1/me").get_json()["timezone"] == kept
+
+
 def test_german_form_error_on_the_page_english_in_the_api(client):
     token = form_token(client, "/register", GERMAN)
     page = client.post("/register", headers=GERMAN, data={

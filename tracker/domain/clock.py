@@ -3,7 +3,8 @@ instant falls on."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -35,24 +36,46 @@ REGIONS = (N_("Africa"), N_("America"), N_("Antarctica"), N_("Arctic"), N_("Asia
 # (the names are zone-database words and group labels: translated where shown)
 
 
-def timezone_groups(zones: Iterable[str], current: str | None = None) -> list[tuple[str, list[str]]]:
-    """[(region, sorted zones)] for a select's optgroups, regions in order, then
-    "Other" with UTC (and ``current`` when it is a name outside the regions, so a
-    stored choice is always shown)."""
+def timezone_groups(zones: Iterable[str]) -> list[tuple[str, list[str]]]:
+    """[(region, sorted zones)] for a select's optgroups, regions in order; names
+    outside the regions (UTC, legacy aliases) are left to the caller."""
     by_region: dict[str, list[str]] = {r: [] for r in REGIONS}
     for zone in zones:
         region = zone.split("/", 1)[0]
         if region in by_region and "/" in zone:
             by_region[region].append(zone)
-    groups = [(r, sorted(z)) for r, z in by_region.items() if z]
-    other = ["UTC"]
-    if current and current not in other and not any(current in z for _r, z in groups):
-        other.append(current)
-    return groups + [(N_("Other"), other)]  # a group label: translated where shown
+    return [(r, sorted(z)) for r, z in by_region.items() if z]
 
 
-def offered_timezones(current: str | None = None) -> list[tuple[str, list[str]]]:
-    return timezone_groups(_zones(), current)
+def one_zone_per_place(zones: Iterable[str], place: Callable[[str], str],
+                       aliases: Container[str] = frozenset()) -> dict[str, list[str]]:
+    """Zones that name the same place (the database's links: Asia/Calcutta and
+    Asia/Kolkata, America/Montreal and America/Toronto) offered once, as
+    {kept zone: its other names, sorted}. ``place`` names a zone's place in one
+    language. Kept: the zone whose own name reads as the place, else one not in
+    ``aliases`` (the links CLDR knows), else the first by name."""
+    by_place: dict[str, list[str]] = {}
+    for zone in zones:
+        by_place.setdefault(place(zone), []).append(zone)
+
+    def rank(zone: str, name: str) -> tuple[bool, bool, str]:
+        own = zone.rsplit("/", 1)[-1].replace("_", " ")
+        return (sort_key(own) != sort_key(name), zone in aliases, zone)
+
+    kept: dict[str, list[str]] = {}
+    for name, same in by_place.items():
+        first = min(same, key=lambda zone: rank(zone, name))
+        kept[first] = sorted(zone for zone in same if zone != first)
+    return kept
+
+
+def sort_key(name: str) -> str:
+    """A place name compared and sorted without case or accents: "Córdoba" with
+    "Cordoba", "Zürich" among the Z's."""
+    letters = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in letters if not unicodedata.combining(c)).casefold()
+
+
 def known_timezones() -> frozenset[str]:
     """Every IANA zone name a person may live in."""
     return _zones()

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tracker.domain.clock import (is_valid_timezone, local_date, local_today, offered_timezones,
-                                  timezone_groups)
+from tracker.domain.clock import (is_valid_timezone, local_date, local_today, one_zone_per_place,
+                                  sort_key, timezone_groups)
 
 UTC = dt.timezone.utc
 
@@ -85,26 +85,44 @@ def test_local_today(zone, day):
 # ------------------------------------------------------------------ the time-zone select
 
 
-def test_zones_are_grouped_by_region_in_order_then_other():
+def test_zones_are_grouped_by_region_in_order_without_the_others():
     groups = timezone_groups(["Europe/Berlin", "America/New_York", "Europe/Athens", "UTC",
                               "US/Eastern", "EST5EDT", "Etc/GMT+5", "America/Argentina/Salta"])
     assert groups == [("America", ["America/Argentina/Salta", "America/New_York"]),
-                      ("Europe", ["Europe/Athens", "Europe/Berlin"]),
-                      ("Other", ["UTC"])]
+                      ("Europe", ["Europe/Athens", "Europe/Berlin"])]
 
 
-@pytest.mark.parametrize(("current", "other"), [
-    (None, ["UTC"]), ("UTC", ["UTC"]), ("Europe/Berlin", ["UTC"]),
-    # a stored legacy alias (or anything else) is still shown, so it stays chosen
-    ("US/Eastern", ["UTC", "US/Eastern"]),
+PLACES = {"Asia/Calcutta": "Kolkata", "Asia/Kolkata": "Kolkata",
+          "America/Montreal": "Toronto", "America/Toronto": "Toronto",
+          "America/Nipigon": "Toronto", "Asia/Istanbul": "Istanbul",
+          "Europe/Istanbul": "Istanbul", "America/Indiana/Knox": "Knox, Indiana",
+          "America/Knox_IN": "Knox, Indiana", "America/Cordoba": "Córdoba",
+          "America/Argentina/Cordoba": "Córdoba", "America/Rosario": "Córdoba",
+          "Europe/Berlin": "Berlin"}
+
+
+@pytest.mark.parametrize(("zones", "kept"), [
+    # the zone whose own name reads as the place, whatever the database calls a link
+    (["Asia/Calcutta", "Asia/Kolkata"], {"Asia/Kolkata": ["Asia/Calcutta"]}),
+    (["America/Montreal", "America/Nipigon", "America/Toronto"],
+     {"America/Toronto": ["America/Montreal", "America/Nipigon"]}),
+    # both read as the place: the one that is not a known alias
+    (["Asia/Istanbul", "Europe/Istanbul"], {"Europe/Istanbul": ["Asia/Istanbul"]}),
+    # neither reads as it: not an alias, then the first by name
+    (["America/Knox_IN", "America/Indiana/Knox"], {"America/Indiana/Knox": ["America/Knox_IN"]}),
+    # accents do not count ("Cordoba" reads as "Córdoba")
+    (["America/Rosario", "America/Cordoba", "America/Argentina/Cordoba"],
+     {"America/Argentina/Cordoba": ["America/Cordoba", "America/Rosario"]}),
+    (["Europe/Berlin"], {"Europe/Berlin": []}),
+    ([], {}),
 ])
-def test_the_current_choice_is_always_offered(current, other):
-    assert timezone_groups(["Europe/Berlin"], current)[-1] == ("Other", other)
+def test_a_place_is_offered_once(zones, kept):
+    aliases = {"Asia/Istanbul", "America/Knox_IN", "America/Cordoba", "America/Rosario"}
+    assert one_zone_per_place(zones, PLACES.__getitem__, aliases) == kept
 
 
-def test_every_offered_zone_is_valid_and_the_regions_are_all_there():
-    groups = offered_timezones()
-    offered = [zone for _region, zones in groups for zone in zones]
-    assert all(is_valid_timezone(z) for z in offered)
-    assert [r for r, _z in groups][:3] == ["Africa", "America", "Antarctica"]
-    assert "Europe/Berlin" in offered and "Asia/Tokyo" in offered and len(offered) > 300
+@pytest.mark.parametrize(("name", "key"), [
+    ("Córdoba", "cordoba"), ("Zürich", "zurich"), ("SÃO PAULO", "sao paulo"), ("Dumont d’Urville", "dumont d’urville"),
+])
+def test_place_names_sort_without_case_or_accents(name, key):
+    assert sort_key(name) == key
