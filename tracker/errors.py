@@ -3,7 +3,9 @@
 Services raise a ``DomainError`` subclass; nothing returns error tuples. Under
 ``/api`` every error (ours, Werkzeug's, webargs' validation errors, rate limits) is
 answered as JSON ``{"status", "error", "message", "fields"}`` where ``fields`` maps
-each offending field to its messages; elsewhere a friendly HTML page. A stack trace
+each offending field to its messages (English, for API clients; a request speaking
+another language also gets them said in it under ``localized``); elsewhere a friendly
+HTML page. A stack trace
 never reaches a client: unexpected exceptions are logged and answered as a plain 500.
 """
 from __future__ import annotations
@@ -84,10 +86,32 @@ def _respond(status: int, code: str, message: str, fields: FieldErrors | None = 
     """``ours``: the message is our own words (a DomainError); pages word the web
     server's errors themselves."""
     if wants_json():
-        return error_body(status, code, message, fields), status, headers or {}
+        body = error_body(status, code, message, fields)
+        # Not on a 5xx: finding the language may load the person, and the database
+        # may be what failed.
+        if status < 500 and (said := localized(message, fields or {})):
+            body["localized"] = said
+        return body, status, headers or {}
     html = render_template("error.html", status=status, message=page_text(message),
                            fields=page_fields(fields or {}), ours=ours)
     return html, status, headers or {}
+
+
+def localized(message: Any, fields: FieldErrors) -> dict | None:
+    """The error as a page in the request's language would say it, for the app's own
+    scripts to show (its offline queue, the reminders page), beside the English
+    ``message`` and ``fields`` that API clients read; None when the request speaks
+    English. A message with no catalog entry (e.g. naming the fields at fault) is
+    said as the generic "Some fields are not valid." when fields are named."""
+    from tracker.i18n import SOURCE, current
+
+    lang = current()
+    if lang == SOURCE:
+        return None
+    said = page_text(message)
+    if said == message and not isinstance(message, Text) and fields:
+        said = page_text(Invalid.message)
+    return {"lang": lang, "message": str(said), "fields": page_fields(fields)}
 
 
 def page_text(message: Any) -> Any:

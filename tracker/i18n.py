@@ -246,7 +246,8 @@ def _finalize(value: Any) -> Any:
 
 
 def _vary(response):  # noqa: ANN001
-    """A page a signed-out person gets depends on their Accept-Language."""
-    if response.mimetype == "text/html":
+    """A page a signed-out person gets depends on their Accept-Language, and so does
+    an API error's ``localized`` part (tracker/errors.py)."""
+    if response.mimetype == "text/html" or (response.status_code >= 400 and response.is_json):
         response.vary.add("Accept-Language")
     return response

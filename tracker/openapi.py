@@ -39,6 +39,13 @@ def server_rules(text: str) -> dict:
     return {"x-server-rules": text}
 
 
+class LocalizedErrorSchema(Schema):
+    lang = fields.String(required=True, metadata={"description": "The language, e.g. de."})
+    message = fields.String(required=True)
+    fields_ = fields.Dict(data_key="fields", required=True, keys=fields.String(),
+                          values=fields.List(fields.String()))
+
+
 class ErrorSchema(Schema):
     """Every error answer of the API (see tracker.errors)."""
 
@@ -51,6 +58,11 @@ class ErrorSchema(Schema):
         values=fields.List(fields.String()),
         metadata={"description": "Messages per offending field, by dotted path "
                                  "(entries.0.reps); empty when no one field is at fault."})
+    localized = fields.Nested(LocalizedErrorSchema, metadata={"description": (
+        "Only when the request speaks another language than English (the person's "
+        "choice, else Accept-Language; 4xx only): message and fields as a page in that "
+        "language says them, for showing to the person. message and fields above stay "
+        "English and are what a client should match on.")})
 
 
 def security_for(method: str) -> list[dict]:

@@ -262,7 +262,6 @@ function refusal(item) {
   const fix = item.kind === "session"
     ? el("a", { class: "button secondary", href: `/log?draft=${encodeURIComponent(item.client_id)}` }, t("Fix it"))
     : "";
-  // The server's reason stays as the API says it (English).
   return el("div", { class: "alert error", role: "alert" },
     el("p", {}, t("{summary}, saved on this phone, was not accepted: {reason}",
       { summary: item.summary, reason: item.error?.message || t("refused") })),

@@ -29,15 +29,6 @@ function csrfToken() {
   return document.querySelector("input[name='csrf_token']")?.value || "";
 }
 
-// The API answers in English (its clients read those texts); the refusals this page
-// can meet, said in the page's language.
-const REFUSALS = {
-  "No device is subscribed yet: enable notifications first.": t("No device is subscribed yet: enable notifications first."),
-  "Too many devices: remove one first.": t("Too many devices: remove one first."),
-  "This device is subscribed under another account.": t("This device is subscribed under another account."),
-  "This device is not subscribed.": t("This device is not subscribed."),
-};
-
 async function api(method, path, body) {
   const response = await fetch(path, {
     method,
@@ -47,7 +38,8 @@ async function api(method, path, body) {
   });
   const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new Error(REFUSALS[data.message] || data.message
+    // The API's message is English; `localized` says it in the page's language.
+    throw new Error(data.localized?.message || data.message
       || t("The server answered {status}.", { status: response.status }));
   }
   return data;

@@ -35,7 +35,9 @@ self.BackstretchOutbox = (() => {
   async function reason(response) {
     try {
       const body = await response.json();
-      return { status: response.status, message: body.message || "", fields: body.fields || {} };
+      // As the person's language says it (errors.py `localized`), else the API's English.
+      const said = body.localized || body;
+      return { status: response.status, message: said.message || "", fields: said.fields || {} };
     } catch {
       return { status: response.status, message: response.statusText, fields: {} };
     }

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_drafts import wait_until_guide_kept, wait_until_kept
-from tests.e2e.test_pwa import wait_for_control
+from tests.e2e.test_pwa import phone, wait_for_control  # noqa: F401 - phone is a fixture
 
 pytestmark = pytest.mark.e2e
 
@@ -169,3 +169,32 @@ def test_the_log_forms_kept_draft_in_german(page, german):
     expect(notice.locator("p")).to_have_text("Wir haben behalten, was du eingegeben hast.")
     notice.get_by_role("button", name="Neu beginnen").click()
     expect(page.locator("#notes")).to_have_value("")
+
+
+def test_a_refused_replay_is_said_in_german(phone, app, german):
+    """A session queued offline that the server then refuses: the reason and the
+    field's message come in German (the API's ``localized`` part), not as the API's
+    English."""
+    from tests.e2e.conftest import shot
+    from tests.e2e.test_pwa import sessions_on_server, tick_and_measure
+
+    page = phone(expected=("status of 422",)).pages[0]  # Chromium logs the refusal
+    sign_in(page, german)
+    wait_for_control(page)
+    page.goto("/log")
+    page.wait_for_function(OUTBOX_READY)
+    page.context.set_offline(True)
+    # A stretch of the person's own deleted meanwhile, say: the server refuses its slug.
+    page.evaluate("""() => { for (const input of document.querySelectorAll("#card-slr-strap [name]")) {
+        input.name = input.name.replace("[slr-strap]", "[gone-stretch]"); } }""")
+    tick_and_measure(page, "42")
+    save_offline(page)
+    expect(page.get_by_text("Auf diesem Handy gespeichert; wird übertragen")).to_be_visible()
+    page.context.set_offline(False)
+    alert = page.locator("#outbox-alerts [role=alert]")
+    expect(alert).to_contain_text("wurde nicht angenommen: Einige Einträge sind ungültig.")
+    expect(alert).to_contain_text("Unbekannte Übung.")
+    expect(alert.get_by_role("link", name="Korrigieren")).to_be_visible()
+    shot(page, "offline-refused-de")
+    assert "Unknown" not in alert.inner_text() and "not valid" not in alert.inner_text()
+    assert sessions_on_server(app) == 0

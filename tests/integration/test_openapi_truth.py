@@ -19,11 +19,17 @@ def spec(shared_app) -> dict:
 def test_error_schema_is_the_real_error_body(spec, member):
     schema = spec["components"]["schemas"]["Error"]
     real = member.post("/api/v1/sessions", json={}).get_json()
-    assert set(schema["properties"]) == set(real) == {"status", "error", "message", "fields"}
+    assert set(real) == {"status", "error", "message", "fields"}
     assert set(schema["required"]) == set(real)
+    # a request speaking another language also gets "localized" (tracker/errors.py)
+    german = member.post("/api/v1/sessions", json={}, headers={"Accept-Language": "de"}).get_json()
+    assert set(schema["properties"]) == set(german) == set(real) | {"localized"}
+    localized = spec["components"]["schemas"]["LocalizedError"]
+    assert set(localized["properties"]) == set(localized["required"]) == set(german["localized"])
     assert schema["properties"]["status"]["type"] == "integer"
-    assert schema["properties"]["fields"]["additionalProperties"] == {
-        "type": "array", "items": {"type": "string"}}
+    for said in (schema, localized):
+        assert said["properties"]["fields"]["additionalProperties"] == {
+            "type": "array", "items": {"type": "string"}}
 
 
 def test_default_error_response_uses_it(spec):
