@@ -5,8 +5,8 @@ Services raise a ``DomainError`` subclass; nothing returns error tuples. Under
 answered as JSON ``{"status", "error", "message", "fields"}`` where ``fields`` maps
 each offending field to its messages (English, for API clients; a request speaking
 another language also gets them said in it under ``localized``); elsewhere a friendly
-HTML page. A stack trace
-never reaches a client: unexpected exceptions are logged and answered as a plain 500.
+HTML page. A stack trace never reaches a client: unexpected exceptions are logged and
+answered as a plain 500.
 """
 from __future__ import annotations
 
