@@ -110,15 +110,31 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page, user) -> None:
-    """Sign in through the form and land on Today."""
+def sign_in(page, user, today: str = "Today") -> None:
+    """Sign in through the form, in whatever language it speaks, and land on Today:
+    the heading ``today`` (``"Heute"`` for a person who chose German)."""
     from playwright.sync_api import expect
 
     page.goto("/login")
     page.fill("#email", user["email"])
     page.fill("#password", user["password"])
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("heading", name=today, exact=True)).to_be_visible()
+
+
+def wait_until(page, check: str, arg=None, *, what: str, timeout_ms: int = 20_000) -> None:
+    """Wait until the page function ``check`` (it may be async: IndexedDB, the Cache
+    API) gives a truthy value for ``arg``, looking again every 25 ms; fail naming
+    ``what`` after ``timeout_ms``. page.wait_for_function cannot do this: it takes an
+    async function's promise itself for a truthy value and returns at once."""
+    page.evaluate(f"""async ([arg, timeout, what]) => {{
+        const check = {check};
+        const end = Date.now() + timeout;
+        while (!(await check(arg))) {{
+          if (Date.now() > end) throw new Error(`waited ${{timeout}} ms for ${{what}}`);
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }}
+      }}""", [arg, timeout_ms, what])
 
 
 def sign_out(page) -> None:

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import ARTIFACTS, shot, sign_in, sign_out
+from tests.e2e.conftest import ARTIFACTS, shot, sign_in, sign_out, wait_until
 from tests.e2e.test_pwa import wait_for_control
 from tracker.extensions import db
 from tracker.logbook.models import StretchSession
@@ -112,24 +112,25 @@ def wait_until_kept(page, notes: str) -> None:
     """Typing keeps the draft a moment later (an IndexedDB write): wait until the
     stored log draft holds `notes` before leaving the page, as a person's next tap
     comes well after their last key."""
-    page.wait_for_function(
-        f"async notes => (await ({DRAFTS})()).some(d => d.kind === 'log'"
-        " && JSON.stringify(d.value.fields).includes(JSON.stringify(notes)))", arg=notes)
+    wait_until(page, f"""async notes => (await ({DRAFTS})()).some((d) => d.kind === 'log'
+        && JSON.stringify(d.value.fields).includes(JSON.stringify(notes)))""", notes,
+               what="the typed log draft to be stored")
 
 
 def wait_until_guide_kept(page) -> None:
     """The guided session keeps its draft at each step a moment later (an IndexedDB
     write): wait until the stored one is at the step on screen before a reload."""
-    page.wait_for_function(
-        f"async () => {{ const at = [...document.querySelectorAll('[data-step]')]"
-        ".findIndex((s) => !s.hidden);"
-        f" return (await ({DRAFTS})()).some((d) => d.kind === 'guide' && d.value.step === at); }}")
+    wait_until(page, f"""async () => {{
+        const at = [...document.querySelectorAll('[data-step]')].findIndex((s) => !s.hidden);
+        return (await ({DRAFTS})()).some((d) => d.kind === 'guide' && d.value.step === at); }}""",
+               what="the guided session's draft to reach the step on screen")
 
 
 def wait_until_no_drafts(page) -> None:
     """The draft is forgotten just after the session is queued or its page shown (no
     sign of it on the page but the next visit to Log): wait for the store to empty."""
-    page.wait_for_function(f"async () => (await ({DRAFTS})()).length === 0")
+    wait_until(page, f"async () => (await ({DRAFTS})()).length === 0",
+               what="the drafts to be forgotten")
 
 
 def test_what_was_typed_survives_today_and_a_reload_until_saved(page, app, user):

@@ -12,6 +12,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_progress import RECORD_CANVAS_TEXT
 from tracker.auth.models import User
 from tracker.dates import short_date
@@ -26,6 +27,7 @@ GERMAN_DAY = re.compile(r"^\d{1,2}\. (Jan\.|Feb\.|März|Apr\.|Mai|Juni|Juli|Aug\
                         r"Nov\.|Dez\.)$")
 ENGLISH_DAY = re.compile(r"^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$")
 LOCALES = {"de": Locale.parse("de"), "en": Locale.parse("en_GB")}
+TODAY = {"de": "Heute", "en": "Today"}  # Today's heading, where sign-in lands
 
 
 @pytest.fixture
@@ -42,18 +44,9 @@ def person(app, users):
     return make
 
 
-def sign_in(page, user) -> None:  # noqa: ANN001
-    """Sign in through the form, whatever language it speaks."""
-    page.goto("/login")
-    page.fill("#email", user["email"])
-    page.fill("#password", user["password"])
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/$"))
-
-
-def open_progress(page, user) -> dict:  # noqa: ANN001
+def open_progress(page, user, code: str) -> dict:  # noqa: ANN001
     page.add_init_script(RECORD_CANVAS_TEXT)
-    sign_in(page, user)
+    sign_in(page, user, TODAY[code])
     page.goto("/progress")
     expect(page.locator("html")).to_have_attribute("data-charts", "2")
     return page.request.get("/api/v1/progress?days=30").json()
@@ -84,7 +77,7 @@ def read_day(page, index: int) -> None:  # noqa: ANN001
 
 
 def check_charts(page, user, code: str, day_label: re.Pattern) -> None:  # noqa: ANN001
-    body = open_progress(page, user)
+    body = open_progress(page, user, code)
     rolling = body["pain"]["rolling_7d"]
     values = page.locator("[data-chart='pain'] .u-legend .u-value")
     # the legend reads the latest day first, as the server writes it in this language

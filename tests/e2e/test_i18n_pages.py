@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, shot
+from tests.e2e.conftest import PHONE, shot, sign_in
 from tests.e2e.test_pwa import AXE, check_axe
 
 pytestmark = pytest.mark.e2e
@@ -52,14 +52,6 @@ def german_page(browser, live_server):
     assert not problems, problems
 
 
-def anmelden(page, user) -> None:
-    page.goto("/login")
-    page.fill("#email", user["email"])
-    page.fill("#password", user["password"])
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("heading", name="Heute", exact=True)).to_be_visible()
-
-
 def sideways(page) -> list[str]:
     """What sticks out past the screen's right edge (nothing should)."""
     return page.evaluate("""() => {
@@ -71,18 +63,24 @@ def sideways(page) -> list[str]:
     }""")
 
 
+def open_german(page, path: str, axe: str | None, label: str) -> None:
+    """Open ``path``: German, nothing past the right edge, and (with axe-core) no
+    violation."""
+    page.goto(path)
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => document.documentElement.lang") == "de", path
+    assert sideways(page) == [], path
+    if axe:
+        check_axe(page, axe, TAGS, label)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_german_pages_fit_360_px_and_pass_axe(german_page, german_user, scheme):
     page = german_page(scheme)
-    anmelden(page, german_user)
+    sign_in(page, german_user, "Heute")
     axe = AXE.read_text() if AXE.exists() else None
     for path in PAGES:
-        page.goto(path)
-        page.wait_for_load_state("load")
-        assert page.evaluate("() => document.documentElement.lang") == "de", path
-        assert sideways(page) == [], path
-        if axe:
-            check_axe(page, axe, TAGS, f"{path} ({scheme})")
+        open_german(page, path, axe, f"{path} ({scheme})")
         if scheme == "light":
             shot(page, "de" + (path.replace("/", "-") if path != "/" else "-today"))
     if not axe:
@@ -93,11 +91,6 @@ def test_signed_out_pages_in_german_from_the_browsers_language(german_page):
     page = german_page()
     axe = AXE.read_text() if AXE.exists() else None
     for path in SIGNED_OUT:
-        page.goto(path)
-        page.wait_for_load_state("load")
-        assert page.evaluate("() => document.documentElement.lang") == "de", path
-        assert sideways(page) == [], path
-        if axe:
-            check_axe(page, axe, TAGS, path)
+        open_german(page, path, axe, path)
     page.goto("/login")
     expect(page.get_by_role("button", name="Anmelden")).to_be_visible()

@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_drafts import wait_until_guide_kept, wait_until_kept
 from tests.e2e.test_pwa import phone, wait_for_control  # noqa: F401 - phone is a fixture
 
@@ -28,16 +29,6 @@ def german(users) -> dict:
     return users.create(locale="de")
 
 
-def sign_in(page, person) -> None:
-    """Through the form, whatever language it speaks; lands on Today, in German."""
-    page.goto("/login")
-    page.fill("#email", person["email"])
-    page.fill("#password", person["password"])
-    page.press("#password", "Enter")
-    page.wait_for_url(lambda url: "/login" not in url)
-    expect(page.locator("html")).to_have_attribute("lang", "de")
-
-
 def csrf(page) -> str:
     return page.request.get("/api/v1/auth/csrf").json()["csrf_token"]
 
@@ -51,7 +42,7 @@ def save_offline(page) -> None:
 
 
 def test_the_log_forms_rules_and_the_offline_notice_in_german(page, german):
-    sign_in(page, german)
+    sign_in(page, german, "Heute")
     wait_for_control(page)  # the worker keeps the scripts the form loads once offline
     page.goto("/log")
     page.wait_for_function(OUTBOX_READY)
@@ -93,7 +84,7 @@ def test_the_log_forms_rules_and_the_offline_notice_in_german(page, german):
 
 
 def test_the_guided_session_in_german(page, german):
-    sign_in(page, german)
+    sign_in(page, german, "Heute")
     response = page.request.post("/api/v1/programs", data={"affected_leg": "left"},
                                  headers={"X-CSRF-Token": csrf(page)})
     assert response.status == 201, response.text()
@@ -157,7 +148,7 @@ def test_the_guided_session_in_german(page, german):
 
 
 def test_the_log_forms_kept_draft_in_german(page, german):
-    sign_in(page, german)
+    sign_in(page, german, "Heute")
     page.goto("/log")
     expect(log_form(page)).to_have_attribute("data-draft", "none")
     page.fill("#notes", "Steif am Morgen")
@@ -179,7 +170,7 @@ def test_a_refused_replay_is_said_in_german(phone, app, german):
     from tests.e2e.test_pwa import sessions_on_server, tick_and_measure
 
     page = phone(expected=("status of 422",)).pages[0]  # Chromium logs the refusal
-    sign_in(page, german)
+    sign_in(page, german, "Heute")
     wait_for_control(page)
     page.goto("/log")
     page.wait_for_function(OUTBOX_READY)

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.e2e.conftest import CHROMIUM_FLAGS, PHONE, _chromium, first_load, shot, sign_out
+from tests.e2e.conftest import CHROMIUM_FLAGS, PHONE, _chromium, first_load, shot, sign_out, wait_until
 from tests.support import PASSWORD, Accounts
 from tracker.extensions import db
 from tracker.logbook.models import StretchSession
@@ -50,11 +50,7 @@ def wait_for_control(page) -> None:
     if not page.evaluate("!!navigator.serviceWorker.controller"):
         page.reload()
     assert page.evaluate("!!navigator.serviceWorker.controller")
-    # (wait_for_function would take the returned promise itself as "true")
-    deadline = time.monotonic() + 20
-    while not page.evaluate(WARM, ["/", "/log", "/history"]):
-        assert time.monotonic() < deadline, "the main pages never reached the cache"
-        page.wait_for_timeout(100)
+    wait_until(page, WARM, ["/", "/log", "/history"], what="the main pages to reach the cache")
 
 
 # Whether every one of the given pages is in the person's page cache.
@@ -402,10 +398,8 @@ def test_answering_the_check_refreshes_the_offline_log_page(page, app):
     page.get_by_label("None of these apply to me").check()
     page.get_by_role("button", name=re.compile("Save|Continue|Done|Submit")).first.click()
     expect(page.get_by_role("heading", name="Today")).to_be_visible()
-    deadline = time.monotonic() + 20
-    while "Save session" not in page.evaluate(CACHED_TEXT, "/log"):
-        assert time.monotonic() < deadline, "the cached Log page was not fetched again"
-        page.wait_for_timeout(100)
+    wait_until(page, f"async path => (await ({CACHED_TEXT})(path)).includes('Save session')",
+               "/log", what="the cached Log page to be fetched again")
     page.context.set_offline(True)
     page.goto("/log")
     expect(page.get_by_role("button", name="Save session")).to_be_visible()
@@ -460,10 +454,8 @@ def test_a_language_change_refreshes_the_offline_page(page, account):
     page.select_option("#locale", "de")
     page.locator("form:has(#locale) button[type=submit]").click()
     expect(page.get_by_role("heading", name="Einstellungen", exact=True)).to_be_visible()
-    deadline = time.monotonic() + 20
-    while "Du bist offline" not in page.evaluate(CACHED_OFFLINE):
-        assert time.monotonic() < deadline, "the offline page was not fetched again"
-        page.wait_for_timeout(100)
+    wait_until(page, f"async () => (await ({CACHED_OFFLINE})()).includes('Du bist offline')",
+               what="the offline page to be fetched again in German")
     page.context.set_offline(True)
     page.goto("/reminders")  # not among the cached pages
     expect(page.get_by_role("heading", name="Du bist offline")).to_be_visible()
@@ -560,10 +552,8 @@ def test_the_worker_imports_the_push_handlers_when_there_are_any(page, account, 
         "origin": origin, "registrationId": registration["registrationId"],
         "data": json.dumps({"title": "Time to stretch", "body": "Your evening stretches",
                             "url": "/log", "tag": "reminder-1", "reminder_id": 1})})
-    deadline = time.monotonic() + 30
-    while not page.evaluate("navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length)"):
-        assert time.monotonic() < deadline, "the push showed no notification"
-        page.wait_for_timeout(100)
+    wait_until(page, "async () => (await (await navigator.serviceWorker.ready).getNotifications()).length",
+               what="the push's notification", timeout_ms=30_000)
 
 
 def test_a_new_version_offers_update_and_reload(page, app, account):
